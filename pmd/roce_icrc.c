@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "roce_icrc.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <isa-l.h>
+#include <rte_mbuf.h>
+
+#include "roce_hdr.h"
+
+/*
+ * Largest masked prefix: IPv4 with options (60) or IPv6 (40), UDP (8), BTH (12). The
+ * masked bytes are copied here so that the packet itself is never written.
+ */
+#define MASKED_MAX	(60 + sizeof(struct rte_udp_hdr) + sizeof(struct roce_bth))
+
+static const uint8_t lrh_ones[8] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+/*
+ * Copy IP + UDP + BTH into buf with the variant fields set to all ones (Annex A17.3.3).
+ * Returns the number of bytes copied, which is at most len.
+ */
+static uint32_t
+mask_headers(uint8_t *buf, const uint8_t *l3, uint32_t len)
+{
+	uint32_t ip_len;
+	uint32_t n;
+
+	if ((l3[0] >> 4) == 6) {
+		ip_len = sizeof(struct rte_ipv6_hdr);
+		n = RTE_MIN(len, ip_len + 8 + 12);
+		memcpy(buf, l3, n);
+		buf[0] |= 0x0f;		/* traffic class, high nibble */
+		buf[1] = 0xff;		/* traffic class low nibble, flow label */
+		buf[2] = 0xff;
+		buf[3] = 0xff;
+		buf[7] = 0xff;		/* hop limit */
+	} else {
+		ip_len = (uint32_t)(l3[0] & 0x0f) * 4;
+		n = RTE_MIN(len, ip_len + 8 + 12);
+		memcpy(buf, l3, n);
+		buf[1] = 0xff;		/* TOS: DSCP and ECN */
+		buf[8] = 0xff;		/* TTL */
+		buf[10] = 0xff;		/* header checksum */
+		buf[11] = 0xff;
+	}
+	buf[ip_len + 6] = 0xff;		/* UDP checksum */
+	buf[ip_len + 7] = 0xff;
+	buf[ip_len + 8 + 4] = 0xff;	/* BTH: FECN, BECN, resv6 */
+	return n;
+}
+
+uint32_t
+roce_icrc_buf(const uint8_t *l3, uint32_t len)
+{
+	uint8_t masked[MASKED_MAX];
+	uint32_t n = mask_headers(masked, l3, len);
+	uint32_t crc;
+
+	/* crc32_gzip_refl() inverts on entry and exit, so calls chain like zlib's crc32(). */
+	crc = crc32_gzip_refl(0, lrh_ones, sizeof(lrh_ones));
+	crc = crc32_gzip_refl(crc, masked, n);
+	return crc32_gzip_refl(crc, l3 + n, len - n);
+}
+
+int
+roce_icrc_mbuf(const struct rte_mbuf *m, uint32_t l3_off, uint32_t len, uint32_t *crc)
+{
+	uint8_t hdr[MASKED_MAX];
+	uint8_t masked[MASKED_MAX];
+	const uint8_t *l3;
+	uint32_t off, n, c;
+
+	if (rte_pktmbuf_pkt_len(m) < l3_off + len)
+		return -EINVAL;
+	/* The version nibble and IHL decide how much is masked; read the longest prefix. */
+	n = RTE_MIN(len, (uint32_t)MASKED_MAX);
+	l3 = rte_pktmbuf_read(m, l3_off, n, hdr);
+	if (l3 == NULL)
+		return -EINVAL;
+	n = mask_headers(masked, l3, n);
+	c = crc32_gzip_refl(0, lrh_ones, sizeof(lrh_ones));
+	c = crc32_gzip_refl(c, masked, n);
+
+	/* Walk the segments for the unmasked remainder. */
+	off = l3_off + n;
+	len -= n;
+	while (m != NULL && off >= m->data_len) {
+		off -= m->data_len;
+		m = m->next;
+	}
+	while (m != NULL && len > 0) {
+		uint32_t chunk = RTE_MIN(len, (uint32_t)m->data_len - off);
+
+		c = crc32_gzip_refl(c, rte_pktmbuf_mtod_offset(m, const uint8_t *, off), chunk);
+		len -= chunk;
+		off = 0;
+		m = m->next;
+	}
+	if (len != 0)
+		return -EINVAL;
+	*crc = c;
+	return 0;
+}
+
+uint32_t
+roce_icrc_get(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+void
+roce_icrc_put(uint8_t *p, uint32_t crc)
+{
+	p[0] = crc & 0xff;
+	p[1] = (crc >> 8) & 0xff;
+	p[2] = (crc >> 16) & 0xff;
+	p[3] = crc >> 24;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef ROCE_ICRC_H
+#define ROCE_ICRC_H
+
+/*
+ * RoCEv2 invariant CRC (IBA Annex A17.3.3): CRC-32 with the Ethernet polynomial, reflected,
+ * over 8 bytes of 0xFF standing in for the LRH, then the IP header, UDP header, BTH, the
+ * other transport headers, payload and pad, with the fields a router may change masked
+ * to all ones: IPv4 TOS, TTL and header checksum; IPv6 traffic class, flow label and hop
+ * limit; UDP checksum; the 8 BTH bits above DestQP (FECN, BECN, resv6). On the wire the
+ * 32-bit value is stored least-significant byte first.
+ */
+
+#include <stdint.h>
+
+struct rte_mbuf;
+
+/*
+ * ICRC over a contiguous RoCEv2 packet.
+ * l3: the IPv4 or IPv6 header; len: bytes from the IP header to the end of the pad (the
+ * ICRC field excluded). Returns the CRC as a host-order value (to be stored LSB first).
+ * The caller guarantees len covers the IP, UDP and BT headers.
+ */
+uint32_t roce_icrc_buf(const uint8_t *l3, uint32_t len);
+
+/*
+ * ICRC over a packet that may span several mbuf segments.
+ * l3_off: offset of the IP header in the packet; len: as for roce_icrc_buf().
+ * Returns 0 and stores the value in *crc, or -EINVAL if the mbuf chain is shorter.
+ */
+int roce_icrc_mbuf(const struct rte_mbuf *m, uint32_t l3_off, uint32_t len, uint32_t *crc);
+
+/* Read and write the ICRC field (little-endian byte order on the wire). */
+uint32_t roce_icrc_get(const uint8_t *p);
+void roce_icrc_put(uint8_t *p, uint32_t crc);
+
+#endif /* ROCE_ICRC_H */
