@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef APP_OPTS_H
+#define APP_OPTS_H
+
+/*
+ * The port options every droce application takes, so that nobody has to know EAL
+ * arguments: --vdev <devargs> | --pci <bdf>, --ip <addr>/<prefix> (repeatable),
+ * --lcores <list>, --eal "<extra EAL args>", --mtu <bytes>, --hugepages, --config <file>.
+ */
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <droce/droce.h>
+
+#define APP_MAX_IPS	8
+
+struct app_port_opts {
+	const char *vdev;
+	const char *pci;
+	const char *ips[APP_MAX_IPS];
+	unsigned int nb_ips;
+	const char *lcores;
+	const char *eal;
+	unsigned int mtu;
+	bool hugepages;
+	char *owned[32];		/* --config values, freed by app_port_close() */
+	unsigned int nb_owned;
+	bool config_loaded;
+};
+
+/* getopt_long() entries for the options above; values from APP_OPT_BASE up. */
+#define APP_OPT_BASE	0x1000
+#define APP_PORT_LONGOPTS \
+	{ "vdev", required_argument, NULL, APP_OPT_BASE + 0 }, \
+	{ "pci", required_argument, NULL, APP_OPT_BASE + 1 }, \
+	{ "ip", required_argument, NULL, APP_OPT_BASE + 2 }, \
+	{ "lcores", required_argument, NULL, APP_OPT_BASE + 3 }, \
+	{ "eal", required_argument, NULL, APP_OPT_BASE + 4 }, \
+	{ "mtu", required_argument, NULL, APP_OPT_BASE + 5 }, \
+	{ "hugepages", no_argument, NULL, APP_OPT_BASE + 6 }, \
+	{ "config", required_argument, NULL, APP_OPT_BASE + 7 }
+
+#define APP_PORT_USAGE \
+	"port options:\n" \
+	"  --vdev <devargs>     DPDK virtual device, e.g. net_af_packet0,iface=veth0\n" \
+	"                       or net_memif0,role=server,socket=/tmp/droce.sock\n" \
+	"  --pci <bdf>          PCI NIC, e.g. 0000:01:00.0\n" \
+	"  --ip <addr>/<len>    IPv4 or IPv6 address of the port (repeatable)\n" \
+	"  --lcores <list>      EAL lcore list (default: one lcore on any CPU)\n" \
+	"  --eal \"<args>\"       extra EAL arguments\n" \
+	"  --mtu <bytes>        IP MTU (default 1500 or the device maximum)\n" \
+	"  --hugepages          use hugepages (default: ordinary memory)\n" \
+	"  --config <file>      INI file with [port] vdev/pci/ip/mtu and [eal] lcores/args/hugepages\n"
+
+/*
+ * Handle one getopt_long() result. Returns 1 if it was a port option, 0 if not,
+ * -1 (after printing why) on a bad value.
+ */
+int app_port_opt(struct app_port_opts *o, int opt, const char *arg);
+/* Check the collected options (a port named, addresses parse). Prints why; -1 / 0. */
+int app_port_opts_check(const struct app_port_opts *o);
+/* Start the EAL and attach the port with its addresses. Prints why; -1 / 0. */
+int app_port_open(const char *prog, struct app_port_opts *o, struct droce_port **port);
+void app_port_close(struct app_port_opts *o, struct droce_port *port);
+
+#endif /* APP_OPTS_H */

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Port datapath: receive bursts, classify, transmit. */
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_udp.h>
+
+#include "port_pvt.h"
+#include "roce_hdr.h"
+
+struct rte_mbuf *
+port_alloc(struct eng_port *port, uint16_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(port->pool);
+
+	if (m == NULL) {
+		port_count(port, PORT_NO_MBUF);
+		return NULL;
+	}
+	if (rte_pktmbuf_append(m, len) == NULL) {
+		rte_pktmbuf_free(m);
+		port_count(port, PORT_NO_MBUF);
+		return NULL;
+	}
+	return m;
+}
+
+uint16_t
+eng_port_tx(struct eng_port *port, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint64_t bytes = 0;
+	uint16_t sent, i;
+
+	sent = rte_eth_tx_burst(port->port_id, 0, pkts, n);
+	for (i = 0; i < sent; i++)
+		bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	port->ctr[PORT_TX_PKTS] += sent;
+	port->ctr[PORT_TX_BYTES] += bytes;
+	if (sent < n) {
+		port->ctr[PORT_TX_DROPS] += n - sent;
+		rte_pktmbuf_free_bulk(pkts + sent, n - sent);
+	}
+	return sent;
+}
+
+void
+port_tx_one(struct eng_port *port, struct rte_mbuf *m)
+{
+	eng_port_tx(port, &m, 1);
+}
+
+static void
+drop(struct eng_port *port, struct rte_mbuf *m, enum port_ctr why)
+{
+	port_count(port, why);
+	rte_pktmbuf_free(m);
+}
+
+static void
+roce_input(struct eng_port *port, struct rte_mbuf *m)
+{
+	struct roce_pkt p;
+
+	/* The parser validates everything and counts why it refuses a frame. */
+	if (roce_parse_mbuf(m, &port->parse_ctx, &p, &port->roce_stats, NULL) != 0) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (!port_addr_is_mine(port, p.dip)) {
+		drop(port, m, PORT_RX_NOT_MINE);
+		return;
+	}
+	port->roce_cb(port->roce_arg, m, &p);
+}
+
+/* UDP destination port of an IPv4/IPv6 datagram, or 0 if the frame is too short to say. */
+static uint16_t
+udp_dport(const struct rte_mbuf *m, uint16_t l4)
+{
+	const struct rte_udp_hdr *udp;
+
+	if (rte_pktmbuf_data_len(m) < l4 + sizeof(*udp))
+		return 0;
+	udp = rte_pktmbuf_mtod_offset(m, const struct rte_udp_hdr *, l4);
+	return rte_be_to_cpu_16(udp->dst_port);
+}
+
+static void
+ipv4_input(struct eng_port *port, struct rte_mbuf *m, uint16_t l3)
+{
+	const struct rte_ipv4_hdr *ip;
+	uint16_t l4;
+
+	if (rte_pktmbuf_data_len(m) < l3 + sizeof(*ip)) {
+		drop(port, m, PORT_RX_MALFORMED);
+		return;
+	}
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, l3);
+	l4 = l3 + (ip->version_ihl & 0x0f) * 4;
+	if (ip->next_proto_id == IPPROTO_ICMP)
+		port_icmp_input(port, m, l3);
+	/* A UDP frame too short to show its port goes to the parser, which counts why. */
+	else if (ip->next_proto_id == IPPROTO_UDP &&
+		 (udp_dport(m, l4) == ROCE_UDP_DPORT || udp_dport(m, l4) == 0))
+		roce_input(port, m);
+	else
+		drop(port, m, PORT_RX_OTHER);
+}
+
+static void
+ipv6_input(struct eng_port *port, struct rte_mbuf *m, uint16_t l3)
+{
+	const struct rte_ipv6_hdr *ip;
+	uint16_t l4 = l3 + sizeof(*ip);
+
+	if (rte_pktmbuf_data_len(m) < l4) {
+		drop(port, m, PORT_RX_MALFORMED);
+		return;
+	}
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *, l3);
+	if (ip->proto == IPPROTO_ICMPV6)
+		port_icmp6_input(port, m, l3);
+	else if (ip->proto == IPPROTO_UDP &&
+		 (udp_dport(m, l4) == ROCE_UDP_DPORT || udp_dport(m, l4) == 0))
+		roce_input(port, m);
+	else
+		drop(port, m, PORT_RX_OTHER);
+}
+
+static bool
+mac_is_mine(const struct eng_port *port, const struct rte_ether_addr *dst)
+{
+	/* Broadcast and multicast are accepted here; ARP and ND check the target address. */
+	return rte_is_same_ether_addr(dst, &port->mac) || rte_is_multicast_ether_addr(dst);
+}
+
+static void
+port_input(struct eng_port *port, struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eth;
+	uint16_t type, l3 = sizeof(*eth);
+
+	port_count(port, PORT_RX_PKTS);
+	port->ctr[PORT_RX_BYTES] += rte_pktmbuf_pkt_len(m);
+	if (rte_pktmbuf_data_len(m) < sizeof(*eth) + sizeof(struct rte_vlan_hdr)) {
+		drop(port, m, PORT_RX_MALFORMED);
+		return;
+	}
+	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	if (!mac_is_mine(port, &eth->dst_addr)) {
+		drop(port, m, PORT_RX_NOT_MINE);
+		return;
+	}
+	type = rte_be_to_cpu_16(eth->ether_type);
+	if (type == RTE_ETHER_TYPE_VLAN) {
+		type = rte_be_to_cpu_16(((const struct rte_vlan_hdr *)(eth + 1))->eth_proto);
+		l3 += sizeof(struct rte_vlan_hdr);
+	}
+	if (type == RTE_ETHER_TYPE_ARP)
+		port_arp_input(port, m, l3);
+	else if (type == RTE_ETHER_TYPE_IPV4)
+		ipv4_input(port, m, l3);
+	else if (type == RTE_ETHER_TYPE_IPV6)
+		ipv6_input(port, m, l3);
+	else
+		drop(port, m, PORT_RX_OTHER);
+}
+
+int
+eng_port_poll(struct eng_port *port)
+{
+	struct rte_mbuf *pkts[PORT_BURST];
+	uint16_t q, n, i;
+	int total = 0;
+
+	for (q = 0; q < port->nb_rxq; q++) {
+		n = rte_eth_rx_burst(port->port_id, q, pkts, PORT_BURST);
+		for (i = 0; i < n; i++)
+			port_input(port, pkts[i]);
+		total += n;
+	}
+	neigh_timers(port);
+	return total;
+}
+
+void
+eng_port_set_roce_rx(struct eng_port *port, eng_roce_rx_cb cb, void *arg)
+{
+	port->roce_cb = cb;
+	port->roce_arg = arg;
+}
