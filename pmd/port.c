@@ -87,13 +87,29 @@ make_pool(struct eng_port *port, const struct eng_port_conf *c, int socket)
 	return port->pool == NULL ? -rte_errno : 0;
 }
 
+/*
+ * Largest MTU the device takes. Some PMDs (af_packet, memif) state only a maximum frame
+ * length; ethdev then assumes Ethernet header + CRC of overhead, and so do we.
+ */
+static uint16_t
+dev_max_mtu(const struct rte_eth_dev_info *info)
+{
+	uint32_t overhead = RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+
+	if (info->max_mtu != UINT16_MAX && info->max_rx_pktlen > info->max_mtu)
+		overhead = info->max_rx_pktlen - info->max_mtu;
+	if (info->max_rx_pktlen < overhead)
+		return 0;
+	return RTE_MIN((uint32_t)info->max_mtu, info->max_rx_pktlen - overhead);
+}
+
 static int
 check_conf(const struct eng_port *port, const struct eng_port_conf *c,
 	   const struct rte_eth_dev_info *info)
 {
-	if (port->mtu < info->min_mtu || port->mtu > info->max_mtu) {
+	if (port->mtu < info->min_mtu || port->mtu > dev_max_mtu(info)) {
 		PORT_LOG(ERR, "%s: MTU %u outside the device range %u..%u", port->devname,
-			 port->mtu, info->min_mtu, info->max_mtu);
+			 port->mtu, info->min_mtu, dev_max_mtu(info));
 		return -EINVAL;
 	}
 	if (port->mtu < 256 + ROCE_HDR_RESERVE) {
@@ -143,7 +159,7 @@ configure(struct eng_port *port, const struct eng_port_conf *c)
 	ret = rte_eth_dev_info_get(port->port_id, &info);
 	if (ret != 0)
 		return ret;
-	port->mtu = c->mtu ? c->mtu : RTE_MIN((uint16_t)DEF_MTU, info.max_mtu);
+	port->mtu = c->mtu ? c->mtu : RTE_MIN((uint16_t)DEF_MTU, dev_max_mtu(&info));
 	ret = check_conf(port, c, &info);
 	if (ret != 0)
 		return ret;
@@ -214,6 +230,7 @@ start(struct eng_port *port, const struct eng_port_conf *c)
 	ret = rte_eth_dev_start(port->port_id);
 	if (ret != 0)
 		return ret;
+	port->started = true;
 	set_mac(port, c);
 	/* IPv6 neighbour solicitations arrive on solicited-node multicast MACs. */
 	ret = rte_eth_allmulticast_enable(port->port_id);
@@ -257,7 +274,8 @@ eng_port_attach_id(uint16_t port_id, const struct eng_port_conf *conf,
 	ret = port->neigh == NULL ? -ENOMEM : start(port, c);
 	if (ret != 0) {
 		PORT_LOG(ERR, "%s: attach failed: %s", port->devname, strerror(-ret));
-		rte_eth_dev_stop(port_id);
+		if (port->started)
+			rte_eth_dev_stop(port_id);
 		neigh_free(port->neigh);
 		rte_mempool_free(port->pool);
 		rte_free(port);
@@ -292,8 +310,9 @@ eng_port_attach(const char *devargs, const struct eng_port_conf *conf, struct en
 	if (rte_eth_dev_get_port_by_name(name, &port_id) != 0) {
 		ret = rte_dev_probe(devargs);
 		if (ret != 0) {
+			/* The EAL says -EFAULT or -ENOENT for an unknown driver or bad devargs. */
 			PORT_LOG(ERR, "%s: cannot probe: %s", devargs, strerror(-ret));
-			return ret == -ENOENT ? -ENODEV : ret;
+			return ret == -ENOMEM ? ret : -ENODEV;
 		}
 		if (rte_eth_dev_get_port_by_name(name, &port_id) != 0) {
 			PORT_LOG(ERR, "%s: probed, but no ethdev is named %s", devargs, name);

@@ -141,6 +141,8 @@ roce_build_hdr(uint8_t *buf, uint32_t cap, struct roce_pkt *p)
 		return -EINVAL;
 	if (p->payload_len != 0 && !(oi->flags & ROCE_OPF_PAYLOAD))
 		return -EINVAL;
+	if (p->opcode == ROCE_OP_ATOMIC_WRITE && p->payload_len != ROCE_ATOMIC_WRITE_LEN)
+		return -EINVAL;
 	if (!p->ipv6 && (!roce_addr_is_v4mapped(p->sip) || !roce_addr_is_v4mapped(p->dip)))
 		return -EINVAL;
 	/* IBA 9.2.3: pad the payload to a multiple of 4 bytes. */
@@ -164,7 +166,11 @@ roce_build_hdr(uint8_t *buf, uint32_t cap, struct roce_pkt *p)
 	udp->src_port = rte_cpu_to_be_16(p->sport);
 	udp->dst_port = RTE_BE16(ROCE_UDP_DPORT);
 	udp->dgram_len = rte_cpu_to_be_16(ip_len - l3);
-	udp->dgram_cksum = 0;	/* Annex A17.4.2: zero; the ICRC protects the packet */
+	/*
+	 * Zero for IPv6 too: the ICRC protects the packet, RFC 6935/6936 allow zero UDP
+	 * checksums for tunnels, and rxe and RoCE NICs send and accept zero.
+	 */
+	udp->dgram_cksum = 0;
 	build_bth((struct roce_bth *)(udp + 1), p, pad);
 	build_ext(buf + l2 + l3 + sizeof(*udp) + sizeof(struct roce_bth), oi, p);
 

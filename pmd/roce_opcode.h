@@ -84,6 +84,7 @@ enum roce_transport {
 #define ROCE_OP_SEND_ONLY_INV		0x17
 #define ROCE_OP_FLUSH			0x1c
 #define ROCE_OP_ATOMIC_WRITE		0x1d
+#define ROCE_ATOMIC_WRITE_LEN		8	/* payload bytes of ATOMIC WRITE */
 
 #define ROCE_OP_RC(op)		(op)
 #define ROCE_OP_UC(op)		(0x20 | (op))

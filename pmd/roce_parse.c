@@ -260,6 +260,9 @@ parse_transport(const uint8_t *h, struct roce_pkt *p)
 		return ROCE_DROP_PAD;
 	if (raw != 0 && !(oi->flags & ROCE_OPF_PAYLOAD))
 		return ROCE_DROP_PAYLOAD;
+	/* IBA 1.5 9.3.13: an ATOMIC WRITE carries exactly 8 bytes. */
+	if (bth->opcode == ROCE_OP_ATOMIC_WRITE && raw - p->padcnt != ROCE_ATOMIC_WRITE_LEN)
+		return ROCE_DROP_PAYLOAD;
 	p->op = oi;
 	p->se = roce_bth_se(bth);
 	p->migreq = roce_bth_migreq(bth);

@@ -37,7 +37,8 @@ enum roce_drop {
 	ROCE_DROP_OPCODE,		/* unknown or reserved opcode */
 	ROCE_DROP_TRUNC_EXT,		/* shorter than the opcode's extension headers */
 	ROCE_DROP_PAD,			/* pad count larger than the payload */
-	ROCE_DROP_PAYLOAD,		/* payload on an opcode that carries none */
+	ROCE_DROP_PAYLOAD,		/* payload on an opcode that carries none, or an
+					 * ATOMIC WRITE payload that is not 8 bytes */
 	ROCE_DROP_MAX
 };
 
