@@ -38,6 +38,19 @@ struct neigh_entry {
 	uint64_t deadline;		/* next request, or end of the failure hold */
 };
 
+/* Hash keys must be 4-byte aligned for rte_jhash(); packet fields are not. */
+union neigh_key {
+	uint8_t b[16];
+	uint32_t w[4];
+};
+
+static const void *
+make_key(union neigh_key *k, const uint8_t addr[16])
+{
+	memcpy(k->b, addr, sizeof(k->b));
+	return k;
+}
+
 struct neigh_table {
 	struct rte_hash *h;
 	uint32_t pending;		/* entries in NEIGH_INCOMPLETE */
@@ -118,15 +131,16 @@ eng_neigh_resolve(struct eng_port *port, const uint8_t addr[16], uint8_t mac[6])
 {
 	struct neigh_table *nt = port->neigh;
 	struct neigh_entry *e;
+	union neigh_key key;
 	int pos;
 
 	if (addr[0] == 0xff || (roce_addr_is_v4mapped(addr) && addr[12] >= 0xe0))
 		return -EINVAL;
 	if (port_src_addr(port, addr) == NULL)
 		return -ENETUNREACH;
-	pos = rte_hash_lookup(nt->h, addr);
+	pos = rte_hash_lookup(nt->h, make_key(&key, addr));
 	if (pos < 0) {
-		pos = rte_hash_add_key(nt->h, addr);
+		pos = rte_hash_add_key(nt->h, &key);
 		if (pos < 0)
 			return pos == -ENOSPC ? -ENOSPC : -EINVAL;
 		e = &nt->e[pos];
@@ -153,11 +167,12 @@ neigh_update(struct eng_port *port, const uint8_t addr[16], const struct rte_eth
 	     bool create)
 {
 	struct neigh_table *nt = port->neigh;
-	int pos = rte_hash_lookup(nt->h, addr);
+	union neigh_key key;
+	int pos = rte_hash_lookup(nt->h, make_key(&key, addr));
 	struct neigh_entry *e;
 
 	if (pos < 0) {
-		if (!create || (pos = rte_hash_add_key(nt->h, addr)) < 0)
+		if (!create || (pos = rte_hash_add_key(nt->h, &key)) < 0)
 			return;
 		e = &nt->e[pos];
 		memcpy(e->addr, addr, 16);

@@ -225,10 +225,16 @@ app_port_open(const char *prog, struct app_port_opts *o, struct droce_port **por
 void
 app_port_close(struct app_port_opts *o, struct droce_port *port)
 {
-	unsigned int i;
-
 	droce_port_detach(port);
 	droce_eal_cleanup();
+	app_port_opts_free(o);
+}
+
+void
+app_port_opts_free(struct app_port_opts *o)
+{
+	unsigned int i;
+
 	for (i = 0; i < o->nb_owned; i++)
 		free(o->owned[i]);
 	o->nb_owned = 0;

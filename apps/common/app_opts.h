@@ -64,5 +64,7 @@ int app_port_opts_check(const struct app_port_opts *o);
 /* Start the EAL and attach the port with its addresses. Prints why; -1 / 0. */
 int app_port_open(const char *prog, struct app_port_opts *o, struct droce_port **port);
 void app_port_close(struct app_port_opts *o, struct droce_port *port);
+/* Free what option parsing kept (app_port_close() does this too). */
+void app_port_opts_free(struct app_port_opts *o);
 
 #endif /* APP_OPTS_H */

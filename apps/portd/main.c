@@ -178,12 +178,16 @@ main(int argc, char **argv)
 	uint8_t mac[6];
 	int failed;
 
-	if (parse_args(argc, argv, &o) != 0)
+	if (parse_args(argc, argv, &o) != 0) {
+		app_port_opts_free(&o.port);
 		return 1;
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	if (app_port_open(argv[0], &o.port, &port) != 0)
+	if (app_port_open(argv[0], &o.port, &port) != 0) {
+		app_port_opts_free(&o.port);
 		return 1;
+	}
 	droce_port_mac(port, mac);
 	droce_port_addr_get(port, 0, buf, sizeof(buf));
 	printf("ready port %u mac %02x:%02x:%02x:%02x:%02x:%02x mtu %u path_mtu %u\n",

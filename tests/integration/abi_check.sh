@@ -23,8 +23,12 @@ pc=$(dirname "$(find "$tmp/root" -name libdroce.pc | head -n1)")
 # Point the installed .pc at where DESTDIR put it (a sysroot would also move libdpdk's paths).
 sed -i "s|^prefix=|prefix=$tmp/root|" "$pc/libdroce.pc"
 export PKG_CONFIG_PATH=$pc
-cc -std=c11 -Wall -Wextra -Werror -o "$tmp/outside" "$src/tests/integration/outside_app.c" \
-	$(pkg-config --cflags --libs libdroce) || fail "outside program does not build"
+# A sanitizer build of droce needs the outside program built with the same runtime.
+san=()
+ldd "$lib" | grep -q libasan && san+=(-fsanitize=address,undefined)
+cc -std=c11 -Wall -Wextra -Werror "${san[@]}" -o "$tmp/outside" \
+	"$src/tests/integration/outside_app.c" $(pkg-config --cflags --libs libdroce) ||
+	fail "outside program does not build"
 libdir=$(dirname "$(find "$tmp/root" -name 'libdroce.so' | head -n1)")
 out=$(LD_LIBRARY_PATH=$libdir "$tmp/outside" 2>&1) || fail "outside program failed: $out"
 grep -q 'outside app: gid\[1\] 2001:db8::7/64 path_mtu 4096' <<<"$out" ||
