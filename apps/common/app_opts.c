@@ -41,6 +41,24 @@ parse_mtu(struct app_port_opts *o, const char *arg)
 }
 
 static int
+parse_mac(struct app_port_opts *o, const char *arg)
+{
+	unsigned int b[6];
+	char end;
+	int i;
+
+	if (sscanf(arg, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+		   &end) != 6 || strlen(arg) != 17 || (b[0] & 1)) {
+		fprintf(stderr, "--mac %s: expected a unicast MAC like 02:00:00:00:00:01\n", arg);
+		return -1;
+	}
+	for (i = 0; i < 6; i++)
+		o->mac[i] = b[i];
+	o->has_mac = true;
+	return 1;
+}
+
+static int
 parse_bool(const char *key, const char *v, bool *out)
 {
 	if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
@@ -67,6 +85,8 @@ config_entry(struct app_port_opts *o, const char *sect, const char *key, const c
 			return add_ip(o, v);
 		if (strcmp(key, "mtu") == 0)
 			return parse_mtu(o, v);
+		if (strcmp(key, "mac") == 0)
+			return parse_mac(o, v);
 	} else if (strcmp(sect, "eal") == 0) {
 		if (strcmp(key, "lcores") == 0)
 			return app_port_opt(o, APP_OPT_BASE + 3, v);
@@ -165,6 +185,8 @@ app_port_opt(struct app_port_opts *o, int opt, const char *arg)
 		return 1;
 	case APP_OPT_BASE + 7:
 		return load_config(o, arg);
+	case APP_OPT_BASE + 8:
+		return parse_mac(o, arg);
 	default:
 		return 0;
 	}
@@ -194,7 +216,7 @@ app_port_open(const char *prog, struct app_port_opts *o, struct droce_port **por
 		.extra = o->eal,
 		.hugepages = o->hugepages,
 	};
-	struct droce_port_conf pc = { .mtu = o->mtu };
+	struct droce_port_conf pc = { .mtu = o->mtu, .mac = o->has_mac ? o->mac : NULL };
 	unsigned int i;
 	int ret;
 

@@ -5,7 +5,8 @@
 /*
  * The port options every droce application takes, so that nobody has to know EAL
  * arguments: --vdev <devargs> | --pci <bdf>, --ip <addr>/<prefix> (repeatable),
- * --lcores <list>, --eal "<extra EAL args>", --mtu <bytes>, --hugepages, --config <file>.
+ * --lcores <list>, --eal "<extra EAL args>", --mtu <bytes>, --mac <addr>, --hugepages,
+ * --config <file>.
  */
 
 #include <getopt.h>
@@ -24,6 +25,8 @@ struct app_port_opts {
 	const char *lcores;
 	const char *eal;
 	unsigned int mtu;
+	bool has_mac;
+	uint8_t mac[6];
 	bool hugepages;
 	char *owned[32];		/* --config values, freed by app_port_close() */
 	unsigned int nb_owned;
@@ -40,7 +43,8 @@ struct app_port_opts {
 	{ "eal", required_argument, NULL, APP_OPT_BASE + 4 }, \
 	{ "mtu", required_argument, NULL, APP_OPT_BASE + 5 }, \
 	{ "hugepages", no_argument, NULL, APP_OPT_BASE + 6 }, \
-	{ "config", required_argument, NULL, APP_OPT_BASE + 7 }
+	{ "config", required_argument, NULL, APP_OPT_BASE + 7 }, \
+	{ "mac", required_argument, NULL, APP_OPT_BASE + 8 }
 
 #define APP_PORT_USAGE \
 	"port options:\n" \
@@ -51,8 +55,9 @@ struct app_port_opts {
 	"  --lcores <list>      EAL lcore list (default: one lcore on any CPU)\n" \
 	"  --eal \"<args>\"       extra EAL arguments\n" \
 	"  --mtu <bytes>        IP MTU (default 1500 or the device maximum)\n" \
+	"  --mac <xx:..:xx>     use this MAC instead of the device's\n" \
 	"  --hugepages          use hugepages (default: ordinary memory)\n" \
-	"  --config <file>      INI file with [port] vdev/pci/ip/mtu and [eal] lcores/args/hugepages\n"
+	"  --config <file>      INI file with [port] vdev/pci/ip/mtu/mac and [eal] lcores/args/hugepages\n"
 
 /*
  * Handle one getopt_long() result. Returns 1 if it was a port option, 0 if not,

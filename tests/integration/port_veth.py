@@ -203,6 +203,10 @@ def test_bad_input():
                    "--mtu 100: expected a number from 576 to 65535")
     expect_refusal(["--vdev", "net_nosuchdriver0", "--ip", "192.0.2.2"],
                    "cannot attach net_nosuchdriver0: no such device")
+    expect_refusal(["--vdev", "net_null0", "--ip", "192.0.2.2", "--mac", "01:00:5e:00:00:01"],
+                   "expected a unicast MAC")
+    expect_refusal(["--vdev", "net_null0", "--ip", "192.0.2.2", "--mac", "02:00:00:00:00"],
+                   "expected a unicast MAC")
     expect_refusal(["--config", os.path.join(TMP, "missing.ini")], "cannot read or parse")
     expect_refusal(["--config", bad_cfg], "unknown key speed in [port]")
     expect_refusal(["--vdev", "net_null0", "--ip", "192.0.2.2", "--duration", "x"],
@@ -230,7 +234,32 @@ def test_mtu():
         lab.close()
 
 
-TESTS = [test_mtu, test_config_ping_resolve, test_hugepages_two_processes, test_memif_resolve,
+def tshark_count(pcap, filt):
+    r = sh("tshark", "-r", pcap, "-Y", filt, "-T", "fields", "-e", "frame.number")
+    return len(r.stdout.split())
+
+
+def test_pcap_replay():
+    """net_pcap: replay a real rxe capture into a port that owns the responder's MAC/IP."""
+    cap = os.path.join(os.environ["DROCE_CAPTURES"], "rc_send.pcap")
+    out = os.path.join(TMP, "replay-out.pcap")
+    mac, ip = "52:54:00:77:00:01", "192.168.77.11"
+    r = sh(PORTD, "--vdev", "net_pcap0,rx_pcap=%s,tx_pcap=%s" % (cap, out), "--mac", mac,
+           "--ip", ip + "/24", "--duration", "1", timeout=60)
+    c = counters(r.stdout)
+    to_us = "eth.dst == %s" % mac
+    assert c.get("roce_rx_ok") == tshark_count(cap, to_us + " && udp.dstport == 4791") > 0, c
+    assert c.get("rx_not_mine") == tshark_count(cap, "eth.dst == 52:54:00:77:00:02"), c
+    assert c.get("arp_req_rx") == 1 and c.get("arp_rep_tx") == 1, c
+    assert sum(v for k, v in c.items() if k.startswith("roce_drop_")) == 0, c
+    # The reply droce wrote, as tshark reads it.
+    rep = sh("tshark", "-r", out, "-T", "fields", "-E", "separator=,", "-e", "arp.opcode",
+             "-e", "arp.src.hw_mac", "-e", "arp.src.proto_ipv4", "-e", "arp.dst.hw_mac",
+             "-e", "arp.dst.proto_ipv4").stdout.split()
+    assert rep == ["2,%s,%s,52:54:00:77:00:02,192.168.77.12" % (mac, ip)], rep
+
+
+TESTS = [test_mtu, test_pcap_replay, test_config_ping_resolve, test_hugepages_two_processes, test_memif_resolve,
          test_tap, test_af_xdp, test_bad_input]
 
 
