@@ -19,7 +19,6 @@ arp_valid(const struct rte_arp_hdr *a)
 static void
 arp_reply(struct eng_port *port, struct rte_mbuf *m, struct rte_arp_hdr *a)
 {
-	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	struct rte_arp_ipv4 *d = &a->arp_data;
 	uint32_t tip = d->arp_tip;
 
@@ -28,10 +27,7 @@ arp_reply(struct eng_port *port, struct rte_mbuf *m, struct rte_arp_hdr *a)
 	d->arp_tip = d->arp_sip;
 	d->arp_sha = port->mac;
 	d->arp_sip = tip;
-	eth->dst_addr = eth->src_addr;
-	eth->src_addr = port->mac;
-	port_count(port, PORT_ARP_REP_TX);
-	port_tx_one(port, m);
+	port_reply(port, m, PORT_ARP_REP_TX);
 }
 
 void
@@ -42,14 +38,12 @@ port_arp_input(struct eng_port *port, struct rte_mbuf *m, uint16_t l3)
 	bool for_me;
 
 	if (rte_pktmbuf_data_len(m) < l3 + sizeof(*a)) {
-		port_count(port, PORT_RX_MALFORMED);
-		rte_pktmbuf_free(m);
+		port_drop(port, m, PORT_RX_MALFORMED);
 		return;
 	}
 	a = rte_pktmbuf_mtod_offset(m, struct rte_arp_hdr *, l3);
 	if (!arp_valid(a)) {
-		port_count(port, PORT_RX_MALFORMED);
-		rte_pktmbuf_free(m);
+		port_drop(port, m, PORT_RX_MALFORMED);
 		return;
 	}
 	roce_ipv4_to_mapped(sip, a->arp_data.arp_sip);

@@ -7,17 +7,9 @@
 
 #define ECHO_TTL	64
 
-static void
-drop(struct eng_port *port, struct rte_mbuf *m, enum port_ctr why)
-{
-	port_count(port, why);
-	rte_pktmbuf_free(m);
-}
-
 void
 port_icmp_input(struct eng_port *port, struct rte_mbuf *m, uint16_t l3)
 {
-	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l3);
 	uint16_t ihl = (ip->version_ihl & 0x0f) * 4;
 	uint16_t total = rte_be_to_cpu_16(ip->total_length);
@@ -27,22 +19,22 @@ port_icmp_input(struct eng_port *port, struct rte_mbuf *m, uint16_t l3)
 
 	if (ihl < sizeof(*ip) || total < ihl + sizeof(*icmp) ||
 	    rte_pktmbuf_data_len(m) < l3 + total || rte_raw_cksum(ip, ihl) != 0xffff) {
-		drop(port, m, PORT_RX_MALFORMED);
+		port_drop(port, m, PORT_RX_MALFORMED);
 		return;
 	}
 	icmp = (struct rte_icmp_hdr *)((uint8_t *)ip + ihl);
 	if (rte_raw_cksum(icmp, total - ihl) != 0xffff) {
-		drop(port, m, PORT_RX_MALFORMED);
+		port_drop(port, m, PORT_RX_MALFORMED);
 		return;
 	}
 	roce_ipv4_to_mapped(dst, ip->dst_addr);
 	if (icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || icmp->icmp_code != 0 ||
 	    (rte_be_to_cpu_16(ip->fragment_offset) & RTE_IPV4_HDR_OFFSET_MASK) != 0) {
-		drop(port, m, PORT_RX_OTHER);
+		port_drop(port, m, PORT_RX_OTHER);
 		return;
 	}
 	if (!port_addr_is_mine(port, dst)) {
-		drop(port, m, PORT_RX_NOT_MINE);
+		port_drop(port, m, PORT_RX_NOT_MINE);
 		return;
 	}
 	port_count(port, PORT_ICMP_ECHO_RX);
@@ -57,8 +49,5 @@ port_icmp_input(struct eng_port *port, struct rte_mbuf *m, uint16_t l3)
 	icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
 	icmp->icmp_cksum = 0;
 	icmp->icmp_cksum = ~rte_raw_cksum(icmp, total - ihl);
-	eth->dst_addr = eth->src_addr;
-	eth->src_addr = port->mac;
-	port_count(port, PORT_ICMP_ECHO_TX);
-	port_tx_one(port, m);
+	port_reply(port, m, PORT_ICMP_ECHO_TX);
 }

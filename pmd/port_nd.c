@@ -43,13 +43,6 @@ struct icmp6_hdr {
 
 static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 0x01 };
 
-static void
-drop(struct eng_port *port, struct rte_mbuf *m, enum port_ctr why)
-{
-	port_count(port, why);
-	rte_pktmbuf_free(m);
-}
-
 /* Build an ND message frame (Ethernet, IPv6 with hop limit 255, nd_msg) and send it. */
 static int
 nd_send(struct eng_port *port, const struct rte_ether_addr *dmac, const uint8_t *src,
@@ -131,7 +124,7 @@ nd_ns_input(struct eng_port *port, struct rte_mbuf *m, const struct rte_ipv6_hdr
 
 	port_count(port, PORT_ND_NS_RX);
 	if (!port_addr_is_mine(port, ns->target)) {
-		drop(port, m, PORT_RX_NOT_MINE);
+		port_drop(port, m, PORT_RX_NOT_MINE);
 		return;
 	}
 	memcpy(na.target, ns->target, 16);
@@ -163,11 +156,10 @@ static void
 echo_input(struct eng_port *port, struct rte_mbuf *m, struct rte_ipv6_hdr *ip,
 	   struct icmp6_hdr *icmp, uint16_t l3)
 {
-	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	uint8_t tmp[16];
 
 	if (!port_addr_is_mine(port, ip->dst_addr)) {
-		drop(port, m, PORT_RX_NOT_MINE);
+		port_drop(port, m, PORT_RX_NOT_MINE);
 		return;
 	}
 	port_count(port, PORT_ICMP6_ECHO_RX);
@@ -180,10 +172,7 @@ echo_input(struct eng_port *port, struct rte_mbuf *m, struct rte_ipv6_hdr *ip,
 	icmp->type = ICMP6_ECHO_REPLY;
 	icmp->cksum = 0;
 	icmp->cksum = rte_ipv6_udptcp_cksum(ip, icmp);
-	eth->dst_addr = eth->src_addr;
-	eth->src_addr = port->mac;
-	port_count(port, PORT_ICMP6_ECHO_TX);
-	port_tx_one(port, m);
+	port_reply(port, m, PORT_ICMP6_ECHO_TX);
 }
 
 void
@@ -195,7 +184,7 @@ port_icmp6_input(struct eng_port *port, struct rte_mbuf *m, uint16_t l3)
 
 	if (len < sizeof(*icmp) || rte_pktmbuf_data_len(m) < l3 + sizeof(*ip) + len ||
 	    rte_ipv6_udptcp_cksum_verify(ip, icmp) != 0) {
-		drop(port, m, PORT_RX_MALFORMED);
+		port_drop(port, m, PORT_RX_MALFORMED);
 		return;
 	}
 	if (icmp->type == ICMP6_ECHO_REQUEST && icmp->code == 0) {
@@ -203,13 +192,13 @@ port_icmp6_input(struct eng_port *port, struct rte_mbuf *m, uint16_t l3)
 		return;
 	}
 	if (icmp->type != ND_NS && icmp->type != ND_NA) {
-		drop(port, m, PORT_RX_OTHER);
+		port_drop(port, m, PORT_RX_OTHER);
 		return;
 	}
 	/* RFC 4861 7.1: hop limit 255, code 0, at least the fixed part with the target. */
 	if (ip->hop_limits != ND_HOP_LIMIT || icmp->code != 0 ||
 	    len < offsetof(struct nd_msg, opt_type)) {
-		drop(port, m, PORT_RX_MALFORMED);
+		port_drop(port, m, PORT_RX_MALFORMED);
 		return;
 	}
 	if (icmp->type == ND_NS)

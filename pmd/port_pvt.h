@@ -89,6 +89,15 @@ bool port_addr_is_mine(const struct eng_port *port, const uint8_t addr[16]);
 /* Our address to use as source towards dst: same prefix first, then any of its family. */
 const uint8_t *port_src_addr(const struct eng_port *port, const uint8_t dst[16]);
 
+static inline void
+port_drop(struct eng_port *port, struct rte_mbuf *m, enum port_ctr why)
+{
+	port_count(port, why);
+	rte_pktmbuf_free(m);
+}
+
+/* Send m back where it came from: Ethernet source becomes destination; count ctr. */
+void port_reply(struct eng_port *port, struct rte_mbuf *m, enum port_ctr ctr);
 /* Allocate a frame with room for len bytes; counts PORT_NO_MBUF on failure. */
 struct rte_mbuf *port_alloc(struct eng_port *port, uint16_t len);
 /* Send one control frame (ARP, ND, ICMP) on queue 0. */

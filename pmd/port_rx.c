@@ -48,11 +48,15 @@ port_tx_one(struct eng_port *port, struct rte_mbuf *m)
 	eng_port_tx(port, &m, 1);
 }
 
-static void
-drop(struct eng_port *port, struct rte_mbuf *m, enum port_ctr why)
+void
+port_reply(struct eng_port *port, struct rte_mbuf *m, enum port_ctr ctr)
 {
-	port_count(port, why);
-	rte_pktmbuf_free(m);
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+
+	eth->dst_addr = eth->src_addr;
+	eth->src_addr = port->mac;
+	port_count(port, ctr);
+	port_tx_one(port, m);
 }
 
 static void
@@ -66,7 +70,7 @@ roce_input(struct eng_port *port, struct rte_mbuf *m)
 		return;
 	}
 	if (!port_addr_is_mine(port, p.dip)) {
-		drop(port, m, PORT_RX_NOT_MINE);
+		port_drop(port, m, PORT_RX_NOT_MINE);
 		return;
 	}
 	port->roce_cb(port->roce_arg, m, &p);
@@ -91,7 +95,7 @@ ipv4_input(struct eng_port *port, struct rte_mbuf *m, uint16_t l3)
 	uint16_t l4;
 
 	if (rte_pktmbuf_data_len(m) < l3 + sizeof(*ip)) {
-		drop(port, m, PORT_RX_MALFORMED);
+		port_drop(port, m, PORT_RX_MALFORMED);
 		return;
 	}
 	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, l3);
@@ -103,7 +107,7 @@ ipv4_input(struct eng_port *port, struct rte_mbuf *m, uint16_t l3)
 		 (udp_dport(m, l4) == ROCE_UDP_DPORT || udp_dport(m, l4) == 0))
 		roce_input(port, m);
 	else
-		drop(port, m, PORT_RX_OTHER);
+		port_drop(port, m, PORT_RX_OTHER);
 }
 
 static void
@@ -113,7 +117,7 @@ ipv6_input(struct eng_port *port, struct rte_mbuf *m, uint16_t l3)
 	uint16_t l4 = l3 + sizeof(*ip);
 
 	if (rte_pktmbuf_data_len(m) < l4) {
-		drop(port, m, PORT_RX_MALFORMED);
+		port_drop(port, m, PORT_RX_MALFORMED);
 		return;
 	}
 	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *, l3);
@@ -123,7 +127,7 @@ ipv6_input(struct eng_port *port, struct rte_mbuf *m, uint16_t l3)
 		 (udp_dport(m, l4) == ROCE_UDP_DPORT || udp_dport(m, l4) == 0))
 		roce_input(port, m);
 	else
-		drop(port, m, PORT_RX_OTHER);
+		port_drop(port, m, PORT_RX_OTHER);
 }
 
 static bool
@@ -142,12 +146,12 @@ port_input(struct eng_port *port, struct rte_mbuf *m)
 	port_count(port, PORT_RX_PKTS);
 	port->ctr[PORT_RX_BYTES] += rte_pktmbuf_pkt_len(m);
 	if (rte_pktmbuf_data_len(m) < sizeof(*eth) + sizeof(struct rte_vlan_hdr)) {
-		drop(port, m, PORT_RX_MALFORMED);
+		port_drop(port, m, PORT_RX_MALFORMED);
 		return;
 	}
 	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	if (!mac_is_mine(port, &eth->dst_addr)) {
-		drop(port, m, PORT_RX_NOT_MINE);
+		port_drop(port, m, PORT_RX_NOT_MINE);
 		return;
 	}
 	type = rte_be_to_cpu_16(eth->ether_type);
@@ -162,7 +166,7 @@ port_input(struct eng_port *port, struct rte_mbuf *m)
 	else if (type == RTE_ETHER_TYPE_IPV6)
 		ipv6_input(port, m, l3);
 	else
-		drop(port, m, PORT_RX_OTHER);
+		port_drop(port, m, PORT_RX_OTHER);
 }
 
 int
