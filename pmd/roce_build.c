@@ -151,6 +151,9 @@ roce_build_hdr(uint8_t *buf, uint32_t cap, struct roce_pkt *p)
 		       sizeof(struct rte_ether_hdr);
 	l3 = p->ipv6 ? sizeof(struct rte_ipv6_hdr) : sizeof(struct rte_ipv4_hdr);
 	hdr_len = l2 + l3 + sizeof(*udp) + sizeof(struct roce_bth) + oi->ext_len;
+	/* Checked before the sum so that a length near 2^32 cannot wrap past the limit. */
+	if (p->payload_len > UINT16_MAX)
+		return -EINVAL;
 	ip_len = hdr_len - l2 + p->payload_len + pad + ROCE_ICRC_LEN;
 	if (ip_len > UINT16_MAX)
 		return -EINVAL;

@@ -10,7 +10,6 @@
 #include "roce_pkt.h"
 
 const char *const roce_drop_names[ROCE_DROP_MAX] = {
-	[ROCE_DROP_TOO_LONG] = "too_long",
 	[ROCE_DROP_TRUNC_L2] = "trunc_l2",
 	[ROCE_DROP_NOT_IP] = "not_ip",
 	[ROCE_DROP_TRUNC_L3] = "trunc_l3",
@@ -19,6 +18,7 @@ const char *const roce_drop_names[ROCE_DROP_MAX] = {
 	[ROCE_DROP_IP_CSUM] = "ip_csum",
 	[ROCE_DROP_IP_FRAG] = "ip_frag",
 	[ROCE_DROP_NOT_UDP] = "not_udp",
+	[ROCE_DROP_TOO_LONG] = "too_long",
 	[ROCE_DROP_TRUNC_L4] = "trunc_l4",
 	[ROCE_DROP_UDP_LEN] = "udp_len",
 	[ROCE_DROP_UDP_PORT] = "udp_port",
@@ -161,8 +161,6 @@ parse_outer(const uint8_t *h, uint32_t hlen, uint32_t frame_len,
 	r = parse_l2(h, hlen, p, &ethertype);
 	if (r != PARSE_OK)
 		return r;
-	if (frame_len - p->l3_off > ctx->mtu)
-		return ROCE_DROP_TOO_LONG;
 	if (ethertype == RTE_ETHER_TYPE_IPV4)
 		r = parse_ipv4(h, hlen, frame_len, p, &ip_end);
 	else if (ethertype == RTE_ETHER_TYPE_IPV6)
@@ -171,6 +169,9 @@ parse_outer(const uint8_t *h, uint32_t hlen, uint32_t frame_len,
 		r = ROCE_DROP_NOT_IP;
 	if (r != PARSE_OK)
 		return r;
+	/* The IP packet, not the frame: Ethernet padding or a kept FCS may follow it. */
+	if (ip_end - p->l3_off > ctx->mtu)
+		return ROCE_DROP_TOO_LONG;
 	/* hlen covers UDP and BTH whenever ip_end does: they end within HDR_MAX bytes. */
 	if (ip_end - p->l4_off < sizeof(*udp))
 		return ROCE_DROP_TRUNC_L4;

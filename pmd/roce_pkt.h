@@ -19,7 +19,6 @@ struct rte_mbuf;
 
 /* Why a frame was rejected; each reason has a counter. Keep roce_drop_names in step. */
 enum roce_drop {
-	ROCE_DROP_TOO_LONG,		/* IP packet longer than the port MTU */
 	ROCE_DROP_TRUNC_L2,		/* shorter than Ethernet (+802.1Q) header */
 	ROCE_DROP_NOT_IP,		/* EtherType neither IPv4 nor IPv6 */
 	ROCE_DROP_TRUNC_L3,		/* shorter than the IP header or its total length */
@@ -28,6 +27,7 @@ enum roce_drop {
 	ROCE_DROP_IP_CSUM,		/* IPv4 header checksum wrong */
 	ROCE_DROP_IP_FRAG,		/* IPv4 fragment (RoCEv2 sets DF and never fragments) */
 	ROCE_DROP_NOT_UDP,		/* IP protocol or IPv6 next header is not UDP */
+	ROCE_DROP_TOO_LONG,		/* IP packet longer than the port MTU */
 	ROCE_DROP_TRUNC_L4,		/* shorter than the UDP header */
 	ROCE_DROP_UDP_LEN,		/* UDP length disagrees with the IP length */
 	ROCE_DROP_UDP_PORT,		/* UDP destination port is not 4791 */
