@@ -25,7 +25,9 @@ sed -i "s|^prefix=|prefix=$tmp/root|" "$pc/libdroce.pc"
 export PKG_CONFIG_PATH=$pc
 # A sanitizer build of droce needs the outside program built with the same runtime.
 san=()
-ldd "$lib" | grep -q libasan && san+=(-fsanitize=address,undefined)
+# (ldd's output is captured first: with pipefail, grep -q closing the pipe early can fail it.)
+deps=$(ldd "$lib")
+grep -q libasan <<<"$deps" && san+=(-fsanitize=address,undefined)
 cc -std=c11 -Wall -Wextra -Werror "${san[@]}" -o "$tmp/outside" \
 	"$src/tests/integration/outside_app.c" $(pkg-config --cflags --libs libdroce) ||
 	fail "outside program does not build"
