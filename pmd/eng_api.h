@@ -103,7 +103,10 @@ int eng_neigh_resolve(struct eng_port *port, const uint8_t addr[16], uint8_t mac
 /* Print the neighbour table (address, MAC, state), one entry a line. */
 void eng_neigh_dump(const struct eng_port *port, FILE *f);
 
-/* Counters as name/value pairs. Returns the number of counters; fills up to n. */
+/*
+ * Counters as name/value pairs: the port's own, one per RoCE drop reason (roce_drop_*),
+ * and the device's losses (dev_*). Returns the number of counters; fills up to n.
+ */
 int eng_port_xstats(const struct eng_port *port, struct eng_xstat *xs, unsigned int n);
 
 #endif /* ENG_API_H */

@@ -144,6 +144,7 @@ eng_port_path_mtu(const struct eng_port *port)
 int
 eng_port_xstats(const struct eng_port *port, struct eng_xstat *xs, unsigned int n)
 {
+	struct rte_eth_stats es;
 	unsigned int count = 0;
 	int i;
 
@@ -159,6 +160,13 @@ eng_port_xstats(const struct eng_port *port, struct eng_xstat *xs, unsigned int 
 	PUT("roce_rx_%s", "ok", port->roce_stats.ok);
 	for (i = 0; i < ROCE_DROP_MAX; i++)
 		PUT("roce_drop_%s", roce_drop_names[i], port->roce_stats.drop[i]);
+	/* What the device itself lost, before droce saw it. */
+	if (rte_eth_stats_get(port->port_id, &es) != 0)
+		memset(&es, 0, sizeof(es));
+	PUT("dev_%s", "rx_missed", es.imissed);
+	PUT("dev_%s", "rx_errors", es.ierrors);
+	PUT("dev_%s", "rx_nombuf", es.rx_nombuf);
+	PUT("dev_%s", "tx_errors", es.oerrors);
 #undef PUT
 	return count;
 }

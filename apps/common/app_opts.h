@@ -57,7 +57,8 @@ struct app_port_opts {
 	"  --mtu <bytes>        IP MTU (default 1500 or the device maximum)\n" \
 	"  --mac <xx:..:xx>     use this MAC instead of the device's\n" \
 	"  --hugepages          use hugepages (default: ordinary memory)\n" \
-	"  --config <file>      INI file with [port] vdev/pci/ip/mtu/mac and [eal] lcores/args/hugepages\n"
+	"  --config <file>      INI file: [port] vdev, pci, ip, mtu, mac;\n" \
+	"                       [eal] lcores, args, hugepages\n"
 
 /*
  * Handle one getopt_long() result. Returns 1 if it was a port option, 0 if not,

@@ -77,7 +77,8 @@ class Lab:
     def veth(self, droce_ns, kern_ns, droce_if="droce0", kern_if="kern0"):
         """A veth pair: droce_if in droce_ns (no kernel addresses), kern_if in kern_ns."""
         self.n += 1
-        a, b = "dv%da%d" % (self.n, os.getpid() % 100000), "dv%db%d" % (self.n, os.getpid() % 100000)
+        tag = "dv%d%%s%d" % (self.n, os.getpid() % 100000)   # under 16 characters
+        a, b = tag % "a", tag % "b"
         sh("ip", "link", "add", a, "type", "veth", "peer", "name", b)
         sh("ip", "link", "set", a, "netns", droce_ns)
         sh("ip", "link", "set", b, "netns", kern_ns)

@@ -259,8 +259,8 @@ def test_pcap_replay():
     assert rep == ["2,%s,%s,52:54:00:77:00:02,192.168.77.12" % (mac, ip)], rep
 
 
-TESTS = [test_mtu, test_pcap_replay, test_config_ping_resolve, test_hugepages_two_processes, test_memif_resolve,
-         test_tap, test_af_xdp, test_bad_input]
+TESTS = [test_mtu, test_pcap_replay, test_config_ping_resolve, test_hugepages_two_processes,
+         test_memif_resolve, test_tap, test_af_xdp, test_bad_input]
 
 
 def main():
