@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 struct rte_mbuf;
+struct rte_mempool;
 struct roce_pkt;
 struct eng_port;
 
@@ -90,6 +91,16 @@ int eng_port_poll(struct eng_port *port);
 
 /* Transmit on queue 0; frames the device refuses are freed and counted. Returns sent. */
 uint16_t eng_port_tx(struct eng_port *port, struct rte_mbuf **pkts, uint16_t n);
+/*
+ * Transmit on queue q for an engine slot (each slot has its own queue). Does not touch
+ * the port's counters (the slot counts); returns how many the device took, the caller
+ * frees the rest.
+ */
+uint16_t eng_port_tx_queue(struct eng_port *port, uint16_t q, struct rte_mbuf **pkts,
+			   uint16_t n);
+/* The port's mbuf pool, for engines building packets. */
+struct rte_mempool *eng_port_pool(struct eng_port *port);
+uint16_t eng_port_nb_txq(const struct eng_port *port);
 
 /*
  * Resolve a neighbour's MAC (ARP for IPv4-mapped addresses, ND for IPv6). Returns 0 and

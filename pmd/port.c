@@ -62,14 +62,6 @@ eng_path_mtu_from_mtu(uint32_t mtu)
 	return pmtu;
 }
 
-static void
-default_roce_rx(void *arg, struct rte_mbuf *m, const struct roce_pkt *p)
-{
-	RTE_SET_USED(arg);
-	RTE_SET_USED(p);
-	rte_pktmbuf_free(m);
-}
-
 static int
 make_pool(struct eng_port *port, const struct eng_port_conf *c, int socket)
 {
@@ -268,7 +260,7 @@ eng_port_attach_id(uint16_t port_id, const struct eng_port_conf *conf,
 	port->nb_txq = c->nb_txq ? c->nb_txq : 1;
 	port->neigh_tries = c->neigh_tries ? c->neigh_tries : 3;
 	port->neigh_retry_ms = c->neigh_retry_ms ? c->neigh_retry_ms : 1000;
-	port->roce_cb = default_roce_rx;
+	port->roce_cb = port_default_roce_rx;
 	snprintf(nbuf, sizeof(nbuf), "droce_nb%u", port_id);
 	port->neigh = neigh_create(nbuf, rte_eth_dev_socket_id(port_id));
 	ret = port->neigh == NULL ? -ENOMEM : start(port, c);

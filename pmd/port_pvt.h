@@ -103,6 +103,8 @@ struct rte_mbuf *port_alloc(struct eng_port *port, uint16_t len);
 /* Send one control frame (ARP, ND, ICMP) on queue 0. */
 void port_tx_one(struct eng_port *port, struct rte_mbuf *m);
 
+/* RoCE frames nobody asked for are freed. */
+void port_default_roce_rx(void *arg, struct rte_mbuf *m, const struct roce_pkt *p);
 /* Protocol handlers; each consumes m. l3 is the offset of the ARP/IP header. */
 void port_arp_input(struct eng_port *port, struct rte_mbuf *m, uint16_t l3);
 int port_arp_request(struct eng_port *port, const uint8_t target[16]);

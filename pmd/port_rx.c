@@ -42,6 +42,24 @@ eng_port_tx(struct eng_port *port, struct rte_mbuf **pkts, uint16_t n)
 	return sent;
 }
 
+uint16_t
+eng_port_tx_queue(struct eng_port *port, uint16_t q, struct rte_mbuf **pkts, uint16_t n)
+{
+	return rte_eth_tx_burst(port->port_id, q, pkts, n);
+}
+
+struct rte_mempool *
+eng_port_pool(struct eng_port *port)
+{
+	return port->pool;
+}
+
+uint16_t
+eng_port_nb_txq(const struct eng_port *port)
+{
+	return port->nb_txq;
+}
+
 void
 port_tx_one(struct eng_port *port, struct rte_mbuf *m)
 {
@@ -57,6 +75,14 @@ port_reply(struct eng_port *port, struct rte_mbuf *m, enum port_ctr ctr)
 	eth->src_addr = port->mac;
 	port_count(port, ctr);
 	port_tx_one(port, m);
+}
+
+void
+port_default_roce_rx(void *arg, struct rte_mbuf *m, const struct roce_pkt *p)
+{
+	RTE_SET_USED(arg);
+	RTE_SET_USED(p);
+	rte_pktmbuf_free(m);
 }
 
 static void
@@ -189,6 +215,6 @@ eng_port_poll(struct eng_port *port)
 void
 eng_port_set_roce_rx(struct eng_port *port, eng_roce_rx_cb cb, void *arg)
 {
-	port->roce_cb = cb;
+	port->roce_cb = cb != NULL ? cb : port_default_roce_rx;
 	port->roce_arg = arg;
 }

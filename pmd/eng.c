@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Engine: slots, receive dispatch to the owning slot, transmit flush, counters, RCU. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_malloc.h>
+#include <rte_rcu_qsbr.h>
+
+#include "eng_pvt.h"
+
+RTE_LOG_REGISTER(eng_logtype, droce.eng, INFO);
+
+#define INBOX_SIZE	1024
+
+static const char *const ctr_names[ENG_CTR_MAX] = {
+	[ENG_RX_PKTS] = "rx_pkts",
+	[ENG_TX_PKTS] = "tx_pkts",
+	[ENG_RX_NO_QP] = "rx_no_qp",
+	[ENG_RX_BAD_STATE] = "rx_bad_state",
+	[ENG_RX_BAD_OPCODE] = "rx_bad_opcode",
+	[ENG_RX_HANDOFF] = "rx_handoff",
+	[ENG_TX_NO_MBUF] = "tx_no_mbuf",
+	[ENG_TX_DROPS] = "tx_drops",
+	[ENG_RETRANSMIT_TIMEOUTS] = "retransmit_timeouts",
+	[ENG_RETRANSMIT_PKTS] = "retransmit_pkts",
+	[ENG_DUP_REQUESTS] = "dup_requests",
+	[ENG_OUT_OF_SEQ] = "out_of_seq",
+	[ENG_ACK_TX] = "ack_tx",
+	[ENG_ACK_RX] = "ack_rx",
+	[ENG_NAK_SEQ_TX] = "nak_seq_tx",
+	[ENG_NAK_SEQ_RX] = "nak_seq_rx",
+	[ENG_RNR_NAK_TX] = "rnr_nak_tx",
+	[ENG_RNR_NAK_RX] = "rnr_nak_rx",
+	[ENG_NAK_ACCESS_TX] = "nak_access_tx",
+	[ENG_NAK_ACCESS_RX] = "nak_access_rx",
+	[ENG_NAK_INVALID_TX] = "nak_invalid_tx",
+	[ENG_NAK_INVALID_RX] = "nak_invalid_rx",
+	[ENG_NAK_OPERR_TX] = "nak_operr_tx",
+	[ENG_NAK_OPERR_RX] = "nak_operr_rx",
+	[ENG_DUP_RESPONSES] = "dup_responses",
+	[ENG_CQ_OVERFLOWS] = "cq_overflows",
+	[ENG_FAULTS] = "faults",
+};
+
+const char *const eng_wc_status_names[ENG_WC_MAX] = {
+	[ENG_WC_SUCCESS] = "success",
+	[ENG_WC_LOC_LEN_ERR] = "local length error",
+	[ENG_WC_LOC_PROT_ERR] = "local protection error",
+	[ENG_WC_WR_FLUSH_ERR] = "flushed",
+	[ENG_WC_REM_INV_REQ_ERR] = "remote invalid request",
+	[ENG_WC_REM_ACCESS_ERR] = "remote access error",
+	[ENG_WC_REM_OP_ERR] = "remote operational error",
+	[ENG_WC_RETRY_EXC_ERR] = "transport retry counter exceeded",
+	[ENG_WC_RNR_RETRY_EXC_ERR] = "RNR retry counter exceeded",
+};
+
+const char *const eng_qp_state_names[ENG_QPS_MAX] = {
+	[ENG_QPS_RESET] = "RESET",
+	[ENG_QPS_INIT] = "INIT",
+	[ENG_QPS_RTR] = "RTR",
+	[ENG_QPS_RTS] = "RTS",
+	[ENG_QPS_SQD] = "SQD",
+	[ENG_QPS_SQE] = "SQE",
+	[ENG_QPS_ERR] = "ERR",
+};
+
+/* IBA table 45: RNR NAK timer field to microseconds (rxe_comp.c rnrnak_usec, roce.md 7.4). */
+static const uint32_t rnr_usec[32] = {
+	655360, 10, 20, 30, 40, 60, 80, 120, 160, 240, 320, 480, 640, 960, 1280, 1920,
+	2560, 3840, 5120, 7680, 10240, 15360, 20480, 30720, 40960, 61440, 81920, 122880,
+	163840, 245760, 327680, 491520,
+};
+
+int
+eng_wc_errno(enum eng_wc_status s)
+{
+	switch (s) {
+	case ENG_WC_SUCCESS:
+		return 0;
+	case ENG_WC_LOC_LEN_ERR:
+		return -EOVERFLOW;
+	case ENG_WC_LOC_PROT_ERR:
+	case ENG_WC_REM_ACCESS_ERR:
+		return -EACCES;
+	case ENG_WC_WR_FLUSH_ERR:
+		return -ECANCELED;
+	case ENG_WC_REM_INV_REQ_ERR:
+		return -EINVAL;
+	case ENG_WC_RETRY_EXC_ERR:
+	case ENG_WC_RNR_RETRY_EXC_ERR:
+		return -ETIMEDOUT;
+	default:
+		return -EREMOTEIO;
+	}
+}
+
+uint64_t
+eng_tsc(void)
+{
+	return rte_get_tsc_cycles();
+}
+
+uint64_t
+eng_ack_timeout_cycles(const struct eng *eng, uint8_t timeout)
+{
+	/* IBA 9.7.6.1.3: 4.096 us * 2^timeout; 0 means the timer is off. */
+	if (timeout == 0)
+		return 0;
+	return (uint64_t)((double)eng->tsc_hz * 4.096e-6 * (double)(1ull << (timeout & 31)));
+}
+
+uint64_t
+eng_rnr_cycles(const struct eng *eng, uint8_t code)
+{
+	return eng->tsc_hz / 1000000 * rnr_usec[code & 31];
+}
+
+static void
+qp_rx(struct eng_qp *qp, struct rte_mbuf *m, const struct roce_pkt *p)
+{
+	if (p->op->flags & ROCE_OPF_REQ)
+		eng_resp_rx(qp, m, p);
+	else if (p->op->flags & ROCE_OPF_RESP)
+		eng_comp_rx(qp, m, p);
+	else
+		rte_pktmbuf_free(m);	/* CNP: congestion control is a later step */
+}
+
+/* Port receive callback (slot 0 polls the port): run here or hand to the owner. */
+static void
+eng_rx(void *arg, struct rte_mbuf *m, const struct roce_pkt *p)
+{
+	struct eng *eng = arg;
+	struct eng_slot *s = &eng->slots[0];
+	struct eng_qp *qp = eng_qp_lookup(eng, p->dqpn);
+
+	eng_count(s, ENG_RX_PKTS);
+	if (qp == NULL) {
+		eng_count(s, ENG_RX_NO_QP);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (qp->slot == s) {
+		qp_rx(qp, m, p);
+		return;
+	}
+	eng_count(s, ENG_RX_HANDOFF);
+	if (rte_ring_enqueue(qp->slot->inbox, m) != 0)
+		rte_pktmbuf_free(m);
+}
+
+/* Packets another slot received for our QPs; parsed again (the ICRC was checked). */
+static int
+drain_inbox(struct eng *eng, struct eng_slot *s)
+{
+	static const struct roce_parse_ctx ctx = { .mtu = UINT16_MAX, .verify_icrc = false };
+	struct rte_mbuf *pkts[ENG_RX_BURST];
+	struct roce_pkt p;
+	struct eng_qp *qp;
+	unsigned int n, i;
+
+	n = rte_ring_dequeue_burst(s->inbox, (void **)pkts, ENG_RX_BURST, NULL);
+	for (i = 0; i < n; i++) {
+		qp = NULL;
+		if (roce_parse_mbuf(pkts[i], &ctx, &p, NULL, NULL) == 0)
+			qp = eng_qp_lookup(eng, p.dqpn);
+		if (qp == NULL || qp->slot != s) {
+			eng_count(s, ENG_RX_NO_QP);
+			rte_pktmbuf_free(pkts[i]);
+			continue;
+		}
+		qp_rx(qp, pkts[i], &p);
+	}
+	return n;
+}
+
+static void
+flush_tx(struct eng *eng, struct eng_slot *s)
+{
+	uint16_t sent;
+
+	if (s->nb_tx == 0)
+		return;
+	sent = eng_port_tx_queue(eng->port, s->idx, s->tx, s->nb_tx);
+	s->ctr[ENG_TX_PKTS] += sent;
+	if (sent < s->nb_tx) {
+		s->ctr[ENG_TX_DROPS] += s->nb_tx - sent;
+		rte_pktmbuf_free_bulk(s->tx + sent, s->nb_tx - sent);
+	}
+	s->nb_tx = 0;
+}
+
+void
+eng_slot_queue(struct eng_slot *s, struct rte_mbuf *m)
+{
+	if (s->nb_tx == ENG_TX_BURST)
+		flush_tx(s->eng, s);
+	s->tx[s->nb_tx++] = m;
+}
+
+int
+eng_poll(struct eng *eng, unsigned int slot)
+{
+	struct eng_slot *s = &eng->slots[slot];
+	struct eng_qp *qp, *tmp;
+	uint64_t tx_before = s->ctr[ENG_TX_PKTS] + s->nb_tx;
+	uint64_t now;
+	int work = 0;
+
+	if (!s->online) {
+		rte_rcu_qsbr_thread_online(eng->rcu, slot);
+		s->online = true;
+	}
+	if (slot == 0)
+		work += eng_port_poll(eng->port);
+	work += drain_inbox(eng, s);
+	now = eng_tsc();
+	for (qp = TAILQ_FIRST(&s->qps); qp != NULL; qp = tmp) {
+		tmp = TAILQ_NEXT(qp, next);
+		eng_qp_poll(qp, now);
+	}
+	flush_tx(eng, s);
+	work += s->ctr[ENG_TX_PKTS] - tx_before;
+	/* Nothing of this slot's is referenced past here: a grace period may end. */
+	rte_rcu_qsbr_quiescent(eng->rcu, slot);
+	return work;
+}
+
+void
+eng_slot_offline(struct eng *eng, unsigned int slot)
+{
+	if (eng->slots[slot].online) {
+		rte_rcu_qsbr_thread_offline(eng->rcu, slot);
+		eng->slots[slot].online = false;
+	}
+}
+
+static int
+init_slots(struct eng *eng)
+{
+	char name[RTE_RING_NAMESIZE];
+	unsigned int i;
+
+	for (i = 0; i < eng->nb_slots; i++) {
+		struct eng_slot *s = &eng->slots[i];
+
+		s->eng = eng;
+		s->idx = i;
+		TAILQ_INIT(&s->qps);
+		snprintf(name, sizeof(name), "%s_in%u", eng->name, i);
+		s->inbox = rte_ring_create(name, INBOX_SIZE, SOCKET_ID_ANY, RING_F_SC_DEQ);
+		if (s->inbox == NULL)
+			return -rte_errno;
+		if (rte_rcu_qsbr_thread_register(eng->rcu, i) != 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int
+eng_create(const struct eng_conf *conf, struct eng **out)
+{
+	struct eng *eng;
+	size_t sz;
+	int ret;
+
+	if (conf == NULL || conf->port == NULL || conf->nb_slots == 0 ||
+	    conf->nb_slots > ENG_MAX_SLOTS || conf->nb_slots > eng_port_nb_txq(conf->port) ||
+	    conf->name == NULL || strlen(conf->name) >= 16)
+		return -EINVAL;
+	eng = rte_zmalloc("droce_eng", sizeof(*eng), RTE_CACHE_LINE_SIZE);
+	if (eng == NULL)
+		return -ENOMEM;
+	snprintf(eng->name, sizeof(eng->name), "%s", conf->name);
+	eng->port = conf->port;
+	eng->pool = eng_port_pool(conf->port);
+	eng->nb_slots = conf->nb_slots;
+	eng->tsc_hz = rte_get_tsc_hz();
+	sz = rte_rcu_qsbr_get_memsize(conf->nb_slots);
+	eng->rcu = rte_zmalloc("droce_rcu", sz, RTE_CACHE_LINE_SIZE);
+	ret = eng->rcu == NULL ? -ENOMEM : rte_rcu_qsbr_init(eng->rcu, conf->nb_slots);
+	ret = ret ?: init_slots(eng);
+	if (ret != 0) {
+		eng_destroy(eng);
+		return ret;
+	}
+	eng_port_set_roce_rx(conf->port, eng_rx, eng);
+	*out = eng;
+	return 0;
+}
+
+void
+eng_destroy(struct eng *eng)
+{
+	unsigned int i;
+
+	if (eng == NULL)
+		return;
+	if (eng->port != NULL)
+		eng_port_set_roce_rx(eng->port, NULL, NULL);
+	for (i = 0; i < eng->nb_slots; i++) {
+		struct eng_slot *s = &eng->slots[i];
+		struct rte_mbuf *m;
+
+		flush_tx(eng, s);
+		rte_pktmbuf_free(s->held);
+		while (s->inbox != NULL && rte_ring_dequeue(s->inbox, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(s->inbox);
+		if (eng->rcu != NULL) {
+			eng_slot_offline(eng, i);
+			rte_rcu_qsbr_thread_unregister(eng->rcu, i);
+		}
+	}
+	rte_free(eng->rcu);
+	rte_free(eng);
+}
+
+struct rte_rcu_qsbr *
+eng_rcu(struct eng *eng)
+{
+	return eng->rcu;
+}
+
+void
+eng_set_fault_hook(struct eng *eng, eng_fault_cb cb, void *arg)
+{
+	eng->fault_arg = arg;
+	eng->fault_cb = cb;
+}
+
+int
+eng_xstats(const struct eng *eng, struct eng_xstat *xs, unsigned int n)
+{
+	unsigned int c, i;
+
+	for (c = 0; c < ENG_CTR_MAX && c < n; c++) {
+		snprintf(xs[c].name, sizeof(xs[c].name), "%s", ctr_names[c]);
+		xs[c].value = 0;
+		for (i = 0; i < eng->nb_slots; i++)
+			xs[c].value += eng->slots[i].ctr[c];
+	}
+	return ENG_CTR_MAX;
+}
+
+uint64_t
+eng_xstat(const struct eng *eng, const char *name)
+{
+	struct eng_xstat xs[ENG_CTR_MAX];
+	int i;
+
+	eng_xstats(eng, xs, ENG_CTR_MAX);
+	for (i = 0; i < ENG_CTR_MAX; i++)
+		if (strcmp(xs[i].name, name) == 0)
+			return xs[i].value;
+	return UINT64_MAX;
+}

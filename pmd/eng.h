@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef ENG_H
+#define ENG_H
+
+/*
+ * The RoCEv2 engine: an engine owns one port and a set of poll slots. Each slot is run by
+ * one thread (an EAL lcore, a service core, or a test calling eng_poll() itself) and owns
+ * the QPs assigned to it: their transport state is touched only from that slot. The QP, MR
+ * and CQ tables are published with release stores and read without locks; every slot is
+ * an rte_rcu_qsbr reader that reports a quiescent state at the end of each eng_poll().
+ *
+ * Return values: >= 0 success, negative errno failure.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "eng_api.h"
+
+struct eng;
+struct eng_qp;
+struct eng_cq;
+struct eng_mr;
+struct rte_rcu_qsbr;
+
+#define ENG_MAX_SLOTS		8
+#define ENG_MAX_SGE		16
+#define ENG_MAX_INLINE		256
+#define ENG_MAX_QP		4096	/* QPNs 2..ENG_MAX_QP-1; 0 and 1 are SMI/GSI */
+#define ENG_MAX_MR		4096
+#define ENG_MAX_RD_ATOMIC	16	/* largest ORD / IRD */
+
+/* Work request opcodes (IBA 10.8.3 / verbs ibv_wr_opcode). */
+enum eng_wr_opcode {
+	ENG_WR_SEND,
+	ENG_WR_SEND_IMM,
+	ENG_WR_SEND_INV,
+	ENG_WR_WRITE,
+	ENG_WR_WRITE_IMM,
+	ENG_WR_READ,
+	ENG_WR_CMP_SWAP,
+	ENG_WR_FETCH_ADD,
+	ENG_WR_LOCAL_INV,
+	ENG_WR_MAX
+};
+
+#define ENG_WR_SIGNALED		(1u << 0)	/* completion even on success */
+#define ENG_WR_FENCE		(1u << 1)	/* wait for earlier READ/atomic (IBA 10.8.3.3) */
+#define ENG_WR_SOLICITED	(1u << 2)	/* BTH SE on the last packet */
+#define ENG_WR_INLINE		(1u << 3)	/* data copied at post time */
+
+struct eng_sge {
+	uint64_t addr;
+	uint32_t length;
+	uint32_t lkey;
+};
+
+struct eng_send_wr {
+	uint64_t wr_id;
+	uint8_t opcode;			/* enum eng_wr_opcode */
+	uint8_t flags;			/* ENG_WR_* */
+	uint8_t num_sge;
+	uint8_t rsvd;
+	uint32_t imm;			/* immediate data, wire byte order */
+	uint32_t inv_rkey;		/* SEND_INV, LOCAL_INV */
+	uint32_t rkey;
+	uint64_t remote_addr;
+	uint64_t compare_add;		/* CMP_SWAP compare, FETCH_ADD add */
+	uint64_t swap;
+	/*
+	 * ENG_WR_INLINE: eng_post_send() copies the bytes the SGEs point at into
+	 * inline_data (lkeys are not checked, as verbs do) and sets inline_len; the
+	 * caller leaves both alone and may reuse its buffers once the call returns.
+	 */
+	uint32_t inline_len;
+	struct {			/* UD: where the datagram goes (an address handle) */
+		uint8_t dmac[6];
+		uint8_t dgid[16];
+		uint32_t dest_qpn;
+		uint32_t qkey;
+	} ud;
+	struct eng_sge sge[ENG_MAX_SGE];
+	uint8_t inline_data[ENG_MAX_INLINE];
+};
+
+struct eng_recv_wr {
+	uint64_t wr_id;
+	uint32_t num_sge;
+	struct eng_sge sge[ENG_MAX_SGE];
+};
+
+/* Completion status, as IBA 11.6.2 / verbs ibv_wc_status name them. */
+enum eng_wc_status {
+	ENG_WC_SUCCESS,
+	ENG_WC_LOC_LEN_ERR,		/* receive buffer too small */
+	ENG_WC_LOC_PROT_ERR,		/* bad lkey, or access outside the local MR */
+	ENG_WC_WR_FLUSH_ERR,		/* flushed: the QP went to the error state */
+	ENG_WC_REM_INV_REQ_ERR,		/* NAK invalid request */
+	ENG_WC_REM_ACCESS_ERR,		/* NAK remote access error */
+	ENG_WC_REM_OP_ERR,		/* NAK remote operational error */
+	ENG_WC_RETRY_EXC_ERR,		/* transport retry counter exceeded */
+	ENG_WC_RNR_RETRY_EXC_ERR,	/* RNR retry counter exceeded */
+	ENG_WC_MAX
+};
+
+extern const char *const eng_wc_status_names[ENG_WC_MAX];
+/* The errno a completion status maps to (0, -ECANCELED, -ETIMEDOUT, -EACCES, ...). */
+int eng_wc_errno(enum eng_wc_status s);
+
+enum eng_wc_opcode {
+	ENG_WC_SEND,
+	ENG_WC_WRITE,
+	ENG_WC_READ,
+	ENG_WC_CMP_SWAP,
+	ENG_WC_FETCH_ADD,
+	ENG_WC_LOCAL_INV,
+	ENG_WC_RECV,
+	ENG_WC_RECV_WRITE_IMM,
+};
+
+#define ENG_WC_WITH_IMM		(1u << 0)
+#define ENG_WC_WITH_INV		(1u << 1)
+
+struct eng_cqe {
+	uint64_t wr_id;
+	uint32_t byte_len;		/* receives: bytes placed; sends: the WR's length */
+	uint32_t qpn;
+	uint32_t imm;			/* wire byte order, valid with ENG_WC_WITH_IMM */
+	uint32_t inv_rkey;		/* valid with ENG_WC_WITH_INV */
+	uint32_t src_qp;		/* UD receives */
+	uint8_t status;			/* enum eng_wc_status */
+	uint8_t opcode;			/* enum eng_wc_opcode */
+	uint8_t flags;			/* ENG_WC_WITH_* */
+	uint8_t rsvd;
+};
+
+/* Memory access rights (verbs IBV_ACCESS_*). */
+#define ENG_ACCESS_LOCAL_WRITE		(1u << 0)
+#define ENG_ACCESS_REMOTE_WRITE		(1u << 1)
+#define ENG_ACCESS_REMOTE_READ		(1u << 2)
+#define ENG_ACCESS_REMOTE_ATOMIC	(1u << 3)
+
+enum eng_qp_type {
+	ENG_QPT_RC,
+	ENG_QPT_UD,
+};
+
+enum eng_qp_state {
+	ENG_QPS_RESET,
+	ENG_QPS_INIT,
+	ENG_QPS_RTR,
+	ENG_QPS_RTS,
+	ENG_QPS_SQD,
+	ENG_QPS_SQE,
+	ENG_QPS_ERR,
+	ENG_QPS_MAX
+};
+
+extern const char *const eng_qp_state_names[ENG_QPS_MAX];
+
+struct eng_qp_init {
+	enum eng_qp_type type;
+	uint32_t pd;
+	struct eng_cq *send_cq;
+	struct eng_cq *recv_cq;
+	uint32_t sq_depth;		/* power of two not required; 0 = 256 */
+	uint32_t rq_depth;		/* 0 = 256 */
+	int slot;			/* owning poll slot; -1 = least loaded */
+};
+
+/* The path to the peer and the transport parameters, set on INIT->RTR->RTS. */
+struct eng_qp_attr {
+	enum eng_qp_state state;
+	uint32_t dest_qpn;
+	uint8_t dmac[6];
+	uint8_t sgid[16];		/* our address (IPv4-mapped or IPv6) */
+	uint8_t dgid[16];		/* the peer's */
+	uint8_t tclass;
+	uint8_t hop_limit;
+	uint32_t flow_label;
+	uint32_t path_mtu;		/* 256..4096 bytes; 0 = the port's */
+	uint32_t rq_psn;		/* first PSN expected from the peer */
+	uint32_t sq_psn;		/* first PSN we send */
+	uint8_t timeout;		/* local ACK timeout: 4.096 us * 2^timeout; 0 = infinite */
+	uint8_t retry_cnt;		/* 0..7 */
+	uint8_t rnr_retry;		/* 0..7, 7 = infinite */
+	uint8_t min_rnr_timer;		/* RNR timer code we send in RNR NAKs (IBA table 45) */
+	uint8_t max_rd_atomic;		/* ORD: our outstanding READ/atomic limit */
+	uint8_t max_dest_rd_atomic;	/* IRD: READ/atomic requests we keep for the peer */
+	uint32_t access;		/* ENG_ACCESS_REMOTE_* allowed on this QP */
+	uint32_t qkey;			/* UD */
+};
+
+/* What a fault hook decides for one outgoing RoCE packet (tests only). */
+enum eng_fault {
+	ENG_FAULT_PASS,
+	ENG_FAULT_DROP,
+	ENG_FAULT_DUP,			/* send it twice */
+	ENG_FAULT_HOLD,			/* send it after the next packet (reorder) */
+	ENG_FAULT_CORRUPT,		/* flip a payload byte after the ICRC was computed */
+};
+
+typedef enum eng_fault (*eng_fault_cb)(void *arg, const struct roce_pkt *p);
+
+struct eng_conf {
+	struct eng_port *port;
+	unsigned int nb_slots;		/* poll slots; the port needs nb_slots tx queues */
+	const char *name;		/* unique per process */
+};
+
+int eng_create(const struct eng_conf *conf, struct eng **out);
+/* Every QP, MR and CQ must be destroyed first. */
+void eng_destroy(struct eng *eng);
+/*
+ * One poll iteration of a slot, from the one thread that runs it. Slot 0 also polls the
+ * port (ARP, ND, ping, RoCE receive). Returns the work done (packets), 0 when idle.
+ * The first call puts the slot's RCU reader online.
+ */
+int eng_poll(struct eng *eng, unsigned int slot);
+/* The thread running a slot stops (or is about to block): take its RCU reader offline. */
+void eng_slot_offline(struct eng *eng, unsigned int slot);
+struct rte_rcu_qsbr *eng_rcu(struct eng *eng);
+void eng_set_fault_hook(struct eng *eng, eng_fault_cb cb, void *arg);
+/*
+ * Per-engine counters, summed over slots: rx_pkts, tx_pkts, rx_no_qp, rx_bad_state,
+ * rx_bad_opcode, rx_handoff, tx_no_mbuf, tx_drops (the device refused them; the fault
+ * hook's drops count as faults), retransmit_timeouts, retransmit_pkts, dup_requests,
+ * out_of_seq, ack_tx/rx, nak_seq_tx/rx, rnr_nak_tx/rx, nak_access_tx/rx,
+ * nak_invalid_tx/rx, nak_operr_tx/rx, dup_responses, cq_overflows, faults.
+ * eng_xstat() returns UINT64_MAX for an unknown name.
+ */
+int eng_xstats(const struct eng *eng, struct eng_xstat *xs, unsigned int n);
+uint64_t eng_xstat(const struct eng *eng, const char *name);
+
+/* CQs: multi-producer rings of struct eng_cqe. */
+int eng_cq_create(struct eng *eng, uint32_t depth, struct eng_cq **out);
+void eng_cq_destroy(struct eng_cq *cq);
+/* Take up to n completions. Returns how many; any thread, one consumer at a time. */
+int eng_cq_poll(struct eng_cq *cq, struct eng_cqe *cqe, unsigned int n);
+/* True once a completion was lost because the CQ was full. */
+bool eng_cq_overflowed(const struct eng_cq *cq);
+
+/* Memory regions: addr/length of this process's memory, keys chosen by the engine. */
+int eng_mr_reg(struct eng *eng, uint32_t pd, void *addr, uint64_t length, uint32_t access,
+	       struct eng_mr **out);
+uint32_t eng_mr_lkey(const struct eng_mr *mr);
+uint32_t eng_mr_rkey(const struct eng_mr *mr);
+/* Unpublish and free; the caller has waited for an RCU grace period if lcores run. */
+void eng_mr_dereg(struct eng_mr *mr);
+
+/* QPs. */
+int eng_qp_create(struct eng *eng, const struct eng_qp_init *init, struct eng_qp **out);
+uint32_t eng_qp_num(const struct eng_qp *qp);
+enum eng_qp_state eng_qp_state(const struct eng_qp *qp);
+/* Move to attr->state (RESET->INIT->RTR->RTS, any->ERR); -EINVAL on a bad transition. */
+int eng_qp_modify(struct eng_qp *qp, const struct eng_qp_attr *attr);
+void eng_qp_destroy(struct eng_qp *qp);
+/*
+ * Post work requests (the poster is the only producer of each queue). Inline data is
+ * copied now. Returns 0, -ENOMEM when the queue is full, -EINVAL for a malformed WR
+ * (too many SGEs, inline too long, opcode not valid for the QP type), -ENOTCONN when the
+ * QP's state forbids posting.
+ */
+int eng_post_send(struct eng_qp *qp, const struct eng_send_wr *wr);
+int eng_post_recv(struct eng_qp *qp, const struct eng_recv_wr *wr);
+
+#endif /* ENG_H */

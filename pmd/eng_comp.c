@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Completer (IBA 9.7.5.2 requester side of responses): ACKs and NAKs, READ responses and
+ * atomic ACKs into local buffers, completions in posting order, RNR waits and the NAK
+ * classes that end a QP (IBA 9.9.3).
+ */
+#include <string.h>
+
+#include "eng_pvt.h"
+
+static bool
+is_rd_atomic(const struct eng_swqe *w)
+{
+	return w->wr.opcode == ENG_WR_READ || w->wr.opcode == ENG_WR_CMP_SWAP ||
+	       w->wr.opcode == ENG_WR_FETCH_ADD;
+}
+
+static bool
+psn_in(uint32_t psn, const struct eng_swqe *w)
+{
+	return roce_psn_cmp(psn, w->first_psn) >= 0 && roce_psn_cmp(psn, w->last_psn) <= 0;
+}
+
+static void
+advance_acked(struct eng_qp *qp, uint32_t next)
+{
+	struct eng_req *r = &qp->req;
+
+	if (roce_psn_cmp(next, r->acked_psn) > 0) {
+		r->acked_psn = next;
+		r->retries = 0;		/* progress resets the retry counters (IBA 9.7.6.1.3) */
+		r->rnr_retries = 0;
+	}
+}
+
+/*
+ * Acknowledge every SEND/WRITE packet up to and including psn. A READ or atomic still
+ * waiting for its response stops the walk: if the ACK goes past it, its response was
+ * lost and the request is asked again. Returns false in that case.
+ */
+static bool
+ack_upto(struct eng_qp *qp, uint32_t psn)
+{
+	struct eng_req *r = &qp->req;
+	uint32_t i;
+
+	for (i = r->head; i != r->tail; i++) {
+		struct eng_swqe *w = &r->wqe[i % qp->sq_depth];
+
+		if (!w->started)
+			break;
+		if (w->acked)
+			continue;
+		if (is_rd_atomic(w)) {
+			if (roce_psn_cmp(psn, w->first_psn) >= 0) {
+				advance_acked(qp, w->first_psn);
+				return false;
+			}
+			break;
+		}
+		if (roce_psn_cmp(psn, w->last_psn) < 0)
+			break;
+		w->acked = true;
+	}
+	advance_acked(qp, roce_psn_add(psn, 1));
+	return true;
+}
+
+static struct eng_swqe *
+find_wqe(struct eng_qp *qp, uint32_t psn)
+{
+	struct eng_req *r = &qp->req;
+	uint32_t i;
+
+	for (i = r->head; i != r->tail; i++) {
+		struct eng_swqe *w = &r->wqe[i % qp->sq_depth];
+
+		if (!w->started)
+			break;
+		if (psn_in(psn, w))
+			return w;
+	}
+	return NULL;
+}
+
+static void
+fail_at(struct eng_qp *qp, uint32_t psn, enum eng_wc_status st)
+{
+	struct eng_swqe *w = find_wqe(qp, psn);
+
+	ack_upto(qp, roce_psn_add(psn, ROCE_PSN_MASK));
+	eng_req_complete(qp);
+	if (w != NULL && !w->acked) {
+		w->status = st;
+		w->acked = true;
+	}
+	eng_qp_to_error(qp);
+}
+
+static void
+rnr_nak(struct eng_qp *qp, const struct roce_pkt *p)
+{
+	struct eng_req *r = &qp->req;
+
+	eng_count(qp->slot, ENG_RNR_NAK_RX);
+	ack_upto(qp, roce_psn_add(p->psn, ROCE_PSN_MASK));
+	eng_req_complete(qp);
+	/* IBA 9.7.5.2.8: rnr_retry 7 retries for ever. */
+	if (qp->attr.rnr_retry != 7 && ++r->rnr_retries > qp->attr.rnr_retry) {
+		fail_at(qp, p->psn, ENG_WC_RNR_RETRY_EXC_ERR);
+		return;
+	}
+	r->rnr_deadline = eng_tsc() + eng_rnr_cycles(qp->eng, p->aeth.syndrome);
+	r->rto_deadline = 0;
+	eng_req_rewind(qp);
+}
+
+static void
+seq_nak(struct eng_qp *qp, const struct roce_pkt *p)
+{
+	struct eng_req *r = &qp->req;
+
+	eng_count(qp->slot, ENG_NAK_SEQ_RX);
+	/* A NAK for a PSN already acknowledged is stale. */
+	if (roce_psn_cmp(p->psn, r->acked_psn) < 0)
+		return;
+	ack_upto(qp, roce_psn_add(p->psn, ROCE_PSN_MASK));
+	eng_req_complete(qp);
+	if (++r->retries > qp->attr.retry_cnt) {
+		fail_at(qp, p->psn, ENG_WC_RETRY_EXC_ERR);
+		return;
+	}
+	eng_req_rewind(qp);
+}
+
+static void
+aeth_rx(struct eng_qp *qp, const struct roce_pkt *p)
+{
+	uint8_t syn = p->aeth.syndrome;
+
+	switch (syn & ROCE_AETH_TYPE_MASK) {
+	case ROCE_AETH_ACK:
+		eng_count(qp->slot, ENG_ACK_RX);
+		/* An ACK for nothing new (a duplicate, or overtaken) changes nothing. */
+		if (roce_psn_cmp(roce_psn_add(p->psn, 1), qp->req.acked_psn) <= 0) {
+			eng_count(qp->slot, ENG_DUP_RESPONSES);
+			return;
+		}
+		if (!ack_upto(qp, p->psn))
+			eng_req_rewind(qp);
+		return;
+	case ROCE_AETH_RNR_NAK:
+		rnr_nak(qp, p);
+		return;
+	case ROCE_AETH_NAK:
+		break;
+	default:
+		return;		/* reserved syndrome: ignored */
+	}
+	switch (syn & ROCE_AETH_CODE_MASK) {
+	case ROCE_NAK_PSN_SEQ:
+		seq_nak(qp, p);
+		break;
+	case ROCE_NAK_REMOTE_ACCESS:
+		eng_count(qp->slot, ENG_NAK_ACCESS_RX);
+		fail_at(qp, p->psn, ENG_WC_REM_ACCESS_ERR);
+		break;
+	case ROCE_NAK_REMOTE_OP:
+		eng_count(qp->slot, ENG_NAK_OPERR_RX);
+		fail_at(qp, p->psn, ENG_WC_REM_OP_ERR);
+		break;
+	default:
+		eng_count(qp->slot, ENG_NAK_INVALID_RX);
+		fail_at(qp, p->psn, ENG_WC_REM_INV_REQ_ERR);
+		break;
+	}
+}
+
+/* The response's payload; copied out only when it spans segments. */
+static const void *
+payload(const struct rte_mbuf *m, const struct roce_pkt *p, void *buf)
+{
+	return rte_pktmbuf_read(m, p->payload_off, p->payload_len, buf);
+}
+
+static bool
+read_resp_in_order(const struct eng_qp *qp, const struct eng_swqe *w,
+		   const struct roce_pkt *p)
+{
+	uint32_t pmtu = qp->attr.path_mtu;
+	bool first = w->rcvd == 0;
+	uint8_t op = p->opcode;
+
+	if (first)
+		return op == ROCE_OP_READ_RESP_FIRST || op == ROCE_OP_READ_RESP_ONLY;
+	if (op != ROCE_OP_READ_RESP_MIDDLE && op != ROCE_OP_READ_RESP_LAST)
+		return false;
+	return op == ROCE_OP_READ_RESP_LAST || p->payload_len == pmtu;
+}
+
+static void
+read_resp_rx(struct eng_qp *qp, const struct rte_mbuf *m, const struct roce_pkt *p)
+{
+	uint8_t buf[4096];
+	struct eng_swqe *w = find_wqe(qp, p->psn);
+	enum eng_wc_status st;
+	uint32_t expect;
+
+	if (w == NULL || w->wr.opcode != ENG_WR_READ || w->acked) {
+		eng_count(qp->slot, ENG_DUP_RESPONSES);
+		return;
+	}
+	/* A response acknowledges every earlier request (IBA 9.7.5.2.4). */
+	ack_upto(qp, roce_psn_add(w->first_psn, ROCE_PSN_MASK));
+	expect = roce_psn_add(w->first_psn, w->rcvd / qp->attr.path_mtu);
+	if (p->psn != expect || !read_resp_in_order(qp, w, p) ||
+	    w->rcvd + p->payload_len > w->length || p->payload_len > sizeof(buf)) {
+		/* Earlier: a duplicate. Later: a gap, asked again when the timer fires. */
+		eng_count(qp->slot, ENG_DUP_RESPONSES);
+		return;
+	}
+	st = eng_sge_copy(qp->eng, qp->pd, w->wr.sge, w->wr.num_sge, w->rcvd,
+			  (void *)(uintptr_t)payload(m, p, buf), p->payload_len, true);
+	if (st != ENG_WC_SUCCESS) {
+		fail_at(qp, p->psn, st);
+		return;
+	}
+	w->rcvd += p->payload_len;
+	qp->req.retries = 0;
+	if (p->opcode != ROCE_OP_READ_RESP_LAST && p->opcode != ROCE_OP_READ_RESP_ONLY)
+		return;
+	w->acked = true;
+	qp->req.rd_inflight--;
+	advance_acked(qp, roce_psn_add(w->last_psn, 1));
+}
+
+static void
+atomic_ack_rx(struct eng_qp *qp, const struct roce_pkt *p)
+{
+	struct eng_swqe *w = find_wqe(qp, p->psn);
+	uint64_t orig = p->atomic_orig;
+	enum eng_wc_status st;
+
+	if (w == NULL || w->acked || w->wr.opcode == ENG_WR_READ || !is_rd_atomic(w)) {
+		eng_count(qp->slot, ENG_DUP_RESPONSES);
+		return;
+	}
+	ack_upto(qp, roce_psn_add(p->psn, ROCE_PSN_MASK));
+	/* The original value lands in the local buffer in host order, as verbs do. */
+	st = eng_sge_copy(qp->eng, qp->pd, w->wr.sge, w->wr.num_sge, 0, &orig, sizeof(orig),
+			  true);
+	if (st != ENG_WC_SUCCESS) {
+		fail_at(qp, p->psn, st);
+		return;
+	}
+	w->acked = true;
+	qp->req.rd_inflight--;
+	advance_acked(qp, roce_psn_add(p->psn, 1));
+}
+
+void
+eng_comp_rx(struct eng_qp *qp, struct rte_mbuf *m, const struct roce_pkt *p)
+{
+	enum eng_qp_state st = eng_qp_state_get(qp);
+	struct eng_req *r = &qp->req;
+	uint32_t acked = r->acked_psn;
+
+	if (qp->type != ENG_QPT_RC || (st != ENG_QPS_RTS && st != ENG_QPS_SQD &&
+				       st != ENG_QPS_SQE)) {
+		eng_count(qp->slot, ENG_RX_BAD_STATE);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (p->opcode == ROCE_OP_ACK)
+		aeth_rx(qp, p);
+	else if (p->opcode == ROCE_OP_ATOMIC_ACK)
+		atomic_ack_rx(qp, p);
+	else
+		read_resp_rx(qp, m, p);
+	rte_pktmbuf_free(m);
+	if (eng_qp_state_get(qp) == ENG_QPS_ERR)
+		return;
+	eng_req_complete(qp);
+	/* Progress restarts the local ACK timer; nothing outstanding stops it. */
+	if (r->head == r->tail)
+		r->rto_deadline = 0;
+	else if (r->acked_psn != acked && qp->attr.timeout != 0 && r->rnr_deadline == 0)
+		r->rto_deadline = eng_tsc() + eng_ack_timeout_cycles(qp->eng, qp->attr.timeout);
+}

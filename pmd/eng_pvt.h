@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef ENG_PVT_H
+#define ENG_PVT_H
+
+/*
+ * Engine internals shared by eng.c (slots, dispatch, counters), eng_tx.c (packet
+ * building), eng_mem.c (MRs, CQs, SGE copies), eng_qp.c (QP objects and posting),
+ * eng_req.c (requester), eng_comp.c (completer) and eng_resp.c (responder).
+ *
+ * Ownership: everything under qp->req and qp->resp is touched only by the QP's slot.
+ */
+
+#include <sys/queue.h>
+
+#include <rte_log.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "eng.h"
+#include "roce_hdr.h"
+#include "roce_pkt.h"
+#include "roce_psn.h"
+
+extern int eng_logtype;
+#define ENG_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, eng_logtype, "droce.eng: " fmt "\n", ##__VA_ARGS__)
+
+#define ENG_TX_BURST		64
+#define ENG_RX_BURST		32
+/* IBA 9.7.6.1.1 lets the responder coalesce ACKs; rxe ACKs at least every 64 packets. */
+#define ENG_ACK_EVERY		64
+/* The requester sets AckReq at least this often within a long message (rxe does too). */
+#define ENG_ACKREQ_EVERY	64
+/* Packets a requester keeps in flight before waiting for ACKs (half the PSN window is
+ * the limit IBA 9.7.1 allows; this keeps retransmission bounded). */
+#define ENG_MAX_INFLIGHT	1024
+/* READ response packets one QP emits per poll, so one large READ cannot starve others. */
+#define ENG_READ_BURST		32
+
+/* Counters: one enum, one name table (eng.c), each slot increments its own copy. */
+enum eng_ctr {
+	ENG_RX_PKTS,
+	ENG_TX_PKTS,
+	ENG_RX_NO_QP,			/* no QP with that number */
+	ENG_RX_BAD_STATE,		/* QP cannot take packets in its state */
+	ENG_RX_BAD_OPCODE,		/* opcode wrong for the QP type or sequence */
+	ENG_RX_HANDOFF,			/* handed to the owning slot */
+	ENG_TX_NO_MBUF,
+	ENG_TX_DROPS,
+	ENG_RETRANSMIT_TIMEOUTS,	/* local ACK timeouts */
+	ENG_RETRANSMIT_PKTS,		/* packets sent again */
+	ENG_DUP_REQUESTS,		/* responder: duplicate requests seen */
+	ENG_OUT_OF_SEQ,			/* responder: PSN ahead of expected */
+	ENG_ACK_TX,
+	ENG_ACK_RX,
+	ENG_NAK_SEQ_TX,
+	ENG_NAK_SEQ_RX,
+	ENG_RNR_NAK_TX,
+	ENG_RNR_NAK_RX,
+	ENG_NAK_ACCESS_TX,
+	ENG_NAK_ACCESS_RX,
+	ENG_NAK_INVALID_TX,
+	ENG_NAK_INVALID_RX,
+	ENG_NAK_OPERR_TX,
+	ENG_NAK_OPERR_RX,
+	ENG_DUP_RESPONSES,		/* completer: responses for PSNs already done */
+	ENG_CQ_OVERFLOWS,
+	ENG_FAULTS,			/* packets the fault hook changed */
+	ENG_CTR_MAX
+};
+
+struct eng_cq {
+	struct eng *eng;
+	struct rte_ring *ring;		/* MP/SC ring of struct eng_cqe */
+	bool overflow;
+};
+
+struct eng_mr {
+	struct eng *eng;
+	uint64_t addr;
+	uint64_t length;
+	uint32_t lkey;
+	uint32_t rkey;
+	uint32_t access;
+	uint32_t pd;
+};
+
+/* A send WQE as the requester tracks it (IBA 9.7 requester behaviour). */
+struct eng_swqe {
+	struct eng_send_wr wr;
+	uint32_t length;		/* total payload (sum of SGEs / inline) */
+	uint32_t first_psn;
+	uint32_t last_psn;
+	uint32_t npkts;			/* packets (responses for READ) the WQE spans */
+	uint32_t sent;			/* bytes sent so far (segmentation progress) */
+	uint32_t next_psn;		/* PSN of the next packet to send for this WQE */
+	uint32_t rcvd;			/* READ: bytes received so far */
+	bool started;			/* first packet sent */
+	bool sent_all;			/* every request packet sent */
+	bool acked;			/* completed by the responder */
+	enum eng_wc_status status;
+};
+
+struct eng_req {
+	struct eng_swqe *wqe;		/* sq_depth entries, index = counter % sq_depth */
+	uint32_t head;			/* oldest WQE not yet completed */
+	uint32_t cur;			/* next WQE with packets left to send */
+	uint32_t tail;			/* next free entry */
+	uint32_t psn;			/* PSN of the next new packet */
+	uint32_t msn;			/* last MSN seen in an ACK */
+	uint32_t rd_inflight;		/* READ/atomic requests outstanding (ORD) */
+	uint32_t pkts_since_ackreq;
+	uint64_t rto_deadline;		/* TSC; 0 = timer stopped */
+	uint64_t rnr_deadline;		/* TSC; 0 = not waiting on an RNR NAK */
+	uint8_t retries;		/* transport retries used for the oldest WQE */
+	uint8_t rnr_retries;
+	uint32_t acked_psn;		/* last PSN acknowledged + 1 (PSN of the oldest unacked) */
+	uint32_t resend_until;		/* packets before this PSN are being sent again */
+};
+
+/* Responder resources for a READ or atomic request (IBA 9.7.5.1.3, IRD). */
+struct eng_resp_res {
+	uint8_t opcode;			/* ROCE_OP_READ_REQ, CMP_SWAP, FETCH_ADD; 0 = free */
+	uint32_t first_psn;
+	uint32_t last_psn;
+	uint64_t va;
+	uint32_t rkey;
+	uint32_t length;
+	uint32_t cur_psn;		/* READ: next response PSN to send */
+	uint32_t sent;			/* READ: bytes sent */
+	uint64_t atomic_orig;		/* atomic: the value before the operation */
+};
+
+struct eng_resp {
+	uint32_t epsn;			/* next PSN expected */
+	uint32_t msn;			/* messages completed (AETH MSN) */
+	bool nak_sent;			/* a PSN sequence NAK for the current gap went out */
+	bool ack_pending;
+	uint32_t ack_psn;		/* PSN the pending ACK acknowledges */
+	uint32_t unacked;		/* packets since the last ACK */
+	bool recv_active;		/* a multi-packet SEND is filling recv */
+	struct eng_recv_wr recv;
+	uint32_t recv_off;
+	bool write_active;		/* a multi-packet WRITE is in progress */
+	uint64_t write_va;
+	uint32_t write_rkey;
+	uint32_t write_left;
+	struct eng_resp_res res[ENG_MAX_RD_ATOMIC];
+	uint32_t res_next;		/* next resource slot to use (round robin) */
+	struct eng_resp_res *read_active;	/* READ responses still being sent */
+};
+
+struct eng_qp {
+	struct eng *eng;
+	struct eng_slot *slot;
+	TAILQ_ENTRY(eng_qp) next;	/* in slot->qps */
+	uint32_t qpn;
+	enum eng_qp_type type;
+	uint32_t pd;
+	struct eng_cq *send_cq;
+	struct eng_cq *recv_cq;
+	int state;			/* enum eng_qp_state; written with release order */
+	struct eng_qp_attr attr;
+	uint16_t sport;			/* UDP source port (flow entropy, roce.md 7.1) */
+	struct rte_ring *sq;		/* SP/SC ring of struct eng_send_wr, poster -> slot */
+	struct rte_ring *rq;		/* SP/SC ring of struct eng_recv_wr, poster -> slot */
+	uint32_t sq_depth;
+	uint32_t rq_depth;
+	struct eng_req req;
+	struct eng_resp resp;
+};
+
+struct eng_slot {
+	struct eng *eng;
+	unsigned int idx;
+	struct rte_ring *inbox;		/* MP/SC: packets other slots received for our QPs */
+	struct rte_mbuf *tx[ENG_TX_BURST];
+	uint16_t nb_tx;
+	struct rte_mbuf *held;		/* ENG_FAULT_HOLD: sent after the next packet */
+	bool online;			/* registered RCU reader is online */
+	TAILQ_HEAD(, eng_qp) qps;
+	uint32_t nb_qps;
+	uint64_t ctr[ENG_CTR_MAX];
+};
+
+struct eng {
+	char name[16];
+	struct eng_port *port;
+	struct rte_mempool *pool;
+	unsigned int nb_slots;
+	struct eng_slot slots[ENG_MAX_SLOTS];
+	struct rte_rcu_qsbr *rcu;
+	struct eng_qp *qps[ENG_MAX_QP];		/* published with release order */
+	struct eng_mr *mrs[ENG_MAX_MR];		/* by key >> 8, published with release order */
+	uint32_t mr_gen;
+	eng_fault_cb fault_cb;
+	void *fault_arg;
+	uint64_t tsc_hz;
+};
+
+static inline void
+eng_count(struct eng_slot *s, enum eng_ctr c)
+{
+	s->ctr[c]++;
+}
+
+static inline enum eng_qp_state
+eng_qp_state_get(const struct eng_qp *qp)
+{
+	return (enum eng_qp_state)__atomic_load_n(&qp->state, __ATOMIC_ACQUIRE);
+}
+
+/* QP lookup by number from any slot (the table is read without locks). */
+struct eng_qp *eng_qp_lookup(struct eng *eng, uint32_t qpn);
+
+/* eng_qp.c: one poll of an owned QP: timers, requester and responder progress. */
+void eng_qp_poll(struct eng_qp *qp, uint64_t now);
+/* eng_qp.c: move a QP to the error state and flush its queues (slot context). */
+void eng_qp_to_error(struct eng_qp *qp);
+/* Take the next posted receive WQE; false if none (slot context). */
+bool eng_rq_take(struct eng_qp *qp, struct eng_recv_wr *wr);
+
+/* eng_mem.c */
+int eng_cq_push(struct eng_slot *s, struct eng_cq *cq, const struct eng_cqe *cqe);
+/* Look up an MR for a remote access (rkey) or a local one (lkey). */
+enum eng_mr_check {
+	ENG_MR_OK,
+	ENG_MR_BAD_KEY,			/* no such key, or key of another PD */
+	ENG_MR_BOUNDS,			/* [va, va+len) outside the MR */
+	ENG_MR_ACCESS,			/* the MR does not grant the access */
+};
+enum eng_mr_check eng_mr_check(struct eng *eng, uint32_t key, bool remote, uint32_t pd,
+			       uint64_t va, uint64_t len, uint32_t access, struct eng_mr **mr);
+/*
+ * Copy len bytes between a packet and an SGE list, starting off bytes into the list.
+ * to_sge: packet -> memory (needs LOCAL_WRITE); else memory -> packet.
+ * Returns ENG_WC_SUCCESS, ENG_WC_LOC_PROT_ERR (bad lkey / bounds / rights) or
+ * ENG_WC_LOC_LEN_ERR (the list is shorter than off + len).
+ */
+enum eng_wc_status eng_sge_copy(struct eng *eng, uint32_t pd, const struct eng_sge *sge,
+				unsigned int nsge, uint32_t off, void *data, uint32_t len,
+				bool to_sge);
+/* Total bytes of an SGE list. */
+uint64_t eng_sge_len(const struct eng_sge *sge, unsigned int nsge);
+
+/* eng_tx.c: packets from a QP to its peer. */
+/*
+ * Allocate an mbuf and write Ethernet..extension headers for p, addressed from qp->attr
+ * (dest QPN, MACs, IPs, UDP source port, P_Key). p->payload_len must be set. *payload
+ * receives where p->payload_len bytes go. NULL when no mbuf is free (counted).
+ */
+struct rte_mbuf *eng_pkt_alloc(struct eng_qp *qp, struct roce_pkt *p, uint8_t **payload);
+/* Finish (pad, ICRC) and queue for transmission on the QP's slot. */
+void eng_pkt_send(struct eng_qp *qp, struct rte_mbuf *m, const struct roce_pkt *p);
+/* Build and queue an ACK or NAK (AETH syndrome/MSN) for psn (responder). */
+void eng_send_ack(struct eng_qp *qp, uint32_t psn, uint8_t syndrome, uint32_t msn);
+
+/* eng.c */
+uint64_t eng_tsc(void);
+/* Queue a finished packet for the slot's transmit burst. */
+void eng_slot_queue(struct eng_slot *s, struct rte_mbuf *m);
+/* Local ACK timeout in TSC cycles (4.096 us * 2^timeout), 0 for infinite. */
+uint64_t eng_ack_timeout_cycles(const struct eng *eng, uint8_t timeout);
+/* RNR NAK timer code to TSC cycles (IBA table 45). */
+uint64_t eng_rnr_cycles(const struct eng *eng, uint8_t code);
+
+/* Transport roles: each handles one packet for a QP it owns, or makes progress. */
+void eng_req_progress(struct eng_qp *qp);		/* eng_req.c: send new packets */
+void eng_req_timers(struct eng_qp *qp, uint64_t now);	/* eng_req.c: retransmit, RNR */
+void eng_comp_rx(struct eng_qp *qp, struct rte_mbuf *m, const struct roce_pkt *p);
+void eng_resp_rx(struct eng_qp *qp, struct rte_mbuf *m, const struct roce_pkt *p);
+void eng_resp_progress(struct eng_qp *qp);	/* eng_resp.c: READ responses, ACK flush */
+void eng_req_flush(struct eng_qp *qp);		/* eng_req.c: complete all as flushed */
+/* eng_req.c: complete acknowledged WQEs at the head, in posting order. */
+void eng_req_complete(struct eng_qp *qp);
+/* eng_req.c: go back N from the oldest unacknowledged PSN (IBA 9.7.6.1.3). */
+void eng_req_rewind(struct eng_qp *qp);
+/* eng_req.c: the oldest WQE fails with st, the QP goes to error. */
+void eng_req_fail_head(struct eng_qp *qp, enum eng_wc_status st);
+void eng_resp_flush(struct eng_qp *qp);		/* eng_resp.c: drop responder state */
+
+#endif /* ENG_PVT_H */

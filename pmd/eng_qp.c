@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * QP objects: numbers, the state machine (IBA 10.3.1), posting from the consumer's thread
+ * into single-producer/single-consumer rings the owning slot drains, and flushing.
+ *
+ * Creating and destroying a QP changes its slot's list, so for now it happens while the
+ * slot is not being polled concurrently (tests poll from the creating thread). The
+ * RCU-quiesced close of the NDK-style API takes over that rule.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+
+#include "eng_pvt.h"
+
+#define DEF_DEPTH	256
+#define MAX_DEPTH	16384
+#define FIRST_QPN	2	/* QP0 and QP1 are the SMI and GSI QPs (IBA 10.2.4) */
+
+struct eng_qp *
+eng_qp_lookup(struct eng *eng, uint32_t qpn)
+{
+	if (qpn >= ENG_MAX_QP)
+		return NULL;
+	return __atomic_load_n(&eng->qps[qpn], __ATOMIC_ACQUIRE);
+}
+
+static int
+alloc_qpn(struct eng *eng)
+{
+	uint32_t i;
+
+	for (i = FIRST_QPN; i < ENG_MAX_QP; i++)
+		if (__atomic_load_n(&eng->qps[i], __ATOMIC_ACQUIRE) == NULL)
+			return i;
+	return -ENOSPC;
+}
+
+static struct eng_slot *
+pick_slot(struct eng *eng, int want)
+{
+	unsigned int i, best = 0;
+
+	if (want >= 0)
+		return (unsigned int)want < eng->nb_slots ? &eng->slots[want] : NULL;
+	for (i = 1; i < eng->nb_slots; i++)
+		if (eng->slots[i].nb_qps < eng->slots[best].nb_qps)
+			best = i;
+	return &eng->slots[best];
+}
+
+static int
+make_rings(struct eng_qp *qp)
+{
+	char name[RTE_RING_NAMESIZE];
+
+	snprintf(name, sizeof(name), "%s_sq%u", qp->eng->name, qp->qpn);
+	qp->sq = rte_ring_create_elem(name, sizeof(struct eng_send_wr),
+				      rte_align32pow2(qp->sq_depth + 1), SOCKET_ID_ANY,
+				      RING_F_SP_ENQ | RING_F_SC_DEQ);
+	snprintf(name, sizeof(name), "%s_rq%u", qp->eng->name, qp->qpn);
+	qp->rq = rte_ring_create_elem(name, sizeof(struct eng_recv_wr),
+				      rte_align32pow2(qp->rq_depth + 1), SOCKET_ID_ANY,
+				      RING_F_SP_ENQ | RING_F_SC_DEQ);
+	qp->req.wqe = rte_zmalloc("droce_swqe", sizeof(struct eng_swqe) * qp->sq_depth, 0);
+	return qp->sq && qp->rq && qp->req.wqe ? 0 : -ENOMEM;
+}
+
+static void
+free_qp(struct eng_qp *qp)
+{
+	rte_ring_free(qp->sq);
+	rte_ring_free(qp->rq);
+	rte_free(qp->req.wqe);
+	rte_free(qp);
+}
+
+int
+eng_qp_create(struct eng *eng, const struct eng_qp_init *init, struct eng_qp **out)
+{
+	struct eng_slot *slot = pick_slot(eng, init->slot);
+	struct eng_qp *qp;
+	int qpn = alloc_qpn(eng);
+
+	if (slot == NULL || init->send_cq == NULL || init->recv_cq == NULL ||
+	    init->sq_depth > MAX_DEPTH || init->rq_depth > MAX_DEPTH ||
+	    (init->type != ENG_QPT_RC && init->type != ENG_QPT_UD))
+		return -EINVAL;
+	if (qpn < 0)
+		return qpn;
+	qp = rte_zmalloc("droce_qp", sizeof(*qp), RTE_CACHE_LINE_SIZE);
+	if (qp == NULL)
+		return -ENOMEM;
+	*qp = (struct eng_qp){ .eng = eng, .slot = slot, .qpn = qpn, .type = init->type,
+			       .pd = init->pd, .send_cq = init->send_cq,
+			       .recv_cq = init->recv_cq, .state = ENG_QPS_RESET,
+			       .sq_depth = init->sq_depth ? init->sq_depth : DEF_DEPTH,
+			       .rq_depth = init->rq_depth ? init->rq_depth : DEF_DEPTH };
+	if (make_rings(qp) != 0) {
+		free_qp(qp);
+		return -ENOMEM;
+	}
+	TAILQ_INSERT_TAIL(&slot->qps, qp, next);
+	slot->nb_qps++;
+	/* Release: a slot that finds the QP by number sees it initialised. */
+	__atomic_store_n(&eng->qps[qpn], qp, __ATOMIC_RELEASE);
+	*out = qp;
+	return 0;
+}
+
+void
+eng_qp_destroy(struct eng_qp *qp)
+{
+	if (qp == NULL)
+		return;
+	__atomic_store_n(&qp->eng->qps[qp->qpn], NULL, __ATOMIC_RELEASE);
+	TAILQ_REMOVE(&qp->slot->qps, qp, next);
+	qp->slot->nb_qps--;
+	free_qp(qp);
+}
+
+uint32_t
+eng_qp_num(const struct eng_qp *qp)
+{
+	return qp->qpn;
+}
+
+enum eng_qp_state
+eng_qp_state(const struct eng_qp *qp)
+{
+	return eng_qp_state_get(qp);
+}
+
+static void
+set_state(struct eng_qp *qp, enum eng_qp_state st)
+{
+	/* Release: posters and other slots that see the state see the fields set before. */
+	__atomic_store_n(&qp->state, st, __ATOMIC_RELEASE);
+}
+
+/* rdma_calc_flow_label + rdma_flow_label_to_udp_sport (roce.md 7.1): entropy in 0xC000+. */
+static uint16_t
+udp_sport(uint32_t lqpn, uint32_t rqpn)
+{
+	uint64_t v = (uint64_t)lqpn * rqpn;
+	uint32_t fl;
+
+	v ^= v >> 20;
+	v ^= v >> 40;
+	fl = v & 0xfffff;
+	return (uint16_t)(((fl & 0x3fff) ^ ((fl & 0xfc000) >> 14)) | 0xc000);
+}
+
+static int
+check_path(const struct eng_qp *qp, const struct eng_qp_attr *a)
+{
+	uint32_t pmtu = a->path_mtu ? a->path_mtu : eng_port_path_mtu(qp->eng->port);
+
+	if (qp->type == ENG_QPT_UD)
+		return 0;
+	if (pmtu < 256 || pmtu > eng_port_path_mtu(qp->eng->port) || (pmtu & (pmtu - 1)))
+		return -EINVAL;
+	if (a->dest_qpn > ROCE_QPN_MASK || a->rq_psn > ROCE_PSN_MASK ||
+	    a->max_dest_rd_atomic > ENG_MAX_RD_ATOMIC)
+		return -EINVAL;
+	return 0;
+}
+
+static int
+to_rtr(struct eng_qp *qp, const struct eng_qp_attr *a)
+{
+	int ret = check_path(qp, a);
+
+	if (ret != 0)
+		return ret;
+	qp->attr = *a;
+	if (qp->attr.path_mtu == 0)
+		qp->attr.path_mtu = eng_port_path_mtu(qp->eng->port);
+	qp->sport = udp_sport(qp->qpn, qp->type == ENG_QPT_UD ? qp->qpn : a->dest_qpn);
+	memset(&qp->resp, 0, sizeof(qp->resp));
+	qp->resp.epsn = a->rq_psn;
+	return 0;
+}
+
+static int
+to_rts(struct eng_qp *qp, const struct eng_qp_attr *a)
+{
+	if (a->sq_psn > ROCE_PSN_MASK || a->retry_cnt > 7 || a->rnr_retry > 7 ||
+	    a->timeout > 31 || a->max_rd_atomic > ENG_MAX_RD_ATOMIC)
+		return -EINVAL;
+	qp->attr.sq_psn = a->sq_psn;
+	qp->attr.timeout = a->timeout;
+	qp->attr.retry_cnt = a->retry_cnt;
+	qp->attr.rnr_retry = a->rnr_retry;
+	qp->attr.max_rd_atomic = a->max_rd_atomic ? a->max_rd_atomic : 1;
+	qp->req.psn = a->sq_psn;
+	qp->req.acked_psn = a->sq_psn;
+	return 0;
+}
+
+static void
+reset(struct eng_qp *qp)
+{
+	struct eng_swqe *wqe = qp->req.wqe;
+
+	memset(&qp->resp, 0, sizeof(qp->resp));
+	memset(&qp->req, 0, sizeof(qp->req));
+	qp->req.wqe = wqe;
+}
+
+int
+eng_qp_modify(struct eng_qp *qp, const struct eng_qp_attr *a)
+{
+	enum eng_qp_state cur = eng_qp_state_get(qp);
+	int ret = 0;
+
+	/* The slot sees ERR on its next poll and flushes: queue state is the slot's. */
+	if (a->state == ENG_QPS_ERR) {
+		set_state(qp, ENG_QPS_ERR);
+		return 0;
+	}
+	if (a->state == ENG_QPS_INIT && cur == ENG_QPS_RESET)
+		qp->attr.access = a->access;
+	else if (a->state == ENG_QPS_RTR && cur == ENG_QPS_INIT)
+		ret = to_rtr(qp, a);
+	else if (a->state == ENG_QPS_RTS && cur == ENG_QPS_RTR)
+		ret = to_rts(qp, a);
+	else if (a->state == ENG_QPS_RESET && (cur == ENG_QPS_ERR || cur == ENG_QPS_RESET))
+		reset(qp);
+	else
+		ret = -EINVAL;
+	if (ret == 0)
+		set_state(qp, a->state);
+	return ret;
+}
+
+static bool
+wr_valid(const struct eng_qp *qp, const struct eng_send_wr *wr)
+{
+	if (wr->opcode >= ENG_WR_MAX || wr->num_sge > ENG_MAX_SGE)
+		return false;
+	if (qp->type == ENG_QPT_UD && wr->opcode != ENG_WR_SEND && wr->opcode != ENG_WR_SEND_IMM)
+		return false;
+	if ((wr->opcode == ENG_WR_CMP_SWAP || wr->opcode == ENG_WR_FETCH_ADD) &&
+	    (eng_sge_len(wr->sge, wr->num_sge) != 8 || (wr->remote_addr & 7) != 0))
+		return false;
+	if (!(wr->flags & ENG_WR_INLINE))
+		return true;
+	return wr->opcode <= ENG_WR_WRITE_IMM &&
+	       eng_sge_len(wr->sge, wr->num_sge) <= ENG_MAX_INLINE;
+}
+
+int
+eng_post_send(struct eng_qp *qp, const struct eng_send_wr *wr)
+{
+	enum eng_qp_state st = eng_qp_state_get(qp);
+	struct eng_send_wr copy;
+	unsigned int i;
+
+	/* Posting is allowed from RTS on; in ERR the WR completes as flushed (IBA 10.8.3). */
+	if (st < ENG_QPS_RTS)
+		return -ENOTCONN;
+	if (!wr_valid(qp, wr))
+		return -EINVAL;
+	if (!(wr->flags & ENG_WR_INLINE))
+		return rte_ring_enqueue_elem(qp->sq, (void *)(uintptr_t)wr, sizeof(*wr)) == 0 ?
+		       0 : -ENOMEM;
+	/* Inline: the data is read now and the buffers may be reused once this returns. */
+	memcpy(&copy, wr, offsetof(struct eng_send_wr, inline_data));
+	copy.inline_len = 0;
+	for (i = 0; i < wr->num_sge; i++) {
+		memcpy(copy.inline_data + copy.inline_len, (const void *)(uintptr_t)wr->sge[i].addr,
+		       wr->sge[i].length);
+		copy.inline_len += wr->sge[i].length;
+	}
+	return rte_ring_enqueue_elem(qp->sq, &copy, sizeof(copy)) == 0 ? 0 : -ENOMEM;
+}
+
+int
+eng_post_recv(struct eng_qp *qp, const struct eng_recv_wr *wr)
+{
+	if (eng_qp_state_get(qp) == ENG_QPS_RESET)
+		return -ENOTCONN;
+	if (wr->num_sge > ENG_MAX_SGE)
+		return -EINVAL;
+	return rte_ring_enqueue_elem(qp->rq, (void *)(uintptr_t)wr, sizeof(*wr)) == 0 ?
+	       0 : -ENOMEM;
+}
+
+bool
+eng_rq_take(struct eng_qp *qp, struct eng_recv_wr *wr)
+{
+	return rte_ring_dequeue_elem(qp->rq, wr, sizeof(*wr)) == 0;
+}
+
+/* Every posted receive completes as flushed (IBA 10.3.1 error state). */
+static void
+flush_rq(struct eng_qp *qp)
+{
+	struct eng_recv_wr wr;
+	struct eng_cqe cqe;
+
+	while (eng_rq_take(qp, &wr)) {
+		cqe = (struct eng_cqe){ .wr_id = wr.wr_id, .qpn = qp->qpn,
+					.status = ENG_WC_WR_FLUSH_ERR, .opcode = ENG_WC_RECV };
+		eng_cq_push(qp->slot, qp->recv_cq, &cqe);
+	}
+}
+
+void
+eng_qp_to_error(struct eng_qp *qp)
+{
+	set_state(qp, ENG_QPS_ERR);
+	eng_req_flush(qp);
+	eng_resp_flush(qp);
+	flush_rq(qp);
+}
+
+void
+eng_qp_poll(struct eng_qp *qp, uint64_t now)
+{
+	switch (eng_qp_state_get(qp)) {
+	case ENG_QPS_ERR:
+		/* Whatever is still queued, or posted after the error, completes as flushed. */
+		eng_req_flush(qp);
+		eng_resp_flush(qp);
+		flush_rq(qp);
+		break;
+	case ENG_QPS_RTS:
+	case ENG_QPS_SQD:
+		eng_req_timers(qp, now);
+		eng_req_progress(qp);
+		/* fall through */
+	case ENG_QPS_RTR:
+	case ENG_QPS_SQE:
+		eng_resp_progress(qp);
+		break;
+	default:
+		break;
+	}
+}

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Packets from a QP to its peer: headers from the QP's path, ICRC, the test fault hook. */
+#include <string.h>
+
+#include "eng_pvt.h"
+
+struct rte_mbuf *
+eng_pkt_alloc(struct eng_qp *qp, struct roce_pkt *p, uint8_t **payload)
+{
+	const struct eng_qp_attr *a = &qp->attr;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(qp->eng->pool);
+	int hdr_len;
+
+	if (m == NULL) {
+		eng_count(qp->slot, ENG_TX_NO_MBUF);
+		return NULL;
+	}
+	eng_port_mac(qp->eng->port, p->smac.addr_bytes);
+	/* RC: the path of the connection. UD: the caller set dmac, dip and dqpn per WR. */
+	if (qp->type == ENG_QPT_RC) {
+		memcpy(p->dmac.addr_bytes, a->dmac, sizeof(a->dmac));
+		memcpy(p->dip, a->dgid, 16);
+		p->dqpn = a->dest_qpn;
+	}
+	p->ipv6 = !roce_addr_is_v4mapped(p->dip);
+	memcpy(p->sip, a->sgid, 16);
+	p->tclass = a->tclass;
+	p->hop_limit = a->hop_limit ? a->hop_limit : 64;
+	p->flow_label = a->flow_label;
+	p->sport = qp->sport;
+	p->pkey = ROCE_DEFAULT_PKEY;
+	hdr_len = roce_build_hdr(rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_tailroom(m), p);
+	/* Room for payload, pad and ICRC: the pool is sized for the port MTU. */
+	if (hdr_len < 0 || rte_pktmbuf_tailroom(m) < p->frame_len) {
+		rte_pktmbuf_free(m);
+		eng_count(qp->slot, ENG_TX_NO_MBUF);
+		return NULL;
+	}
+	*payload = (uint8_t *)rte_pktmbuf_append(m, hdr_len + p->payload_len) + hdr_len;
+	return m;
+}
+
+/* Flip the last payload byte (or an ICRC byte) after the ICRC was computed. */
+static void
+corrupt(struct rte_mbuf *m)
+{
+	uint8_t *last = rte_pktmbuf_mtod_offset(m, uint8_t *, rte_pktmbuf_data_len(m) - 5);
+
+	*last ^= 0x5a;
+}
+
+/* Apply the test fault hook; returns false when the packet is not to be queued now. */
+static bool
+fault(struct eng_qp *qp, struct rte_mbuf *m, const struct roce_pkt *p)
+{
+	struct eng_slot *s = qp->slot;
+	struct rte_mbuf *dup;
+
+	switch (qp->eng->fault_cb(qp->eng->fault_arg, p)) {
+	case ENG_FAULT_DROP:
+		eng_count(s, ENG_FAULTS);
+		rte_pktmbuf_free(m);
+		return false;
+	case ENG_FAULT_DUP:
+		eng_count(s, ENG_FAULTS);
+		dup = rte_pktmbuf_copy(m, qp->eng->pool, 0, UINT32_MAX);
+		if (dup != NULL)
+			eng_slot_queue(s, dup);
+		return true;
+	case ENG_FAULT_HOLD:
+		eng_count(s, ENG_FAULTS);
+		if (s->held != NULL)
+			eng_slot_queue(s, s->held);
+		s->held = m;
+		return false;
+	case ENG_FAULT_CORRUPT:
+		eng_count(s, ENG_FAULTS);
+		corrupt(m);
+		return true;
+	default:
+		return true;
+	}
+}
+
+void
+eng_pkt_send(struct eng_qp *qp, struct rte_mbuf *m, const struct roce_pkt *p)
+{
+	struct eng_slot *s = qp->slot;
+
+	if (roce_build_finish_mbuf(m, p) != 0) {
+		eng_count(s, ENG_TX_NO_MBUF);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (qp->eng->fault_cb != NULL && !fault(qp, m, p))
+		return;
+	eng_slot_queue(s, m);
+	/* A held packet goes out right after the one that overtook it. */
+	if (s->held != NULL) {
+		eng_slot_queue(s, s->held);
+		s->held = NULL;
+	}
+}
+
+static enum eng_ctr
+ack_ctr(uint8_t syndrome)
+{
+	switch (syndrome & ROCE_AETH_TYPE_MASK) {
+	case ROCE_AETH_ACK:
+		return ENG_ACK_TX;
+	case ROCE_AETH_RNR_NAK:
+		return ENG_RNR_NAK_TX;
+	default:
+		break;
+	}
+	switch (syndrome & ROCE_AETH_CODE_MASK) {
+	case ROCE_NAK_PSN_SEQ:
+		return ENG_NAK_SEQ_TX;
+	case ROCE_NAK_REMOTE_ACCESS:
+		return ENG_NAK_ACCESS_TX;
+	case ROCE_NAK_REMOTE_OP:
+		return ENG_NAK_OPERR_TX;
+	default:
+		return ENG_NAK_INVALID_TX;
+	}
+}
+
+void
+eng_send_ack(struct eng_qp *qp, uint32_t psn, uint8_t syndrome, uint32_t msn)
+{
+	struct roce_pkt p = {
+		.opcode = ROCE_OP_ACK,
+		.psn = psn,
+		.aeth = { .syndrome = syndrome, .msn = msn },
+	};
+	struct rte_mbuf *m;
+	uint8_t *payload;
+
+	m = eng_pkt_alloc(qp, &p, &payload);
+	if (m == NULL)
+		return;
+	eng_count(qp->slot, ack_ctr(syndrome));
+	eng_pkt_send(qp, m, &p);
+}
