@@ -299,6 +299,8 @@ eng_destroy(struct eng *eng)
 
 	if (eng == NULL)
 		return;
+	eng_stop(eng);
+	eng_service_unregister(eng);
 	if (eng->port != NULL)
 		eng_port_set_roce_rx(eng->port, NULL, NULL);
 	for (i = 0; i < eng->nb_slots; i++) {

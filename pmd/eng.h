@@ -219,6 +219,23 @@ void eng_destroy(struct eng *eng);
 int eng_poll(struct eng *eng, unsigned int slot);
 /* The thread running a slot stops (or is about to block): take its RCU reader offline. */
 void eng_slot_offline(struct eng *eng, unsigned int slot);
+
+/*
+ * Run slot i on EAL worker lcore lcores[i] (n = the number of slots) until eng_stop().
+ * Returns 0, -EINVAL (wrong count, already running) or -EBUSY (an lcore is the main
+ * lcore, disabled, a service core, or busy). Main thread only.
+ */
+int eng_start(struct eng *eng, const unsigned int *lcores, unsigned int n);
+/* Stop the slots eng_start() launched and wait for their lcores. Blocks. Main thread. */
+int eng_stop(struct eng *eng);
+/*
+ * For a host DPDK application: register each slot as an rte_service (ids[i] for slot i,
+ * named droce_<engine>_<i>); the application maps them to its service cores and sets
+ * their run state. Returns 0 or the service library's error.
+ */
+int eng_service_register(struct eng *eng, uint32_t *ids);
+/* Stop the services, wait until none is running, unregister them. Control thread. */
+int eng_service_unregister(struct eng *eng);
 struct rte_rcu_qsbr *eng_rcu(struct eng *eng);
 void eng_set_fault_hook(struct eng *eng, eng_fault_cb cb, void *arg);
 /*

@@ -178,6 +178,9 @@ struct eng_slot {
 	uint16_t nb_tx;
 	struct rte_mbuf *held;		/* ENG_FAULT_HOLD: sent after the next packet */
 	bool online;			/* registered RCU reader is online */
+	bool stop;			/* tells the lcore running the slot to return */
+	unsigned int lcore;		/* the lcore eng_start() launched it on */
+	uint32_t service_id;		/* when run as an rte_service */
 	TAILQ_HEAD(, eng_qp) qps;
 	uint32_t nb_qps;
 	uint64_t ctr[ENG_CTR_MAX];
@@ -193,6 +196,8 @@ struct eng {
 	struct eng_qp *qps[ENG_MAX_QP];		/* published with release order */
 	struct eng_mr *mrs[ENG_MAX_MR];		/* by key >> 8, published with release order */
 	uint32_t mr_gen;
+	unsigned int running;		/* slots launched on lcores by eng_start() */
+	unsigned int nb_services;	/* slots registered as services */
 	eng_fault_cb fault_cb;
 	void *fault_arg;
 	uint64_t tsc_hz;

@@ -13,6 +13,7 @@
 #include <rte_bus_vdev.h>
 #include <rte_common.h>
 #include <rte_cycles.h>
+#include <rte_pause.h>
 #include <rte_eal.h>
 #include <rte_eth_ring.h>
 #include <rte_ethdev.h>
@@ -65,6 +66,8 @@ nb_pools(void)
 	return n;
 }
 
+const char *eh_eal_lcores;
+
 int
 eh_main(const char *prog, Suite *s)
 {
@@ -72,12 +75,15 @@ eh_main(const char *prog, Suite *s)
 	char a1[] = "--no-huge", a2[] = "-m", a3[] = "512", a4[] = "--no-pci";
 	char a5[] = "--no-shconf", a7[] = "--log-level=lib.eal:error";
 	char a8[] = "--log-level=droce.port:warning";	/* not "device keeps its MAC" */
-	char *argv[] = { a0, a1, a2, a3, a4, a5, prefix, a7, a8, NULL };
+	char lcores[64];
+	char *argv[] = { a0, a1, a2, a3, a4, a5, prefix, a7, a8, lcores, NULL };
 	SRunner *sr;
 	int failed;
 
 	snprintf(a0, sizeof(a0), "%s", prog);
 	snprintf(prefix, sizeof(prefix), "--file-prefix=droce-eng-%d", (int)getpid());
+	/* Worker lcores as threads free to run on any CPU (tests with slots on lcores). */
+	snprintf(lcores, sizeof(lcores), "--lcores=%s", eh_eal_lcores ? eh_eal_lcores : "0");
 	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0) {
 		fprintf(stderr, "EAL init failed: %s\n", rte_strerror(rte_errno));
 		return EXIT_FAILURE;
@@ -107,7 +113,7 @@ qp_create(struct eh_side *s)
 {
 	struct eng_qp_init in = {
 		.type = ENG_QPT_RC, .pd = EH_PD, .send_cq = s->scq, .recv_cq = s->rcq,
-		.slot = 0,
+		.slot = -1,	/* least loaded: the first QP lands on slot 0 */
 	};
 	struct eng_qp *qp = NULL;
 	int ret;
@@ -124,14 +130,20 @@ static void
 port_up(struct eh_side *s, const char *name, uint8_t last, uint32_t ip,
 	struct rte_ring *tx, const struct eh_conf *c)
 {
-	struct eng_port_conf pc = { .nb_txq = 1, .mtu = c->mtu, .set_mac = true };
-	struct eng_conf ec = { .nb_slots = 1 };
+	unsigned int slots = c->slots ? c->slots : 1;
+	struct eng_port_conf pc = { .nb_txq = slots, .mtu = c->mtu, .set_mac = true };
+	struct eng_conf ec = { .nb_slots = slots };
+	struct rte_ring *txs[ENG_MAX_SLOTS];
+	unsigned int i;
 	int ret;
 
 	s->name = name;
 	memcpy(s->mac, (uint8_t[6]){ 0x02, 0, 0, 0, 0, last }, 6);
 	memcpy(pc.mac, s->mac, 6);
-	ret = rte_eth_from_rings(last == 0x0a ? "eh_a" : "eh_b", &s->rx, 1, &tx, 1,
+	/* One transmit queue per slot, all into the peer's receive ring. */
+	for (i = 0; i < slots; i++)
+		txs[i] = tx;
+	ret = rte_eth_from_rings(last == 0x0a ? "eh_a" : "eh_b", &s->rx, 1, txs, slots,
 				 SOCKET_ID_ANY);
 	ck_assert_msg(ret >= 0, "rte_eth_from_rings %s: %s", name, rte_strerror(rte_errno));
 	s->port_id = (uint16_t)ret;
@@ -158,10 +170,11 @@ eh_setup(const struct eh_conf *conf)
 	eh_teardown();		/* whatever a setup that failed half way left */
 	memset(&eh_fa, 0, sizeof(eh_fa));
 	memset(&eh_fb, 0, sizeof(eh_fb));
+	/* Several slots (lcores) may transmit into one ring: multi-producer then. */
 	a2b = rte_ring_create("eh_a2b", EH_RING_SIZE, SOCKET_ID_ANY,
-			      RING_F_SP_ENQ | RING_F_SC_DEQ);
+			      (c->slots > 1 ? 0 : RING_F_SP_ENQ) | RING_F_SC_DEQ);
 	b2a = rte_ring_create("eh_b2a", EH_RING_SIZE, SOCKET_ID_ANY,
-			      RING_F_SP_ENQ | RING_F_SC_DEQ);
+			      (c->slots > 1 ? 0 : RING_F_SP_ENQ) | RING_F_SC_DEQ);
 	eh_a.rx = b2a;
 	eh_b.rx = a2b;
 	ck_assert(a2b != NULL && b2a != NULL);
@@ -321,12 +334,20 @@ eh_teardown(void)
 	ck_assert(rte_ring_lookup("eh_a2b") == NULL && rte_ring_lookup("eh_b2a") == NULL);
 }
 
+bool eh_slots_on_lcores;
+
 int
 eh_poll(void)
 {
-	int a = eng_poll(eh_a.eng, 0);
-	int b = eng_poll(eh_b.eng, 0);
+	int a, b;
 
+	/* Lcores or service cores run the slots: waiting is all there is to do here. */
+	if (eh_slots_on_lcores) {
+		rte_pause();
+		return 0;
+	}
+	a = eng_poll(eh_a.eng, 0);
+	b = eng_poll(eh_b.eng, 0);
 	EH_REQUIRE(a >= 0 && b >= 0, "eng_poll returned %d / %d", a, b);
 	return a + b;
 }

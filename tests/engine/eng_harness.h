@@ -56,7 +56,13 @@ struct eh_conf {
 	uint8_t min_rnr_timer;		/* 1 = 10 us */
 	uint8_t max_rd_atomic;
 	uint32_t qp_access;		/* ENG_ACCESS_REMOTE_* on both QPs */
+	uint8_t slots;			/* poll slots per engine (port tx queues); 0 = 1 */
 };
+
+/* Set before eh_main(): the EAL --lcores list (default "0", the main lcore only). */
+extern const char *eh_eal_lcores;
+/* Set while lcores or service cores run the slots: the harness then only waits. */
+extern bool eh_slots_on_lcores;
 
 extern const struct eh_conf eh_default_conf;
 
