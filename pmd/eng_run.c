@@ -97,8 +97,11 @@ eng_service_register(struct eng *eng, uint32_t *ids)
 		};
 
 		/* Not MT-safe: the framework runs a slot on one service core at a time. */
-		snprintf(spec.name, sizeof(spec.name), "droce_%s_%u", eng->name, i);
-		ret = rte_service_component_register(&spec, &eng->slots[i].service_id);
+		ret = snprintf(spec.name, sizeof(spec.name), "droce_%s_%u", eng->name, i);
+		if (ret < 0 || (size_t)ret >= sizeof(spec.name))
+			ret = -ENAMETOOLONG;
+		else
+			ret = rte_service_component_register(&spec, &eng->slots[i].service_id);
 		if (ret != 0) {
 			eng->nb_services = i;
 			eng_service_unregister(eng);
