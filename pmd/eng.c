@@ -43,6 +43,10 @@ static const char *const ctr_names[ENG_CTR_MAX] = {
 	[ENG_DUP_RESPONSES] = "dup_responses",
 	[ENG_CQ_OVERFLOWS] = "cq_overflows",
 	[ENG_FAULTS] = "faults",
+	[ENG_ECN_CE_RX] = "ecn_ce_rx",
+	[ENG_CNP_TX] = "cnp_tx",
+	[ENG_CNP_RX] = "cnp_rx",
+	[ENG_CC_PACED] = "cc_paced",
 };
 
 const char *const eng_wc_status_names[ENG_WC_MAX] = {
@@ -121,12 +125,17 @@ eng_rnr_cycles(const struct eng *eng, uint8_t code)
 static void
 qp_rx(struct eng_qp *qp, struct rte_mbuf *m, const struct roce_pkt *p)
 {
-	if (p->op->flags & ROCE_OPF_REQ)
+	/* Annex A17.9: CE means a switch saw congestion on the way here. */
+	if ((p->tclass & 3) == 3)
+		eng_ecn_ce_rx(qp);
+	if (p->op->flags & ROCE_OPF_REQ) {
 		eng_resp_rx(qp, m, p);
-	else if (p->op->flags & ROCE_OPF_RESP)
+	} else if (p->op->flags & ROCE_OPF_RESP) {
 		eng_comp_rx(qp, m, p);
-	else
-		rte_pktmbuf_free(m);	/* CNP: congestion control is a later step */
+	} else {
+		eng_ecn_cnp_rx(qp);
+		rte_pktmbuf_free(m);
+	}
 }
 
 /* Port receive callback (slot 0 polls the port): run here or hand to the owner. */
@@ -279,6 +288,9 @@ eng_create(const struct eng_conf *conf, struct eng **out)
 	eng->pool = eng_port_pool(conf->port);
 	eng->nb_slots = conf->nb_slots;
 	eng->tsc_hz = rte_get_tsc_hz();
+	eng->ecn = !conf->no_ecn;
+	eng_cc_params_default(&eng->cc_params,
+			      (conf->line_mbps ? conf->line_mbps : 100000) * 1e6, eng->tsc_hz);
 	sz = rte_rcu_qsbr_get_memsize(conf->nb_slots);
 	eng->rcu = rte_zmalloc("droce_rcu", sz, RTE_CACHE_LINE_SIZE);
 	ret = eng->rcu == NULL ? -ENOMEM : rte_rcu_qsbr_init(eng->rcu, conf->nb_slots);

@@ -198,6 +198,7 @@ enum eng_fault {
 	ENG_FAULT_DUP,			/* send it twice */
 	ENG_FAULT_HOLD,			/* send it after the next packet (reorder) */
 	ENG_FAULT_CORRUPT,		/* flip a payload byte after the ICRC was computed */
+	ENG_FAULT_CE,			/* mark it ECN CE, as a congested switch would */
 };
 
 typedef enum eng_fault (*eng_fault_cb)(void *arg, const struct roce_pkt *p);
@@ -206,6 +207,8 @@ struct eng_conf {
 	struct eng_port *port;
 	unsigned int nb_slots;		/* poll slots; the port needs nb_slots tx queues */
 	const char *name;		/* unique per process */
+	uint32_t line_mbps;		/* link rate DCQCN recovers to; 0 = 100000 */
+	bool no_ecn;			/* do not mark ECT(0) nor answer CE with CNPs */
 };
 
 int eng_create(const struct eng_conf *conf, struct eng **out);
@@ -243,7 +246,8 @@ void eng_set_fault_hook(struct eng *eng, eng_fault_cb cb, void *arg);
  * rx_bad_opcode, rx_handoff, tx_no_mbuf, tx_drops (the device refused them; the fault
  * hook's drops count as faults), retransmit_timeouts, retransmit_pkts, dup_requests,
  * out_of_seq, ack_tx/rx, nak_seq_tx/rx, rnr_nak_tx/rx, nak_access_tx/rx,
- * nak_invalid_tx/rx, nak_operr_tx/rx, dup_responses, cq_overflows, faults.
+ * nak_invalid_tx/rx, nak_operr_tx/rx, dup_responses, cq_overflows, faults, ecn_ce_rx,
+ * cnp_tx, cnp_rx, cc_paced.
  * eng_xstat() returns UINT64_MAX for an unknown name.
  */
 int eng_xstats(const struct eng *eng, struct eng_xstat *xs, unsigned int n);
@@ -271,6 +275,8 @@ uint32_t eng_qp_num(const struct eng_qp *qp);
 enum eng_qp_state eng_qp_state(const struct eng_qp *qp);
 /* Move to attr->state (RESET->INIT->RTR->RTS, any->ERR); -EINVAL on a bad transition. */
 int eng_qp_modify(struct eng_qp *qp, const struct eng_qp_attr *attr);
+/* The QP's current DCQCN send rate in Mb/s (the line rate when not limited). */
+double eng_qp_rate_mbps(const struct eng_qp *qp);
 void eng_qp_destroy(struct eng_qp *qp);
 /*
  * Post work requests (the poster is the only producer of each queue). Inline data is

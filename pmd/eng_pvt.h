@@ -17,6 +17,7 @@
 #include <rte_ring.h>
 
 #include "eng.h"
+#include "eng_cc.h"
 #include "roce_hdr.h"
 #include "roce_pkt.h"
 #include "roce_psn.h"
@@ -66,6 +67,10 @@ enum eng_ctr {
 	ENG_DUP_RESPONSES,		/* completer: responses for PSNs already done */
 	ENG_CQ_OVERFLOWS,
 	ENG_FAULTS,			/* packets the fault hook changed */
+	ENG_ECN_CE_RX,			/* packets that arrived marked CE */
+	ENG_CNP_TX,
+	ENG_CNP_RX,
+	ENG_CC_PACED,			/* times pacing held a requester back */
 	ENG_CTR_MAX
 };
 
@@ -168,6 +173,8 @@ struct eng_qp {
 	uint32_t rq_depth;
 	struct eng_req req;
 	struct eng_resp resp;
+	struct eng_cc cc;		/* DCQCN reaction point of this flow */
+	uint64_t cnp_at;		/* earliest time the next CNP may go (notification point) */
 };
 
 struct eng_slot {
@@ -198,6 +205,8 @@ struct eng {
 	uint32_t mr_gen;
 	unsigned int running;		/* slots launched on lcores by eng_start() */
 	unsigned int nb_services;	/* slots registered as services */
+	struct eng_cc_params cc_params;
+	bool ecn;			/* mark ECT(0), answer CE with CNPs */
 	eng_fault_cb fault_cb;
 	void *fault_arg;
 	uint64_t tsc_hz;
@@ -268,6 +277,12 @@ void eng_slot_queue(struct eng_slot *s, struct rte_mbuf *m);
 uint64_t eng_ack_timeout_cycles(const struct eng *eng, uint8_t timeout);
 /* RNR NAK timer code to TSC cycles (IBA table 45). */
 uint64_t eng_rnr_cycles(const struct eng *eng, uint8_t code);
+
+/* eng_ecn.c: a packet arrived with ECN CE set; a CNP arrived. */
+void eng_ecn_ce_rx(struct eng_qp *qp);
+void eng_ecn_cnp_rx(struct eng_qp *qp);
+/* eng_ecn.c: may the requester send len more bytes now (DCQCN pacing)? */
+bool eng_ecn_may_send(struct eng_qp *qp, uint32_t len);
 
 /* Transport roles: each handles one packet for a QP it owns, or makes progress. */
 void eng_req_progress(struct eng_qp *qp);		/* eng_req.c: send new packets */

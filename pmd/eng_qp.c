@@ -127,6 +127,12 @@ eng_qp_num(const struct eng_qp *qp)
 	return qp->qpn;
 }
 
+double
+eng_qp_rate_mbps(const struct eng_qp *qp)
+{
+	return qp->cc.rc / 1e6;
+}
+
 enum eng_qp_state
 eng_qp_state(const struct eng_qp *qp)
 {
@@ -197,6 +203,7 @@ to_rts(struct eng_qp *qp, const struct eng_qp_attr *a)
 	qp->attr.max_rd_atomic = a->max_rd_atomic ? a->max_rd_atomic : 1;
 	qp->req.psn = a->sq_psn;
 	qp->req.acked_psn = a->sq_psn;
+	eng_cc_init(&qp->cc, &qp->eng->cc_params);
 	return 0;
 }
 
@@ -330,6 +337,7 @@ eng_qp_poll(struct eng_qp *qp, uint64_t now)
 		break;
 	case ENG_QPS_RTS:
 	case ENG_QPS_SQD:
+		eng_cc_tick(&qp->cc, &qp->eng->cc_params, now);
 		eng_req_timers(qp, now);
 		eng_req_progress(qp);
 		/* fall through */

@@ -152,6 +152,8 @@ send_msg_pkt(struct eng_qp *qp, struct eng_swqe *w)
 	p.se = last && (w->wr.flags & ENG_WR_SOLICITED);
 	p.imm = w->wr.imm;
 	p.inv_rkey = w->wr.inv_rkey;
+	if (!eng_ecn_may_send(qp, len))
+		return false;
 	m = eng_pkt_alloc(qp, &p, &data);
 	if (m == NULL)
 		return false;
@@ -193,6 +195,8 @@ send_rd_atomic_pkt(struct eng_qp *qp, struct eng_swqe *w)
 								      w->wr.compare_add;
 		p.atomic.compare = w->wr.compare_add;
 	}
+	if (!eng_ecn_may_send(qp, 0))
+		return false;
 	m = eng_pkt_alloc(qp, &p, &data);
 	if (m == NULL)
 		return false;

@@ -2,6 +2,8 @@
 /* Packets from a QP to its peer: headers from the QP's path, ICRC, the test fault hook. */
 #include <string.h>
 
+#include <rte_ip.h>
+
 #include "eng_pvt.h"
 
 struct rte_mbuf *
@@ -24,7 +26,10 @@ eng_pkt_alloc(struct eng_qp *qp, struct roce_pkt *p, uint8_t **payload)
 	}
 	p->ipv6 = !roce_addr_is_v4mapped(p->dip);
 	memcpy(p->sip, a->sgid, 16);
-	p->tclass = a->tclass;
+	/* RFC 3168 ECT(0) on everything but CNPs, which must not be marked again. */
+	p->tclass = a->tclass & ~3;
+	if (qp->eng->ecn && p->opcode != ROCE_OP_CNP)
+		p->tclass |= 2;
 	p->hop_limit = a->hop_limit ? a->hop_limit : 64;
 	p->flow_label = a->flow_label;
 	p->sport = qp->sport;
@@ -47,6 +52,25 @@ corrupt(struct rte_mbuf *m)
 	uint8_t *last = rte_pktmbuf_mtod_offset(m, uint8_t *, rte_pktmbuf_data_len(m) - 5);
 
 	*last ^= 0x5a;
+}
+
+/* Set ECN CE in the IP header; the ICRC masks these bits, the IPv4 checksum does not. */
+static void
+mark_ce(struct rte_mbuf *m, const struct roce_pkt *p)
+{
+	if (p->ipv6) {
+		struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *,
+								  p->l3_off);
+
+		ip->vtc_flow |= rte_cpu_to_be_32(3u << 20);
+	} else {
+		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+								  p->l3_off);
+
+		ip->type_of_service |= 3;
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
 }
 
 /* Apply the test fault hook; returns false when the packet is not to be queued now. */
@@ -76,6 +100,10 @@ fault(struct eng_qp *qp, struct rte_mbuf *m, const struct roce_pkt *p)
 	case ENG_FAULT_CORRUPT:
 		eng_count(s, ENG_FAULTS);
 		corrupt(m);
+		return true;
+	case ENG_FAULT_CE:
+		eng_count(s, ENG_FAULTS);
+		mark_ce(m, p);
 		return true;
 	default:
 		return true;

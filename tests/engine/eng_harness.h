@@ -57,6 +57,7 @@ struct eh_conf {
 	uint8_t max_rd_atomic;
 	uint32_t qp_access;		/* ENG_ACCESS_REMOTE_* on both QPs */
 	uint8_t slots;			/* poll slots per engine (port tx queues); 0 = 1 */
+	uint32_t line_mbps;		/* engine link rate for DCQCN; 0 = the default */
 };
 
 /* Set before eh_main(): the EAL --lcores list (default "0", the main lcore only). */
