@@ -21,6 +21,7 @@ struct eng;
 struct eng_qp;
 struct eng_cq;
 struct eng_mr;
+struct eng_srq;
 struct rte_rcu_qsbr;
 
 #define ENG_MAX_SLOTS		8
@@ -139,6 +140,8 @@ struct eng_cqe {
 #define ENG_ACCESS_REMOTE_WRITE		(1u << 1)
 #define ENG_ACCESS_REMOTE_READ		(1u << 2)
 #define ENG_ACCESS_REMOTE_ATOMIC	(1u << 3)
+/* The key may be invalidated by LOCAL_INV or a peer's SEND with invalidate (IBA 10.6.7). */
+#define ENG_ACCESS_INVALIDATE		(1u << 4)
 
 enum eng_qp_type {
 	ENG_QPT_RC,
@@ -163,6 +166,7 @@ struct eng_qp_init {
 	uint32_t pd;
 	struct eng_cq *send_cq;
 	struct eng_cq *recv_cq;
+	struct eng_srq *srq;		/* receives come from this SRQ; NULL = own RQ */
 	uint32_t sq_depth;		/* power of two not required; 0 = 256 */
 	uint32_t rq_depth;		/* 0 = 256 */
 	int slot;			/* owning poll slot; -1 = least loaded */
@@ -269,6 +273,22 @@ uint32_t eng_mr_rkey(const struct eng_mr *mr);
 /* Unpublish and free; the caller has waited for an RCU grace period if lcores run. */
 void eng_mr_dereg(struct eng_mr *mr);
 
+/*
+ * Shared receive queues (IBA 10.2.9): one producer (the poster), any number of QPs on any
+ * slots consuming. Posted WQEs stay in the SRQ when one of its QPs fails.
+ */
+int eng_srq_create(struct eng *eng, uint32_t pd, uint32_t depth, struct eng_srq **out);
+void eng_srq_destroy(struct eng_srq *srq);
+int eng_post_srq_recv(struct eng_srq *srq, const struct eng_recv_wr *wr);
+/* Receive WQEs waiting in the SRQ. Any thread. */
+unsigned int eng_srq_count(const struct eng_srq *srq);
+/*
+ * Invalidate an MR registered with ENG_ACCESS_INVALIDATE (what LOCAL_INV and SEND with
+ * invalidate do). Returns 0, or -EINVAL for a key that is unknown, of another PD, or
+ * not invalidatable. Any thread.
+ */
+int eng_mr_invalidate(struct eng *eng, uint32_t key, uint32_t pd);
+
 /* QPs. */
 int eng_qp_create(struct eng *eng, const struct eng_qp_init *init, struct eng_qp **out);
 uint32_t eng_qp_num(const struct eng_qp *qp);
@@ -279,7 +299,8 @@ int eng_qp_modify(struct eng_qp *qp, const struct eng_qp_attr *attr);
 double eng_qp_rate_mbps(const struct eng_qp *qp);
 void eng_qp_destroy(struct eng_qp *qp);
 /*
- * Post work requests (the poster is the only producer of each queue). Inline data is
+ * Post work requests (the poster is the only producer of each queue). A QP attached to
+ * an SRQ takes no receives of its own (-EINVAL). Inline data is
  * copied now. Returns 0, -ENOMEM when the queue is full, -EINVAL for a malformed WR
  * (too many SGEs, inline too long, opcode not valid for the QP type), -ENOTCONN when the
  * QP's state forbids posting.

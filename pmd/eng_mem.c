@@ -131,7 +131,8 @@ eng_mr_check(struct eng *eng, uint32_t key, bool remote, uint32_t pd, uint64_t v
 	if (idx == 0 || idx >= ENG_MAX_MR)
 		return ENG_MR_BAD_KEY;
 	mr = __atomic_load_n(&eng->mrs[idx], __ATOMIC_ACQUIRE);
-	if (mr == NULL || (remote ? mr->rkey : mr->lkey) != key || mr->pd != pd)
+	if (mr == NULL || (remote ? mr->rkey : mr->lkey) != key || mr->pd != pd ||
+	    __atomic_load_n(&mr->invalid, __ATOMIC_ACQUIRE))
 		return ENG_MR_BAD_KEY;
 	/* Written to avoid overflow: va - addr + len <= length. */
 	if (va < mr->addr || len > mr->length || va - mr->addr > mr->length - len)
@@ -141,6 +142,74 @@ eng_mr_check(struct eng *eng, uint32_t key, bool remote, uint32_t pd, uint64_t v
 	if (out != NULL)
 		*out = mr;
 	return ENG_MR_OK;
+}
+
+int
+eng_mr_invalidate(struct eng *eng, uint32_t key, uint32_t pd)
+{
+	uint32_t idx = key >> 8;
+	struct eng_mr *mr;
+
+	if (idx == 0 || idx >= ENG_MAX_MR)
+		return -EINVAL;
+	mr = __atomic_load_n(&eng->mrs[idx], __ATOMIC_ACQUIRE);
+	if (mr == NULL || mr->rkey != key || mr->pd != pd ||
+	    !(mr->access & ENG_ACCESS_INVALIDATE))
+		return -EINVAL;
+	/* Release: accesses checked after this see the key gone. */
+	__atomic_store_n(&mr->invalid, true, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int
+eng_srq_create(struct eng *eng, uint32_t pd, uint32_t depth, struct eng_srq **out)
+{
+	static uint32_t seq;
+	char name[RTE_RING_NAMESIZE];
+	struct eng_srq *srq;
+
+	if (depth == 0 || depth > (1u << 16))
+		return -EINVAL;
+	srq = rte_zmalloc("droce_srq", sizeof(*srq), RTE_CACHE_LINE_SIZE);
+	if (srq == NULL)
+		return -ENOMEM;
+	snprintf(name, sizeof(name), "%s_srq%u", eng->name,
+		 __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
+	/* One poster, consumed by the slots of every QP attached. */
+	srq->ring = rte_ring_create_elem(name, sizeof(struct eng_recv_wr),
+					 rte_align32pow2(depth + 1), SOCKET_ID_ANY, RING_F_SP_ENQ);
+	if (srq->ring == NULL) {
+		rte_free(srq);
+		return -ENOMEM;
+	}
+	srq->eng = eng;
+	srq->pd = pd;
+	*out = srq;
+	return 0;
+}
+
+void
+eng_srq_destroy(struct eng_srq *srq)
+{
+	if (srq == NULL)
+		return;
+	rte_ring_free(srq->ring);
+	rte_free(srq);
+}
+
+int
+eng_post_srq_recv(struct eng_srq *srq, const struct eng_recv_wr *wr)
+{
+	if (wr->num_sge > ENG_MAX_SGE)
+		return -EINVAL;
+	return rte_ring_enqueue_elem(srq->ring, (void *)(uintptr_t)wr, sizeof(*wr)) == 0 ?
+	       0 : -ENOMEM;
+}
+
+unsigned int
+eng_srq_count(const struct eng_srq *srq)
+{
+	return rte_ring_count(srq->ring);
 }
 
 uint64_t

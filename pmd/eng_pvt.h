@@ -80,8 +80,15 @@ struct eng_cq {
 	bool overflow;
 };
 
+struct eng_srq {
+	struct eng *eng;
+	struct rte_ring *ring;		/* SP/MC ring of struct eng_recv_wr */
+	uint32_t pd;
+};
+
 struct eng_mr {
 	struct eng *eng;
+	bool invalid;			/* invalidated: every access by key fails */
 	uint64_t addr;
 	uint64_t length;
 	uint32_t lkey;
@@ -164,6 +171,7 @@ struct eng_qp {
 	uint32_t pd;
 	struct eng_cq *send_cq;
 	struct eng_cq *recv_cq;
+	struct eng_srq *srq;
 	int state;			/* enum eng_qp_state; written with release order */
 	struct eng_qp_attr attr;
 	uint16_t sport;			/* UDP source port (flow entropy, roce.md 7.1) */

@@ -85,6 +85,7 @@ eng_qp_create(struct eng *eng, const struct eng_qp_init *init, struct eng_qp **o
 	int qpn = alloc_qpn(eng);
 
 	if (slot == NULL || init->send_cq == NULL || init->recv_cq == NULL ||
+	    (init->srq != NULL && init->srq->pd != init->pd) ||
 	    init->sq_depth > MAX_DEPTH || init->rq_depth > MAX_DEPTH ||
 	    (init->type != ENG_QPT_RC && init->type != ENG_QPT_UD))
 		return -EINVAL;
@@ -95,7 +96,7 @@ eng_qp_create(struct eng *eng, const struct eng_qp_init *init, struct eng_qp **o
 		return -ENOMEM;
 	*qp = (struct eng_qp){ .eng = eng, .slot = slot, .qpn = qpn, .type = init->type,
 			       .pd = init->pd, .send_cq = init->send_cq,
-			       .recv_cq = init->recv_cq, .state = ENG_QPS_RESET,
+			       .recv_cq = init->recv_cq, .srq = init->srq, .state = ENG_QPS_RESET,
 			       .sq_depth = init->sq_depth ? init->sq_depth : DEF_DEPTH,
 			       .rq_depth = init->rq_depth ? init->rq_depth : DEF_DEPTH };
 	if (make_rings(qp) != 0) {
@@ -290,7 +291,7 @@ eng_post_recv(struct eng_qp *qp, const struct eng_recv_wr *wr)
 {
 	if (eng_qp_state_get(qp) == ENG_QPS_RESET)
 		return -ENOTCONN;
-	if (wr->num_sge > ENG_MAX_SGE)
+	if (wr->num_sge > ENG_MAX_SGE || qp->srq != NULL)
 		return -EINVAL;
 	return rte_ring_enqueue_elem(qp->rq, (void *)(uintptr_t)wr, sizeof(*wr)) == 0 ?
 	       0 : -ENOMEM;
@@ -299,7 +300,9 @@ eng_post_recv(struct eng_qp *qp, const struct eng_recv_wr *wr)
 bool
 eng_rq_take(struct eng_qp *qp, struct eng_recv_wr *wr)
 {
-	return rte_ring_dequeue_elem(qp->rq, wr, sizeof(*wr)) == 0;
+	struct rte_ring *r = qp->srq != NULL ? qp->srq->ring : qp->rq;
+
+	return rte_ring_dequeue_elem(r, wr, sizeof(*wr)) == 0;
 }
 
 /* Every posted receive completes as flushed (IBA 10.3.1 error state). */
@@ -309,7 +312,8 @@ flush_rq(struct eng_qp *qp)
 	struct eng_recv_wr wr;
 	struct eng_cqe cqe;
 
-	while (eng_rq_take(qp, &wr)) {
+	/* An SRQ's WQEs belong to every QP attached: they stay (IBA 10.2.9.5). */
+	while (rte_ring_dequeue_elem(qp->rq, &wr, sizeof(wr)) == 0) {
 		cqe = (struct eng_cqe){ .wr_id = wr.wr_id, .qpn = qp->qpn,
 					.status = ENG_WC_WR_FLUSH_ERR, .opcode = ENG_WC_RECV };
 		eng_cq_push(qp->slot, qp->recv_cq, &cqe);

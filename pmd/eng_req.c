@@ -84,8 +84,11 @@ start(struct eng_qp *qp, struct eng_swqe *w)
 	if (is_rd_atomic(w))
 		r->rd_inflight++;
 	/* A local invalidate sends nothing; it completes in order with the rest. */
-	if (n == 0)
+	if (n == 0) {
 		w->sent_all = w->acked = true;
+		if (eng_mr_invalidate(qp->eng, w->wr.inv_rkey, qp->pd) != 0)
+			w->status = ENG_WC_LOC_PROT_ERR;
+	}
 }
 
 /* IBA table 35 opcodes for packet (first, last) of a SEND or WRITE message. */
@@ -276,6 +279,11 @@ eng_req_progress(struct eng_qp *qp)
 			if (!can_start(qp, w))
 				break;
 			start(qp, w);
+			/* A local invalidate that failed is a local error: the QP stops. */
+			if (w->status != ENG_WC_SUCCESS) {
+				fail_wqe(qp, w, w->status);
+				break;
+			}
 		}
 		if (w->sent_all) {
 			r->cur++;

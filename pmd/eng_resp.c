@@ -490,10 +490,19 @@ resp_send(struct eng_qp *qp, const struct roce_pkt *p, const uint8_t *data)
 		return;
 	}
 	r->recv_off += p->payload_len;
-	if ((p->op->flags & ROCE_OPF_LAST) != 0) {
-		recv_done(qp, ENG_WC_SUCCESS, ENG_WC_RECV, r->recv_off, p);
-		msn_inc(r);
+	if ((p->op->flags & ROCE_OPF_LAST) == 0) {
+		ack_in_order(qp, p);
+		return;
 	}
+	/* IBA 9.4.4: SEND with invalidate; a key we cannot invalidate is an invalid request. */
+	if ((p->op->flags & ROCE_OPF_INV) != 0 &&
+	    eng_mr_invalidate(qp->eng, p->inv_rkey, qp->pd) != 0) {
+		recv_done(qp, ENG_WC_REM_INV_REQ_ERR, ENG_WC_RECV, r->recv_off, p);
+		resp_fatal(qp, p->psn, ROCE_NAK_INVALID_REQ);
+		return;
+	}
+	recv_done(qp, ENG_WC_SUCCESS, ENG_WC_RECV, r->recv_off, p);
+	msn_inc(r);
 	ack_in_order(qp, p);
 }
 

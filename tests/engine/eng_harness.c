@@ -109,11 +109,12 @@ drain_ring(struct rte_ring *r)
 }
 
 static struct eng_qp *
-qp_create(struct eh_side *s)
+qp_create(struct eh_side *s, struct eng_srq *srq)
 {
 	struct eng_qp_init in = {
 		.type = ENG_QPT_RC, .pd = EH_PD, .send_cq = s->scq, .recv_cq = s->rcq,
 		.slot = -1,	/* least loaded: the first QP lands on slot 0 */
+		.srq = srq,
 	};
 	struct eng_qp *qp = NULL;
 	int ret;
@@ -158,7 +159,7 @@ port_up(struct eh_side *s, const char *name, uint8_t last, uint32_t ip,
 	ck_assert_msg(ret == 0, "eng_create %s: %s", name, strerror(-ret));
 	ck_assert_int_eq(eng_cq_create(s->eng, EH_CQ_DEPTH, &s->scq), 0);
 	ck_assert_int_eq(eng_cq_create(s->eng, EH_CQ_DEPTH, &s->rcq), 0);
-	s->qp = qp_create(s);
+	s->qp = qp_create(s, NULL);
 }
 
 void
@@ -227,15 +228,21 @@ eh_qp_connect(struct eng_qp *qp, struct eh_side *s, uint32_t peer_qpn,
 }
 
 struct eng_qp *
-eh_qp_new(struct eh_side *s)
+eh_qp_new_srq(struct eh_side *s, struct eng_srq *srq)
 {
 	unsigned int i;
 
 	for (i = 0; i < EH_MAX_QPS && extra_qps[i] != NULL; i++)
 		;
 	ck_assert_uint_lt(i, EH_MAX_QPS);
-	extra_qps[i] = qp_create(s);
+	extra_qps[i] = qp_create(s, srq);
 	return extra_qps[i];
+}
+
+struct eng_qp *
+eh_qp_new(struct eh_side *s)
+{
+	return eh_qp_new_srq(s, NULL);
 }
 
 void
@@ -583,7 +590,7 @@ eh_transfer(enum eng_wr_opcode op, uint32_t len, uint32_t seed, struct eh_buf *l
 		eh_wr_remote(&wr, lb, EH_ROFF);
 	wr.imm = imm;
 	if (op == ENG_WR_SEND_INV) {
-		inv = eh_buf_new(&eh_b, 64, EH_PD, EH_ACC_ALL);
+		inv = eh_buf_new(&eh_b, 64, EH_PD, EH_ACC_ALL | ENG_ACCESS_INVALIDATE);
 		wr.inv_rkey = eh_rkey(inv);
 	}
 	if (op == ENG_WR_WRITE_IMM) {

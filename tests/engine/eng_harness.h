@@ -224,6 +224,8 @@ void eh_dump(const char *why);
 
 /* QPs beyond the two that eh_setup() makes; destroyed by eh_teardown(). */
 struct eng_qp *eh_qp_new(struct eh_side *s);
+/* The same, taking its receives from srq (destroyed by the teardown too). */
+struct eng_qp *eh_qp_new_srq(struct eh_side *s, struct eng_srq *srq);
 /* Move a QP through INIT, RTR and RTS towards peer_qpn on the other side. */
 void eh_qp_connect(struct eng_qp *qp, struct eh_side *s, uint32_t peer_qpn,
 		   const struct eh_conf *c, uint32_t sq_psn, uint32_t rq_psn);
