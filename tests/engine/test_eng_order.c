@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Requester ordering rules: the outstanding READ/atomic limit (ORD, IBA 9.7.4.2), fences
+ * (IBA 10.8.3.3), and segmentation at every path MTU (256..4096) one byte either side of
+ * each packet boundary.
+ */
+#include <check.h>
+
+#include "eng_harness.h"
+#include "roce_opcode.h"
+
+/* Distinct PSNs A sent READ requests for (retransmissions counted once). */
+static uint32_t read_psns[64];
+static unsigned int nb_read_psns;
+
+static enum eng_fault
+count_reads(void *arg, const struct roce_pkt *p)
+{
+	unsigned int i;
+
+	(void)arg;
+	if (p->opcode != ROCE_OP_READ_REQ)
+		return ENG_FAULT_PASS;
+	for (i = 0; i < nb_read_psns; i++)
+		if (read_psns[i] == p->psn)
+			return ENG_FAULT_PASS;
+	if (nb_read_psns < RTE_DIM(read_psns))
+		read_psns[nb_read_psns++] = p->psn;
+	return ENG_FAULT_PASS;
+}
+
+START_TEST(test_eng_ord_limits_outstanding_reads)
+{
+	struct eh_conf c = eh_default_conf;
+	struct eh_buf *la, *lb;
+	struct eh_faults *fb;
+	struct eng_cqe cqe[5];
+	unsigned int i;
+
+	c.max_rd_atomic = 2;
+	eh_setup(&c);
+	la = eh_buf_new(&eh_a, 5 * 512, EH_PD, EH_ACC_ALL);
+	lb = eh_buf_new(&eh_b, 5 * 512, EH_PD, EH_ACC_ALL);
+	eh_fill(lb, 0, lb->len, 21);
+	nb_read_psns = 0;
+	eng_set_fault_hook(eh_a.eng, count_reads, NULL);
+	/* B's responses are lost for now: A's READs stay outstanding. */
+	fb = eh_faults_on(&eh_b);
+	eh_faults_add(fb, ROCE_OP_READ_RESP_ONLY, 0, ENG_FAULT_DROP);
+	for (i = 0; i < 5; i++)
+		eh_post_one(&eh_a, i, ENG_WR_READ, la, i * 512, 512, lb, i * 512);
+	eh_run_for(20);
+	ck_assert_uint_eq(nb_read_psns, 2);
+	fb->nb_rules = 0;
+	ck_assert_uint_eq(eh_wait_cqes(eh_a.scq, cqe, 5, EH_WAIT_MS), 5);
+	for (i = 0; i < 5; i++) {
+		ck_assert_uint_eq(cqe[i].wr_id, i);
+		ck_assert_uint_eq(cqe[i].status, ENG_WC_SUCCESS);
+	}
+	ck_assert_uint_eq(nb_read_psns, 5);
+	eh_assert_same(la, 0, lb, 0, la->len);
+	eng_set_fault_hook(eh_a.eng, NULL, NULL);
+}
+END_TEST
+
+static unsigned int sends_seen;
+
+static enum eng_fault
+count_sends(void *arg, const struct roce_pkt *p)
+{
+	(void)arg;
+	if (p->opcode == ROCE_OP_SEND_ONLY)
+		sends_seen++;
+	return ENG_FAULT_PASS;
+}
+
+static void
+fence_case(bool fence)
+{
+	struct eh_buf *la, *lb;
+	struct eh_faults *fb;
+	struct eng_send_wr wr;
+	struct eng_cqe c[2];
+
+	eh_setup(NULL);
+	la = eh_buf_new(&eh_a, 8192, EH_PD, EH_ACC_ALL);
+	lb = eh_buf_new(&eh_b, 8192, EH_PD, EH_ACC_ALL);
+	eh_fill(lb, 0, 4096, 31);
+	eh_post_recv(&eh_b, 50, lb, 4096, 4096);
+	sends_seen = 0;
+	eng_set_fault_hook(eh_a.eng, count_sends, NULL);
+	fb = eh_faults_on(&eh_b);
+	eh_faults_add(fb, EH_OP_ANY, 0, ENG_FAULT_DROP);	/* B's answers are lost */
+	eh_post_one(&eh_a, 1, ENG_WR_READ, la, 0, 4096, lb, 0);
+	eh_wr_init(&wr, 2, ENG_WR_SEND, ENG_WR_SIGNALED | (fence ? ENG_WR_FENCE : 0));
+	eh_wr_sge(&wr, la, 4096, 100);
+	eh_post_send(&eh_a, &wr);
+	eh_run_for(10);
+	/* A fenced SEND waits for the READ before it; an unfenced one goes at once (and is
+	 * retransmitted, as its ACK is lost too). */
+	if (fence)
+		ck_assert_uint_eq(sends_seen, 0);
+	else
+		ck_assert_uint_ge(sends_seen, 1);
+	fb->nb_rules = 0;
+	ck_assert_uint_eq(eh_wait_cqes(eh_a.scq, c, 2, EH_WAIT_MS), 2);
+	ck_assert_uint_eq(c[0].wr_id, 1);
+	ck_assert_uint_eq(c[0].status, ENG_WC_SUCCESS);
+	ck_assert_uint_eq(c[1].wr_id, 2);
+	ck_assert_uint_eq(c[1].status, ENG_WC_SUCCESS);
+	ck_assert_uint_ge(sends_seen, 1);
+	eh_assert_same(la, 0, lb, 0, 4096);
+	eng_set_fault_hook(eh_a.eng, NULL, NULL);
+}
+
+START_TEST(test_eng_fence_waits_for_read)
+{
+	fence_case(true);
+}
+END_TEST
+
+START_TEST(test_eng_no_fence_does_not_wait)
+{
+	fence_case(false);
+}
+END_TEST
+
+/* Sizes around each packet boundary for SEND, WRITE and READ at one path MTU. */
+static void
+mtu_sweep(uint16_t port_mtu, uint32_t pmtu)
+{
+	static const enum eng_wr_opcode ops[] = { ENG_WR_SEND, ENG_WR_WRITE, ENG_WR_READ };
+	struct eh_conf c = eh_default_conf;
+	struct eh_buf *la, *lb;
+	unsigned int i, k;
+	int d;
+
+	c.mtu = port_mtu;
+	c.path_mtu = pmtu;
+	eh_setup(&c);
+	la = eh_buf_new(&eh_a, 4 * pmtu + 64, EH_PD, EH_ACC_ALL);
+	lb = eh_buf_new(&eh_b, 4 * pmtu + 64, EH_PD, EH_ACC_ALL);
+	for (i = 0; i < RTE_DIM(ops); i++)
+		for (k = 1; k <= 3; k++)
+			for (d = -1; d <= 1; d++)
+				eh_transfer(ops[i], k * pmtu + d, i * 100 + k * 3 + d, la, lb);
+	eh_assert_quiet();
+}
+
+START_TEST(test_eng_path_mtu_256)
+{
+	mtu_sweep(1500, 256);
+}
+END_TEST
+
+START_TEST(test_eng_path_mtu_512)
+{
+	mtu_sweep(1500, 512);
+}
+END_TEST
+
+START_TEST(test_eng_path_mtu_2048)
+{
+	mtu_sweep(4200, 2048);
+}
+END_TEST
+
+START_TEST(test_eng_path_mtu_4096)
+{
+	mtu_sweep(4200, 4096);
+}
+END_TEST
+
+int
+main(int argc, char **argv)
+{
+	Suite *s = suite_create("eng_order");
+	TCase *tc = tcase_create("order");
+
+	(void)argc;
+	tcase_add_checked_fixture(tc, NULL, eh_teardown);
+	tcase_add_test(tc, test_eng_ord_limits_outstanding_reads);
+	tcase_add_test(tc, test_eng_fence_waits_for_read);
+	tcase_add_test(tc, test_eng_no_fence_does_not_wait);
+	tcase_add_test(tc, test_eng_path_mtu_256);
+	tcase_add_test(tc, test_eng_path_mtu_512);
+	tcase_add_test(tc, test_eng_path_mtu_2048);
+	tcase_add_test(tc, test_eng_path_mtu_4096);
+	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+	return eh_main(argv[0], s);
+}
