@@ -30,7 +30,22 @@ advance_acked(struct eng_qp *qp, uint32_t next)
 		r->acked_psn = next;
 		r->retries = 0;		/* progress resets the retry counters (IBA 9.7.6.1.3) */
 		r->rnr_retries = 0;
+		r->gap_rewound = false;
 	}
+}
+
+/*
+ * A response showed that an earlier one was lost (responses come in PSN order, IBA
+ * 9.7.5.1): go back N now rather than wait for the timer, but only once per gap, or
+ * every later response of the same burst would restart the retransmission.
+ */
+static void
+rewind_gap(struct eng_qp *qp)
+{
+	if (qp->req.gap_rewound)
+		return;
+	qp->req.gap_rewound = true;
+	eng_req_rewind(qp);
 }
 
 /*
@@ -147,7 +162,7 @@ aeth_rx(struct eng_qp *qp, const struct roce_pkt *p)
 			return;
 		}
 		if (!ack_upto(qp, p->psn))
-			eng_req_rewind(qp);
+			rewind_gap(qp);
 		return;
 	case ROCE_AETH_RNR_NAK:
 		rnr_nak(qp, p);
@@ -210,12 +225,21 @@ read_resp_rx(struct eng_qp *qp, const struct rte_mbuf *m, const struct roce_pkt 
 		eng_count(qp->slot, ENG_DUP_RESPONSES);
 		return;
 	}
-	/* A response acknowledges every earlier request (IBA 9.7.5.2.4). */
-	ack_upto(qp, roce_psn_add(w->first_psn, ROCE_PSN_MASK));
+	/*
+	 * A response acknowledges every earlier request (IBA 9.7.5.2.4), unless an earlier
+	 * READ or atomic is still unanswered: then its response was lost and this one is
+	 * out of order.
+	 */
+	if (!ack_upto(qp, roce_psn_add(w->first_psn, ROCE_PSN_MASK))) {
+		eng_count(qp->slot, ENG_DUP_RESPONSES);
+		rewind_gap(qp);
+		return;
+	}
 	expect = roce_psn_add(w->first_psn, w->rcvd / qp->attr.path_mtu);
+	if (roce_psn_cmp(p->psn, expect) > 0)
+		rewind_gap(qp);		/* a response of this READ went missing */
 	if (p->psn != expect || !read_resp_in_order(qp, w, p) ||
 	    w->rcvd + p->payload_len > w->length || p->payload_len > sizeof(buf)) {
-		/* Earlier: a duplicate. Later: a gap, asked again when the timer fires. */
 		eng_count(qp->slot, ENG_DUP_RESPONSES);
 		return;
 	}
@@ -227,6 +251,7 @@ read_resp_rx(struct eng_qp *qp, const struct rte_mbuf *m, const struct roce_pkt 
 	}
 	w->rcvd += p->payload_len;
 	qp->req.retries = 0;
+	qp->req.gap_rewound = false;
 	if (p->opcode != ROCE_OP_READ_RESP_LAST && p->opcode != ROCE_OP_READ_RESP_ONLY)
 		return;
 	w->acked = true;
@@ -245,7 +270,11 @@ atomic_ack_rx(struct eng_qp *qp, const struct roce_pkt *p)
 		eng_count(qp->slot, ENG_DUP_RESPONSES);
 		return;
 	}
-	ack_upto(qp, roce_psn_add(p->psn, ROCE_PSN_MASK));
+	if (!ack_upto(qp, roce_psn_add(p->psn, ROCE_PSN_MASK))) {
+		eng_count(qp->slot, ENG_DUP_RESPONSES);
+		rewind_gap(qp);
+		return;
+	}
 	/* The original value lands in the local buffer in host order, as verbs do. */
 	st = eng_sge_copy(qp->eng, qp->pd, w->wr.sge, w->wr.num_sge, 0, &orig, sizeof(orig),
 			  true);

@@ -128,6 +128,7 @@ struct eng_req {
 	uint8_t rnr_retries;
 	uint32_t acked_psn;		/* last PSN acknowledged + 1 (PSN of the oldest unacked) */
 	uint32_t resend_until;		/* packets before this PSN are being sent again */
+	bool gap_rewound;		/* went back N for the current gap in responses */
 };
 
 /* Responder resources for a READ or atomic request (IBA 9.7.5.1.3, IRD). */

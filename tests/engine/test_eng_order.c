@@ -171,6 +171,74 @@ START_TEST(test_eng_path_mtu_4096)
 }
 END_TEST
 
+/*
+ * A READ's response is lost, a later READ's arrives: the later one is out of order and
+ * must not acknowledge the SEND between them or the lost READ (found by rc-link: the
+ * SEND was delivered twice, or the QP failed).
+ */
+static void
+lost_read_response(uint32_t send_len)
+{
+	struct eh_buf *la, *lb;
+	struct eng_cqe c[3];
+	unsigned int i;
+
+	eh_setup(NULL);
+	la = eh_buf_new(&eh_a, 8192, EH_PD, EH_ACC_ALL);
+	lb = eh_buf_new(&eh_b, 8192, EH_PD, EH_ACC_ALL);
+	eh_fill(la, 0, la->len, 41);
+	eh_fill(lb, 0, lb->len, 42);
+	eh_faults_add(eh_faults_on(&eh_b), ROCE_OP_READ_RESP_ONLY, 1, ENG_FAULT_DROP);
+	eh_post_recv(&eh_b, 0x71, lb, 4096, 2048);
+	eh_post_recv(&eh_b, 0x72, lb, 6144, 2048);
+	eh_post_one(&eh_a, 1, ENG_WR_READ, la, 0, 100, lb, 0);
+	eh_post_one(&eh_a, 2, ENG_WR_SEND, la, 1024, send_len, NULL, 0);
+	eh_post_one(&eh_a, 3, ENG_WR_READ, la, 3072, 100, lb, 200);
+	ck_assert_uint_eq(eh_wait_cqes(eh_a.scq, c, 3, EH_WAIT_MS), 3);
+	for (i = 0; i < 3; i++) {
+		ck_assert_uint_eq(c[i].wr_id, i + 1);
+		ck_assert_uint_eq(c[i].status, ENG_WC_SUCCESS);
+	}
+	ck_assert_uint_eq(eh_wait_cqes(eh_b.rcq, c, 1, EH_WAIT_MS), 1);
+	ck_assert_uint_eq(c[0].wr_id, 0x71);
+	ck_assert_uint_eq(c[0].byte_len, send_len);
+	eh_assert_same(la, 0, lb, 0, 100);
+	eh_assert_same(la, 3072, lb, 200, 100);
+	eh_assert_same(lb, 4096, la, 1024, send_len);
+	ck_assert_uint_eq(eh_ctr(&eh_b, "nak_invalid_tx"), 0);
+	eh_assert_quiet();		/* and no second receive */
+}
+
+START_TEST(test_eng_lost_read_response_empty_send)
+{
+	lost_read_response(0);
+}
+END_TEST
+
+START_TEST(test_eng_lost_read_response_two_packet_send)
+{
+	lost_read_response(2000);
+}
+END_TEST
+
+/* First transmissions are not retransmissions, wherever the start PSN is. */
+START_TEST(test_eng_retransmit_count_clean)
+{
+	struct eh_conf c = eh_default_conf;
+	struct eh_buf *la, *lb;
+
+	c.psn_a = 0xfff000;
+	c.psn_b = 0x900000;
+	eh_setup(&c);
+	la = eh_buf_new(&eh_a, 65536 + 64, EH_PD, EH_ACC_ALL);
+	lb = eh_buf_new(&eh_b, 65536 + 64, EH_PD, EH_ACC_ALL);
+	eh_transfer(ENG_WR_WRITE, 65536, 1, la, lb);
+	eh_transfer(ENG_WR_READ, 65536, 2, la, lb);
+	ck_assert_uint_eq(eh_ctr(&eh_a, "retransmit_pkts"), 0);
+	ck_assert_uint_eq(eh_ctr(&eh_b, "retransmit_pkts"), 0);
+}
+END_TEST
+
 int
 main(int argc, char **argv)
 {
@@ -186,6 +254,9 @@ main(int argc, char **argv)
 	tcase_add_test(tc, test_eng_path_mtu_512);
 	tcase_add_test(tc, test_eng_path_mtu_2048);
 	tcase_add_test(tc, test_eng_path_mtu_4096);
+	tcase_add_test(tc, test_eng_lost_read_response_empty_send);
+	tcase_add_test(tc, test_eng_lost_read_response_two_packet_send);
+	tcase_add_test(tc, test_eng_retransmit_count_clean);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return eh_main(argv[0], s);
