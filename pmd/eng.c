@@ -225,6 +225,7 @@ eng_poll(struct eng *eng, unsigned int slot)
 	}
 	if (slot == 0)
 		work += eng_port_poll(eng->port);
+	eng_slot_qps_update(s);
 	work += drain_inbox(eng, s);
 	now = eng_tsc();
 	for (qp = TAILQ_FIRST(&s->qps); qp != NULL; qp = tmp) {
@@ -259,9 +260,13 @@ init_slots(struct eng *eng)
 		s->eng = eng;
 		s->idx = i;
 		TAILQ_INIT(&s->qps);
-		snprintf(name, sizeof(name), "%s_in%u", eng->name, i);
+		if (snprintf(name, sizeof(name), "%s_in%u", eng->name, i) >= (int)sizeof(name))
+			return -ENAMETOOLONG;
 		s->inbox = rte_ring_create(name, INBOX_SIZE, SOCKET_ID_ANY, RING_F_SC_DEQ);
-		if (s->inbox == NULL)
+		if (snprintf(name, sizeof(name), "%s_ctl%u", eng->name, i) >= (int)sizeof(name))
+			return -ENAMETOOLONG;
+		s->ctl = rte_ring_create(name, ENG_MAX_QP, SOCKET_ID_ANY, RING_F_SC_DEQ);
+		if (s->inbox == NULL || s->ctl == NULL)
 			return -rte_errno;
 		if (rte_rcu_qsbr_thread_register(eng->rcu, i) != 0)
 			return -EINVAL;
@@ -324,6 +329,7 @@ eng_destroy(struct eng *eng)
 		while (s->inbox != NULL && rte_ring_dequeue(s->inbox, (void **)&m) == 0)
 			rte_pktmbuf_free(m);
 		rte_ring_free(s->inbox);
+		rte_ring_free(s->ctl);
 		if (eng->rcu != NULL) {
 			eng_slot_offline(eng, i);
 			rte_rcu_qsbr_thread_unregister(eng->rcu, i);

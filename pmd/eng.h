@@ -270,8 +270,18 @@ int eng_mr_reg(struct eng *eng, uint32_t pd, void *addr, uint64_t length, uint32
 	       struct eng_mr **out);
 uint32_t eng_mr_lkey(const struct eng_mr *mr);
 uint32_t eng_mr_rkey(const struct eng_mr *mr);
-/* Unpublish and free; the caller has waited for an RCU grace period if lcores run. */
+/*
+ * Unpublish and free at once: only while no thread polls the engine's slots (tests, after
+ * eng_stop()). With slots running, use the close pair below.
+ */
 void eng_mr_dereg(struct eng_mr *mr);
+/*
+ * Non-blocking close for running engines: start unpublishes the MR (new accesses by its
+ * keys fail) and takes an RCU token; poll returns true once every slot has passed a
+ * quiescent point, and the MR is then freed. Control thread; never blocks.
+ */
+void eng_mr_close_start(struct eng_mr *mr);
+bool eng_mr_close_poll(struct eng_mr *mr);
 
 /*
  * Shared receive queues (IBA 10.2.9): one producer (the poster), any number of QPs on any
@@ -297,7 +307,17 @@ enum eng_qp_state eng_qp_state(const struct eng_qp *qp);
 int eng_qp_modify(struct eng_qp *qp, const struct eng_qp_attr *attr);
 /* The QP's current DCQCN send rate in Mb/s (the line rate when not limited). */
 double eng_qp_rate_mbps(const struct eng_qp *qp);
+/* Close at once: only while no thread polls the QP's slot (tests, after eng_stop()). */
 void eng_qp_destroy(struct eng_qp *qp);
+/*
+ * Non-blocking close for running engines (what the NDK close path drives): start
+ * unpublishes the QP so no packet reaches it and asks its slot to unlink it; poll returns
+ * true once the slot has done so and an RCU grace period has passed over every slot, and
+ * the QP is then freed. Flush the QP (modify to ERR, drain the CQ) before starting.
+ * Control thread; never blocks.
+ */
+void eng_qp_close_start(struct eng_qp *qp);
+bool eng_qp_close_poll(struct eng_qp *qp);
 /*
  * Post work requests (the poster is the only producer of each queue). A QP attached to
  * an SRQ takes no receives of its own (-EINVAL). Inline data is

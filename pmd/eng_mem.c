@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <rte_malloc.h>
+#include <rte_rcu_qsbr.h>
 
 #include "eng_pvt.h"
 
@@ -119,6 +120,23 @@ eng_mr_dereg(struct eng_mr *mr)
 		return;
 	__atomic_store_n(&mr->eng->mrs[mr->lkey >> 8], NULL, __ATOMIC_RELEASE);
 	rte_free(mr);
+}
+
+void
+eng_mr_close_start(struct eng_mr *mr)
+{
+	__atomic_store_n(&mr->eng->mrs[mr->lkey >> 8], NULL, __ATOMIC_RELEASE);
+	/* After the unpublish: a slot still holding the MR has not passed this token. */
+	mr->token = rte_rcu_qsbr_start(mr->eng->rcu);
+}
+
+bool
+eng_mr_close_poll(struct eng_mr *mr)
+{
+	if (rte_rcu_qsbr_check(mr->eng->rcu, mr->token, false) != 1)
+		return false;
+	rte_free(mr);
+	return true;
 }
 
 enum eng_mr_check

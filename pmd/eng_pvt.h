@@ -89,6 +89,7 @@ struct eng_srq {
 struct eng_mr {
 	struct eng *eng;
 	bool invalid;			/* invalidated: every access by key fails */
+	uint64_t token;			/* RCU token of eng_mr_close_start() */
 	uint64_t addr;
 	uint64_t length;
 	uint32_t lkey;
@@ -182,6 +183,10 @@ struct eng_qp {
 	uint32_t rq_depth;
 	struct eng_req req;
 	struct eng_resp resp;
+	bool closing;			/* eng_qp_close_start() ran: the slot unlinks it */
+	bool unlinked;			/* the slot dropped it from its list */
+	bool token_valid;
+	uint64_t token;			/* RCU token taken once unlinked */
 	struct eng_cc cc;		/* DCQCN reaction point of this flow */
 	uint64_t cnp_at;		/* earliest time the next CNP may go (notification point) */
 };
@@ -190,6 +195,7 @@ struct eng_slot {
 	struct eng *eng;
 	unsigned int idx;
 	struct rte_ring *inbox;		/* MP/SC: packets other slots received for our QPs */
+	struct rte_ring *ctl;		/* MP/SC: new QPs for the slot to link */
 	struct rte_mbuf *tx[ENG_TX_BURST];
 	uint16_t nb_tx;
 	struct rte_mbuf *held;		/* ENG_FAULT_HOLD: sent after the next packet */
@@ -236,6 +242,8 @@ eng_qp_state_get(const struct eng_qp *qp)
 /* QP lookup by number from any slot (the table is read without locks). */
 struct eng_qp *eng_qp_lookup(struct eng *eng, uint32_t qpn);
 
+/* eng_qp.c: link new QPs and unlink closing ones; the slot's own thread only. */
+void eng_slot_qps_update(struct eng_slot *s);
 /* eng_qp.c: one poll of an owned QP: timers, requester and responder progress. */
 void eng_qp_poll(struct eng_qp *qp, uint64_t now);
 /* eng_qp.c: move a QP to the error state and flush its queues (slot context). */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <rte_malloc.h>
+#include <rte_rcu_qsbr.h>
 
 #include "eng_pvt.h"
 
@@ -46,7 +47,8 @@ pick_slot(struct eng *eng, int want)
 	if (want >= 0)
 		return (unsigned int)want < eng->nb_slots ? &eng->slots[want] : NULL;
 	for (i = 1; i < eng->nb_slots; i++)
-		if (eng->slots[i].nb_qps < eng->slots[best].nb_qps)
+		if (__atomic_load_n(&eng->slots[i].nb_qps, __ATOMIC_RELAXED) <
+		    __atomic_load_n(&eng->slots[best].nb_qps, __ATOMIC_RELAXED))
 			best = i;
 	return &eng->slots[best];
 }
@@ -103,8 +105,12 @@ eng_qp_create(struct eng *eng, const struct eng_qp_init *init, struct eng_qp **o
 		free_qp(qp);
 		return -ENOMEM;
 	}
-	TAILQ_INSERT_TAIL(&slot->qps, qp, next);
-	slot->nb_qps++;
+	/* The slot links it into its list on its own thread (eng_slot_qps_update). */
+	if (rte_ring_enqueue(slot->ctl, qp) != 0) {
+		free_qp(qp);
+		return -ENOSPC;
+	}
+	__atomic_fetch_add(&slot->nb_qps, 1, __ATOMIC_RELAXED);
 	/* Release: a slot that finds the QP by number sees it initialised. */
 	__atomic_store_n(&eng->qps[qpn], qp, __ATOMIC_RELEASE);
 	*out = qp;
@@ -112,13 +118,67 @@ eng_qp_create(struct eng *eng, const struct eng_qp_init *init, struct eng_qp **o
 }
 
 void
+eng_slot_qps_update(struct eng_slot *s)
+{
+	struct eng_qp *qp;
+
+	while (rte_ring_dequeue(s->ctl, (void **)&qp) == 0) {
+		if (__atomic_load_n(&qp->closing, __ATOMIC_ACQUIRE))
+			__atomic_store_n(&qp->unlinked, true, __ATOMIC_RELEASE);
+		else
+			TAILQ_INSERT_TAIL(&s->qps, qp, next);
+	}
+}
+
+/* The slot drops a closing QP from its list; its memory stays until the grace period. */
+static bool
+unlink_if_closing(struct eng_qp *qp)
+{
+	if (!__atomic_load_n(&qp->closing, __ATOMIC_ACQUIRE))
+		return false;
+	TAILQ_REMOVE(&qp->slot->qps, qp, next);
+	__atomic_fetch_sub(&qp->slot->nb_qps, 1, __ATOMIC_RELAXED);
+	/* Release: after this store the slot never touches the QP again. */
+	__atomic_store_n(&qp->unlinked, true, __ATOMIC_RELEASE);
+	return true;
+}
+
+void
+eng_qp_close_start(struct eng_qp *qp)
+{
+	/* Unpublish first: receive dispatch stops finding it. */
+	__atomic_store_n(&qp->eng->qps[qp->qpn], NULL, __ATOMIC_RELEASE);
+	__atomic_store_n(&qp->closing, true, __ATOMIC_RELEASE);
+}
+
+bool
+eng_qp_close_poll(struct eng_qp *qp)
+{
+	struct rte_rcu_qsbr *v = qp->eng->rcu;
+
+	if (!__atomic_load_n(&qp->unlinked, __ATOMIC_ACQUIRE))
+		return false;
+	/* A slot that looked the QP up before it was unpublished may still hold it. */
+	if (!qp->token_valid) {
+		qp->token = rte_rcu_qsbr_start(v);
+		qp->token_valid = true;
+	}
+	if (rte_rcu_qsbr_check(v, qp->token, false) != 1)
+		return false;
+	free_qp(qp);
+	return true;
+}
+
+void
 eng_qp_destroy(struct eng_qp *qp)
 {
 	if (qp == NULL)
 		return;
-	__atomic_store_n(&qp->eng->qps[qp->qpn], NULL, __ATOMIC_RELEASE);
-	TAILQ_REMOVE(&qp->slot->qps, qp, next);
-	qp->slot->nb_qps--;
+	eng_qp_close_start(qp);
+	/* No thread polls the slot: do its part here. */
+	eng_slot_qps_update(qp->slot);
+	if (!qp->unlinked)
+		unlink_if_closing(qp);
 	free_qp(qp);
 }
 
@@ -333,6 +393,8 @@ eng_qp_to_error(struct eng_qp *qp)
 void
 eng_qp_poll(struct eng_qp *qp, uint64_t now)
 {
+	if (unlink_if_closing(qp))
+		return;
 	switch (eng_qp_state_get(qp)) {
 	case ENG_QPS_ERR:
 		/* Whatever is still queued, or posted after the error, completes as flushed. */

@@ -410,8 +410,14 @@ eh_buf_new(struct eh_side *s, size_t len, uint32_t pd, uint32_t access)
 void
 eh_buf_free(struct eh_buf *b)
 {
-	if (b->mr != NULL)
+	/* With slots running, an MR is freed only after an RCU grace period. */
+	if (b->mr != NULL && eh_slots_on_lcores) {
+		eng_mr_close_start(b->mr);
+		while (!eng_mr_close_poll(b->mr))
+			rte_pause();
+	} else if (b->mr != NULL) {
 		eng_mr_dereg(b->mr);
+	}
 	free(b->alloc);
 	memset(b, 0, sizeof(*b));
 }

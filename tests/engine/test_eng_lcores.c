@@ -8,6 +8,7 @@
 #include <check.h>
 #include <errno.h>
 
+#include <rte_cycles.h>
 #include <rte_lcore.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_service.h>
@@ -143,6 +144,85 @@ START_TEST(test_eng_service_register)
 }
 END_TEST
 
+/* Poll a close to its end as a control thread would; bounded. */
+static bool
+closed(bool (*poll)(void *), void *obj)
+{
+	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz();
+
+	while (rte_get_timer_cycles() < end)
+		if (poll(obj))
+			return true;
+	return false;
+}
+
+static bool
+qp_poll(void *qp)
+{
+	return eng_qp_close_poll(qp);
+}
+
+static bool
+mr_poll(void *mr)
+{
+	return eng_mr_close_poll(mr);
+}
+
+/* QPs and MRs come and go while lcores run the slots: nothing is freed under them. */
+START_TEST(test_eng_qp_close_while_running)
+{
+	struct eng_qp_init in = { .type = ENG_QPT_RC, .pd = EH_PD, .slot = -1 };
+	struct eng_qp_attr err = { .state = ENG_QPS_ERR };
+	unsigned int a = 1, b = 2, round;
+	struct eng_qp *qa, *qb, *keep_a = NULL, *keep_b = NULL;
+	struct eh_buf *la, *lb;
+	struct eng_mr *mr;
+	static uint8_t mem[4096];
+
+	eh_setup(NULL);
+	ck_assert_int_eq(eng_start(eh_a.eng, &a, 1), 0);
+	ck_assert_int_eq(eng_start(eh_b.eng, &b, 1), 0);
+	eh_slots_on_lcores = true;
+	la = eh_buf_new(&eh_a, 65536 + 64, EH_PD, EH_ACC_ALL);
+	lb = eh_buf_new(&eh_b, 65536 + 64, EH_PD, EH_ACC_ALL);
+	for (round = 0; round < 3; round++) {
+		in.send_cq = eh_a.scq;
+		in.recv_cq = eh_a.rcq;
+		ck_assert_int_eq(eng_qp_create(eh_a.eng, &in, &qa), 0);
+		in.send_cq = eh_b.scq;
+		in.recv_cq = eh_b.rcq;
+		ck_assert_int_eq(eng_qp_create(eh_b.eng, &in, &qb), 0);
+		eh_qp_connect(qa, &eh_a, eng_qp_num(qb), &eh_default_conf, 0x10, 0x20);
+		eh_qp_connect(qb, &eh_b, eng_qp_num(qa), &eh_default_conf, 0x20, 0x10);
+		keep_a = eh_a.qp;
+		keep_b = eh_b.qp;
+		eh_a.qp = qa;
+		eh_b.qp = qb;
+		eh_transfer(ENG_WR_SEND, 65536, round, la, lb);
+		eh_transfer(ENG_WR_READ, 65536, round + 10, la, lb);
+		eh_a.qp = keep_a;
+		eh_b.qp = keep_b;
+		ck_assert_int_eq(eng_qp_modify(qa, &err), 0);
+		ck_assert_int_eq(eng_qp_modify(qb, &err), 0);
+		eng_qp_close_start(qa);
+		eng_qp_close_start(qb);
+		ck_assert(closed(qp_poll, qa));
+		ck_assert(closed(qp_poll, qb));
+	}
+	ck_assert_int_eq(eng_mr_reg(eh_b.eng, EH_PD, mem, sizeof(mem), EH_ACC_ALL, &mr), 0);
+	eng_mr_close_start(mr);
+	ck_assert(closed(mr_poll, mr));
+	/* The QPs of the setup were never disturbed. */
+	traffic();
+	eh_buf_free(la);
+	eh_buf_free(lb);
+	eng_stop(eh_a.eng);
+	eng_stop(eh_b.eng);
+	eh_slots_on_lcores = false;
+	eh_assert_quiet();
+}
+END_TEST
+
 int
 main(int argc, char **argv)
 {
@@ -156,6 +236,7 @@ main(int argc, char **argv)
 	tcase_add_test(tc, test_eng_start_lcores);
 	tcase_add_test(tc, test_eng_start_multi_slot_handoff);
 	tcase_add_test(tc, test_eng_service_register);
+	tcase_add_test(tc, test_eng_qp_close_while_running);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return eh_main(argv[0], s);
