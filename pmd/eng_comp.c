@@ -9,13 +9,6 @@
 #include "eng_pvt.h"
 
 static bool
-is_rd_atomic(const struct eng_swqe *w)
-{
-	return w->wr.opcode == ENG_WR_READ || w->wr.opcode == ENG_WR_CMP_SWAP ||
-	       w->wr.opcode == ENG_WR_FETCH_ADD;
-}
-
-static bool
 psn_in(uint32_t psn, const struct eng_swqe *w)
 {
 	return roce_psn_cmp(psn, w->first_psn) >= 0 && roce_psn_cmp(psn, w->last_psn) <= 0;
@@ -66,7 +59,7 @@ ack_upto(struct eng_qp *qp, uint32_t psn)
 			break;
 		if (w->acked)
 			continue;
-		if (is_rd_atomic(w)) {
+		if (eng_wqe_is_rd_atomic(w)) {
 			if (roce_psn_cmp(psn, w->first_psn) >= 0) {
 				advance_acked(qp, w->first_psn);
 				return false;
@@ -191,6 +184,21 @@ aeth_rx(struct eng_qp *qp, const struct roce_pkt *p)
 	}
 }
 
+/*
+ * A response acknowledges every request before it (IBA 9.7.5.2.4), unless an
+ * earlier READ or atomic is still unanswered: then that one's response was lost and this
+ * one is out of order. Returns false (and goes back N) in that case.
+ */
+static bool
+in_order_after(struct eng_qp *qp, uint32_t before)
+{
+	if (ack_upto(qp, roce_psn_add(before, ROCE_PSN_MASK)))
+		return true;
+	eng_count(qp->slot, ENG_DUP_RESPONSES);
+	rewind_gap(qp);
+	return false;
+}
+
 /* The response's payload; copied out only when it spans segments. */
 static const void *
 payload(const struct rte_mbuf *m, const struct roce_pkt *p, void *buf)
@@ -225,16 +233,8 @@ read_resp_rx(struct eng_qp *qp, const struct rte_mbuf *m, const struct roce_pkt 
 		eng_count(qp->slot, ENG_DUP_RESPONSES);
 		return;
 	}
-	/*
-	 * A response acknowledges every earlier request (IBA 9.7.5.2.4), unless an earlier
-	 * READ or atomic is still unanswered: then its response was lost and this one is
-	 * out of order.
-	 */
-	if (!ack_upto(qp, roce_psn_add(w->first_psn, ROCE_PSN_MASK))) {
-		eng_count(qp->slot, ENG_DUP_RESPONSES);
-		rewind_gap(qp);
+	if (!in_order_after(qp, w->first_psn))
 		return;
-	}
 	expect = roce_psn_add(w->first_psn, w->rcvd / qp->attr.path_mtu);
 	if (roce_psn_cmp(p->psn, expect) > 0)
 		rewind_gap(qp);		/* a response of this READ went missing */
@@ -266,15 +266,12 @@ atomic_ack_rx(struct eng_qp *qp, const struct roce_pkt *p)
 	uint64_t orig = p->atomic_orig;
 	enum eng_wc_status st;
 
-	if (w == NULL || w->acked || w->wr.opcode == ENG_WR_READ || !is_rd_atomic(w)) {
+	if (w == NULL || w->acked || w->wr.opcode == ENG_WR_READ || !eng_wqe_is_rd_atomic(w)) {
 		eng_count(qp->slot, ENG_DUP_RESPONSES);
 		return;
 	}
-	if (!ack_upto(qp, roce_psn_add(p->psn, ROCE_PSN_MASK))) {
-		eng_count(qp->slot, ENG_DUP_RESPONSES);
-		rewind_gap(qp);
+	if (!in_order_after(qp, p->psn))
 		return;
-	}
 	/* The original value lands in the local buffer in host order, as verbs do. */
 	st = eng_sge_copy(qp->eng, qp->pd, w->wr.sge, w->wr.num_sge, 0, &orig, sizeof(orig),
 			  true);

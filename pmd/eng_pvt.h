@@ -233,6 +233,14 @@ eng_count(struct eng_slot *s, enum eng_ctr c)
 	s->ctr[c]++;
 }
 
+/* READ and atomics: answered with data, limited by ORD, fenced against. */
+static inline bool
+eng_wqe_is_rd_atomic(const struct eng_swqe *w)
+{
+	return w->wr.opcode == ENG_WR_READ || w->wr.opcode == ENG_WR_CMP_SWAP ||
+	       w->wr.opcode == ENG_WR_FETCH_ADD;
+}
+
 static inline enum eng_qp_state
 eng_qp_state_get(const struct eng_qp *qp)
 {

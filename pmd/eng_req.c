@@ -11,13 +11,6 @@
 #define REQ_BURST	64	/* packets one QP sends per poll */
 
 static bool
-is_rd_atomic(const struct eng_swqe *w)
-{
-	return w->wr.opcode == ENG_WR_READ || w->wr.opcode == ENG_WR_CMP_SWAP ||
-	       w->wr.opcode == ENG_WR_FETCH_ADD;
-}
-
-static bool
 is_atomic(const struct eng_swqe *w)
 {
 	return w->wr.opcode == ENG_WR_CMP_SWAP || w->wr.opcode == ENG_WR_FETCH_ADD;
@@ -63,7 +56,7 @@ can_start(const struct eng_qp *qp, const struct eng_swqe *w)
 
 	if ((w->wr.flags & ENG_WR_FENCE) && r->rd_inflight > 0)
 		return false;
-	if (is_rd_atomic(w) && r->rd_inflight >= qp->attr.max_rd_atomic)
+	if (eng_wqe_is_rd_atomic(w) && r->rd_inflight >= qp->attr.max_rd_atomic)
 		return false;
 	return r->psn == r->acked_psn ||
 	       (uint32_t)roce_psn_diff(r->psn, r->acked_psn) + n <= ENG_MAX_INFLIGHT;
@@ -81,7 +74,7 @@ start(struct eng_qp *qp, struct eng_swqe *w)
 	w->next_psn = r->psn;
 	r->psn = roce_psn_add(r->psn, n);
 	w->started = true;
-	if (is_rd_atomic(w))
+	if (eng_wqe_is_rd_atomic(w))
 		r->rd_inflight++;
 	/* A local invalidate sends nothing; it completes in order with the rest. */
 	if (n == 0) {
@@ -257,7 +250,7 @@ send_next(struct eng_qp *qp, struct eng_swqe *w)
 {
 	if (qp->type == ENG_QPT_UD)
 		return send_ud_pkt(qp, w);
-	return is_rd_atomic(w) ? send_rd_atomic_pkt(qp, w) : send_msg_pkt(qp, w);
+	return eng_wqe_is_rd_atomic(w) ? send_rd_atomic_pkt(qp, w) : send_msg_pkt(qp, w);
 }
 
 void
