@@ -23,6 +23,7 @@ static const char *const ctr_names[ENG_CTR_MAX] = {
 	[ENG_RX_BAD_OPCODE] = "rx_bad_opcode",
 	[ENG_RX_HANDOFF] = "rx_handoff",
 	[ENG_TX_NO_MBUF] = "tx_no_mbuf",
+	[ENG_TX_BUSY] = "tx_busy",
 	[ENG_TX_DROPS] = "tx_drops",
 	[ENG_RETRANSMIT_TIMEOUTS] = "retransmit_timeouts",
 	[ENG_RETRANSMIT_PKTS] = "retransmit_pkts",
@@ -186,6 +187,7 @@ drain_inbox(struct eng *eng, struct eng_slot *s)
 	return n;
 }
 
+/* Hand queued packets to the device; what it cannot take yet stays queued, in order. */
 static void
 flush_tx(struct eng *eng, struct eng_slot *s)
 {
@@ -195,19 +197,31 @@ flush_tx(struct eng *eng, struct eng_slot *s)
 		return;
 	sent = eng_port_tx_queue(eng->port, s->idx, s->tx, s->nb_tx);
 	s->ctr[ENG_TX_PKTS] += sent;
-	if (sent < s->nb_tx) {
-		s->ctr[ENG_TX_DROPS] += s->nb_tx - sent;
-		rte_pktmbuf_free_bulk(s->tx + sent, s->nb_tx - sent);
-	}
-	s->nb_tx = 0;
+	if (sent < s->nb_tx)
+		memmove(s->tx, s->tx + sent, (s->nb_tx - sent) * sizeof(s->tx[0]));
+	s->nb_tx -= sent;
+}
+
+bool
+eng_slot_tx_room(struct eng_slot *s, unsigned int reserve)
+{
+	if (s->nb_tx + reserve < ENG_TX_BUF)
+		return true;
+	flush_tx(s->eng, s);
+	return s->nb_tx + reserve < ENG_TX_BUF;
 }
 
 void
 eng_slot_queue(struct eng_slot *s, struct rte_mbuf *m)
 {
-	if (s->nb_tx == ENG_TX_BURST)
-		flush_tx(s->eng, s);
+	if (!eng_slot_tx_room(s, 0)) {
+		eng_count(s, ENG_TX_DROPS);	/* only if a caller ignored the backpressure */
+		rte_pktmbuf_free(m);
+		return;
+	}
 	s->tx[s->nb_tx++] = m;
+	if (s->nb_tx >= ENG_TX_BURST)
+		flush_tx(s->eng, s);
 }
 
 int
@@ -215,7 +229,7 @@ eng_poll(struct eng *eng, unsigned int slot)
 {
 	struct eng_slot *s = &eng->slots[slot];
 	struct eng_qp *qp, *tmp;
-	uint64_t tx_before = s->ctr[ENG_TX_PKTS] + s->nb_tx;
+	uint64_t tx_before = s->ctr[ENG_TX_PKTS];	/* work = packets sent this poll */
 	uint64_t now;
 	int work = 0;
 
@@ -325,6 +339,8 @@ eng_destroy(struct eng *eng)
 		struct rte_mbuf *m;
 
 		flush_tx(eng, s);
+		rte_pktmbuf_free_bulk(s->tx, s->nb_tx);
+		s->nb_tx = 0;
 		rte_pktmbuf_free(s->held);
 		while (s->inbox != NULL && rte_ring_dequeue(s->inbox, (void **)&m) == 0)
 			rte_pktmbuf_free(m);

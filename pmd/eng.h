@@ -247,8 +247,8 @@ struct rte_rcu_qsbr *eng_rcu(struct eng *eng);
 void eng_set_fault_hook(struct eng *eng, eng_fault_cb cb, void *arg);
 /*
  * Per-engine counters, summed over slots: rx_pkts, tx_pkts, rx_no_qp, rx_bad_state,
- * rx_bad_opcode, rx_handoff, tx_no_mbuf, tx_drops (the device refused them; the fault
- * hook's drops count as faults), retransmit_timeouts, retransmit_pkts, dup_requests,
+ * rx_bad_opcode, rx_handoff, tx_no_mbuf, tx_busy (the device's ring was full and sending
+ * waited), tx_drops (packets freed unsent; the fault hook's drops count as faults), retransmit_timeouts, retransmit_pkts, dup_requests,
  * out_of_seq, ack_tx/rx, nak_seq_tx/rx, rnr_nak_tx/rx, nak_access_tx/rx,
  * nak_invalid_tx/rx, nak_operr_tx/rx, dup_responses, cq_overflows, faults, ecn_ce_rx,
  * cnp_tx, cnp_rx, cc_paced.

@@ -252,6 +252,10 @@ read_resp_rx(struct eng_qp *qp, const struct rte_mbuf *m, const struct roce_pkt 
 	w->rcvd += p->payload_len;
 	qp->req.retries = 0;
 	qp->req.gap_rewound = false;
+	/* Each response is progress: a long READ must not look like a lost one. */
+	if (qp->attr.timeout != 0)
+		qp->req.rto_deadline = eng_tsc() +
+				       eng_ack_timeout_cycles(qp->eng, qp->attr.timeout);
 	if (p->opcode != ROCE_OP_READ_RESP_LAST && p->opcode != ROCE_OP_READ_RESP_ONLY)
 		return;
 	w->acked = true;

@@ -27,6 +27,9 @@ extern int eng_logtype;
 	rte_log(RTE_LOG_ ## level, eng_logtype, "droce.eng: " fmt "\n", ##__VA_ARGS__)
 
 #define ENG_TX_BURST		64
+/* Packets a slot holds when the device's transmit ring is full (backpressure). */
+#define ENG_TX_BUF		512
+#define ENG_TX_HEADROOM		16	/* kept free for ACKs and CNPs */
 #define ENG_RX_BURST		32
 /* IBA 9.7.6.1.1 lets the responder coalesce ACKs; rxe ACKs at least every 64 packets. */
 #define ENG_ACK_EVERY		64
@@ -47,6 +50,7 @@ enum eng_ctr {
 	ENG_RX_BAD_OPCODE,		/* opcode wrong for the QP type or sequence */
 	ENG_RX_HANDOFF,			/* handed to the owning slot */
 	ENG_TX_NO_MBUF,
+	ENG_TX_BUSY,			/* the device ring was full: sending waited */
 	ENG_TX_DROPS,
 	ENG_RETRANSMIT_TIMEOUTS,	/* local ACK timeouts */
 	ENG_RETRANSMIT_PKTS,		/* packets sent again */
@@ -196,7 +200,7 @@ struct eng_slot {
 	unsigned int idx;
 	struct rte_ring *inbox;		/* MP/SC: packets other slots received for our QPs */
 	struct rte_ring *ctl;		/* MP/SC: new QPs for the slot to link */
-	struct rte_mbuf *tx[ENG_TX_BURST];
+	struct rte_mbuf *tx[ENG_TX_BUF];
 	uint16_t nb_tx;
 	struct rte_mbuf *held;		/* ENG_FAULT_HOLD: sent after the next packet */
 	bool online;			/* registered RCU reader is online */
@@ -298,6 +302,8 @@ void eng_send_ack(struct eng_qp *qp, uint32_t psn, uint8_t syndrome, uint32_t ms
 uint64_t eng_tsc(void);
 /* Queue a finished packet for the slot's transmit burst. */
 void eng_slot_queue(struct eng_slot *s, struct rte_mbuf *m);
+/* Is there room to queue more packets (after trying to send what is queued)? */
+bool eng_slot_tx_room(struct eng_slot *s, unsigned int reserve);
 /* Local ACK timeout in TSC cycles (4.096 us * 2^timeout), 0 for infinite. */
 uint64_t eng_ack_timeout_cycles(const struct eng *eng, uint8_t timeout);
 /* RNR NAK timer code to TSC cycles (IBA table 45). */

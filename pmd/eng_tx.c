@@ -10,9 +10,17 @@ struct rte_mbuf *
 eng_pkt_alloc(struct eng_qp *qp, struct roce_pkt *p, uint8_t **payload)
 {
 	const struct eng_qp_attr *a = &qp->attr;
-	struct rte_mbuf *m = rte_pktmbuf_alloc(qp->eng->pool);
+	struct rte_mbuf *m;
 	int hdr_len;
 
+	/* The device is behind: new requests and responses wait; ACKs and CNPs may use
+	 * the headroom kept for them. */
+	if (!eng_slot_tx_room(qp->slot, p->opcode == ROCE_OP_ACK || p->opcode == ROCE_OP_CNP ?
+					0 : ENG_TX_HEADROOM)) {
+		eng_count(qp->slot, ENG_TX_BUSY);
+		return NULL;
+	}
+	m = rte_pktmbuf_alloc(qp->eng->pool);
 	if (m == NULL) {
 		eng_count(qp->slot, ENG_TX_NO_MBUF);
 		return NULL;

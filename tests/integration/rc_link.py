@@ -210,6 +210,23 @@ def test_memif():
     return r
 
 
+def test_memif_large():
+    """net_memif, 1 QP, 40 mixed messages of up to 8 MiB (path MTU edges among them)."""
+    lab = Lab("rcL")
+    sock = os.path.join(TMP, "memif-large-%d.sock" % os.getpid())
+    try:
+        r = run_pair(lab, "memif-large",
+                     ((None, "net_memif0,role=server,socket=%s" % sock, V4[0]),
+                      (None, "net_memif0,role=client,socket=%s" % sock, V4[1])),
+                     ["--iters", "40", "--seed", "5", "--qps", "1",
+                      "--size-max", str(8 << 20)])
+    finally:
+        lab.close()
+    assert r.cli["msgs"] >= 40 and r.cli["bytes"] > (32 << 20), r.summary()
+    assert_clean_link(r)
+    return r
+
+
 def netem_test(spec, seed, checks, iters=3000):
     def test():
         r = veth_run("netem-" + re.sub(r"\W+", "_", spec).strip("_"),
@@ -238,6 +255,7 @@ def hook_test(fault, pct, seed, checks, addrs=V4, iters=3000):
 
 TESTS = [
     test_memif,
+    test_memif_large,
     netem_test("loss 1%", 11, [assert_recovered]),
     netem_test("loss 5%", 12, [assert_recovered]),
     netem_test("delay 1ms reorder 25% 50%", 13, [assert_reordered]),

@@ -40,10 +40,16 @@
 #include "roce_pkt.h"
 
 #define MAX_QPS		16
-#define WIN		64	/* client: WRs outstanding per QP */
-#define NB_RECV		128	/* server: receives posted per QP (> WIN: no RNR) */
-#define NB_WSLOT	256	/* server: WRITE targets per QP, message i uses i % NB_WSLOT;
-				 * > WIN, so one is checked before it is written again */
+/*
+ * Per QP: WIN WRs outstanding (client), 2 * WIN receives posted (server; more than WIN:
+ * no RNR) and 4 * WIN WRITE targets (message i uses i % NB_WSLOT, so one is checked
+ * before it is written again). WIN shrinks for large messages, to keep each QP's memory
+ * near 64 MiB; both peers derive it from --size-max, which they check agree.
+ */
+#define WIN_MAX		64
+#define WIN		(P.win)
+#define NB_RECV		(2 * P.win)
+#define NB_WSLOT	(4 * P.win)
 #define CQ_DEPTH	4096
 #define PD		1
 #define MARKER_IMM	0xffffffffu
@@ -78,7 +84,7 @@ struct pqp {
 	uint64_t nrecv;			/* receive-consuming messages sent / received */
 	uint64_t nadds, ncas;		/* FETCH_ADDs issued; CMP_SWAP chain position */
 	bool finished;			/* server: end marker received */
-	struct pend win[WIN];
+	struct pend win[WIN_MAX];
 };
 
 struct marker {
@@ -94,6 +100,7 @@ static struct {
 	uint64_t iters, seed;
 	double duration, wait, fault[NB_FAULTS];
 	uint32_t size_max;
+	uint32_t win;			/* WRs outstanding per QP, from size_max */
 	/* state */
 	struct eng_port *port;
 	struct eng *eng;
@@ -422,6 +429,7 @@ setup(void)
 	if (ret != 0)
 		fail("address or engine: %s", strerror(-ret));
 	P.slot = RTE_ALIGN_CEIL(RTE_MAX(P.size_max, 64u), 64);
+	P.win = RTE_MAX(4u, RTE_MIN((uint32_t)WIN_MAX, (uint32_t)((64u << 20) / (4 * P.slot))));
 	P.off_static = (NB_RECV + NB_WSLOT) * (size_t)P.slot;
 	P.off_atomic = P.off_static + 2 * (size_t)P.slot;	/* counter, then chain */
 	for (k = 0; k < P.qps; k++)
@@ -883,7 +891,7 @@ parse_args(int argc, char **argv)
 	P.qps = (unsigned int)num(arg['q'], 1, 1, MAX_QPS);
 	P.duration = num(arg['d'], 0, 0, 3600);
 	P.iters = arg['d'] != NULL ? UINT64_MAX : (uint64_t)num(arg['n'], 1000, 1, 1e12);
-	P.size_max = (uint32_t)num(arg['s'], 4096, 16, 65536);
+	P.size_max = (uint32_t)num(arg['s'], 4096, 16, 8 << 20);
 	P.timeout = (uint8_t)num(arg['t'], 13, 0, 31);
 	P.retry = (uint8_t)num(arg['R'], 7, 0, 7);
 	P.ord = (uint8_t)num(arg['o'], ENG_MAX_RD_ATOMIC, 1, ENG_MAX_RD_ATOMIC);
