@@ -309,6 +309,18 @@ eh_teardown(void)
 	unsigned int i, busy_pools = 0, pools;
 	bool had_rings = eh_a.rx != NULL;
 
+	/* A test that failed with slots on lcores left them running: stop them first. */
+	if (eh_slots_on_lcores) {
+		if (eh_a.eng != NULL) {
+			eng_stop(eh_a.eng);
+			eng_service_unregister(eh_a.eng);
+		}
+		if (eh_b.eng != NULL) {
+			eng_stop(eh_b.eng);
+			eng_service_unregister(eh_b.eng);
+		}
+		eh_slots_on_lcores = false;
+	}
 	side_down_objects(&eh_a);
 	side_down_objects(&eh_b);
 	for (i = 0; i < EH_MAX_QPS; i++)
