@@ -113,19 +113,37 @@ eng_mr_rkey(const struct eng_mr *mr)
 	return mr->rkey;
 }
 
+/* The MR published under key's table index, or NULL; the caller compares the key. */
+static struct eng_mr *
+mr_lookup(struct eng *eng, uint32_t key)
+{
+	uint32_t idx = key >> 8;
+
+	if (idx == 0 || idx >= ENG_MAX_MR)
+		return NULL;
+	return __atomic_load_n(&eng->mrs[idx], __ATOMIC_ACQUIRE);
+}
+
+/* Release: lookups after this miss the MR. */
+static void
+mr_unpublish(struct eng_mr *mr)
+{
+	__atomic_store_n(&mr->eng->mrs[mr->lkey >> 8], NULL, __ATOMIC_RELEASE);
+}
+
 void
 eng_mr_dereg(struct eng_mr *mr)
 {
 	if (mr == NULL)
 		return;
-	__atomic_store_n(&mr->eng->mrs[mr->lkey >> 8], NULL, __ATOMIC_RELEASE);
+	mr_unpublish(mr);
 	rte_free(mr);
 }
 
 void
 eng_mr_close_start(struct eng_mr *mr)
 {
-	__atomic_store_n(&mr->eng->mrs[mr->lkey >> 8], NULL, __ATOMIC_RELEASE);
+	mr_unpublish(mr);
 	/* After the unpublish: a slot still holding the MR has not passed this token. */
 	mr->token = rte_rcu_qsbr_start(mr->eng->rcu);
 }
@@ -143,12 +161,8 @@ enum eng_mr_check
 eng_mr_check(struct eng *eng, uint32_t key, bool remote, uint32_t pd, uint64_t va,
 	     uint64_t len, uint32_t access, struct eng_mr **out)
 {
-	uint32_t idx = key >> 8;
-	struct eng_mr *mr;
+	struct eng_mr *mr = mr_lookup(eng, key);
 
-	if (idx == 0 || idx >= ENG_MAX_MR)
-		return ENG_MR_BAD_KEY;
-	mr = __atomic_load_n(&eng->mrs[idx], __ATOMIC_ACQUIRE);
 	if (mr == NULL || (remote ? mr->rkey : mr->lkey) != key || mr->pd != pd ||
 	    __atomic_load_n(&mr->invalid, __ATOMIC_ACQUIRE))
 		return ENG_MR_BAD_KEY;
@@ -165,12 +179,8 @@ eng_mr_check(struct eng *eng, uint32_t key, bool remote, uint32_t pd, uint64_t v
 int
 eng_mr_invalidate(struct eng *eng, uint32_t key, uint32_t pd)
 {
-	uint32_t idx = key >> 8;
-	struct eng_mr *mr;
+	struct eng_mr *mr = mr_lookup(eng, key);
 
-	if (idx == 0 || idx >= ENG_MAX_MR)
-		return -EINVAL;
-	mr = __atomic_load_n(&eng->mrs[idx], __ATOMIC_ACQUIRE);
 	if (mr == NULL || mr->rkey != key || mr->pd != pd ||
 	    !(mr->access & ENG_ACCESS_INVALIDATE))
 		return -EINVAL;

@@ -128,6 +128,18 @@ note_sent(struct eng_qp *qp, uint32_t psn)
 		r->rto_deadline = eng_tsc() + eng_ack_timeout_cycles(qp->eng, qp->attr.timeout);
 }
 
+/* Payload bytes [off, off + len) of a WQE: from its inline copy or its SGE list. */
+static enum eng_wc_status
+gather(struct eng_qp *qp, const struct eng_swqe *w, uint32_t off, uint8_t *data,
+       uint32_t len)
+{
+	if (w->wr.flags & ENG_WR_INLINE) {
+		memcpy(data, w->wr.inline_data + off, len);
+		return ENG_WC_SUCCESS;
+	}
+	return eng_sge_copy(qp->eng, qp->pd, w->wr.sge, w->wr.num_sge, off, data, len, false);
+}
+
 static bool
 send_msg_pkt(struct eng_qp *qp, struct eng_swqe *w)
 {
@@ -135,7 +147,7 @@ send_msg_pkt(struct eng_qp *qp, struct eng_swqe *w)
 	bool first = w->sent == 0, last = w->sent + len == w->length;
 	struct roce_pkt p = { .opcode = msg_opcode(w, first, last), .psn = w->next_psn,
 			      .payload_len = len };
-	enum eng_wc_status st = ENG_WC_SUCCESS;
+	enum eng_wc_status st;
 	struct rte_mbuf *m;
 	uint8_t *data;
 
@@ -153,11 +165,7 @@ send_msg_pkt(struct eng_qp *qp, struct eng_swqe *w)
 	m = eng_pkt_alloc(qp, &p, &data);
 	if (m == NULL)
 		return false;
-	if (w->wr.flags & ENG_WR_INLINE)
-		memcpy(data, w->wr.inline_data + w->sent, len);
-	else
-		st = eng_sge_copy(qp->eng, qp->pd, w->wr.sge, w->wr.num_sge, w->sent, data, len,
-				  false);
+	st = gather(qp, w, w->sent, data, len);
 	if (st != ENG_WC_SUCCESS) {
 		rte_pktmbuf_free(m);
 		fail_wqe(qp, w, st);
@@ -216,7 +224,7 @@ send_ud_pkt(struct eng_qp *qp, struct eng_swqe *w)
 		.imm = w->wr.imm, .se = (w->wr.flags & ENG_WR_SOLICITED) != 0,
 		.deth = { .qkey = w->wr.ud.qkey, .sqpn = qp->qpn },
 	};
-	enum eng_wc_status st = ENG_WC_SUCCESS;
+	enum eng_wc_status st;
 	struct rte_mbuf *m;
 	uint8_t *data;
 
@@ -230,11 +238,7 @@ send_ud_pkt(struct eng_qp *qp, struct eng_swqe *w)
 	m = eng_pkt_alloc(qp, &p, &data);
 	if (m == NULL)
 		return false;
-	if (w->wr.flags & ENG_WR_INLINE)
-		memcpy(data, w->wr.inline_data, w->length);
-	else
-		st = eng_sge_copy(qp->eng, qp->pd, w->wr.sge, w->wr.num_sge, 0, data, w->length,
-				  false);
+	st = gather(qp, w, 0, data, w->length);
 	if (st == ENG_WC_SUCCESS)
 		eng_pkt_send(qp, m, &p);
 	else

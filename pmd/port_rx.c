@@ -102,16 +102,19 @@ roce_input(struct eng_port *port, struct rte_mbuf *m)
 	port->roce_cb(port->roce_arg, m, &p);
 }
 
-/* UDP destination port of an IPv4/IPv6 datagram, or 0 if the frame is too short to say. */
-static uint16_t
-udp_dport(const struct rte_mbuf *m, uint16_t l4)
+/*
+ * Is a UDP datagram for the RoCE parser? Port 4791, or too short to show its port: then
+ * the parser counts why it refuses it.
+ */
+static bool
+udp_is_roce(const struct rte_mbuf *m, uint16_t l4)
 {
 	const struct rte_udp_hdr *udp;
 
 	if (rte_pktmbuf_data_len(m) < l4 + sizeof(*udp))
-		return 0;
+		return true;
 	udp = rte_pktmbuf_mtod_offset(m, const struct rte_udp_hdr *, l4);
-	return rte_be_to_cpu_16(udp->dst_port);
+	return udp->dst_port == RTE_BE16(ROCE_UDP_DPORT);
 }
 
 static void
@@ -128,9 +131,7 @@ ipv4_input(struct eng_port *port, struct rte_mbuf *m, uint16_t l3)
 	l4 = l3 + (ip->version_ihl & 0x0f) * 4;
 	if (ip->next_proto_id == IPPROTO_ICMP)
 		port_icmp_input(port, m, l3);
-	/* A UDP frame too short to show its port goes to the parser, which counts why. */
-	else if (ip->next_proto_id == IPPROTO_UDP &&
-		 (udp_dport(m, l4) == ROCE_UDP_DPORT || udp_dport(m, l4) == 0))
+	else if (ip->next_proto_id == IPPROTO_UDP && udp_is_roce(m, l4))
 		roce_input(port, m);
 	else
 		port_drop(port, m, PORT_RX_OTHER);
@@ -149,8 +150,7 @@ ipv6_input(struct eng_port *port, struct rte_mbuf *m, uint16_t l3)
 	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *, l3);
 	if (ip->proto == IPPROTO_ICMPV6)
 		port_icmp6_input(port, m, l3);
-	else if (ip->proto == IPPROTO_UDP &&
-		 (udp_dport(m, l4) == ROCE_UDP_DPORT || udp_dport(m, l4) == 0))
+	else if (ip->proto == IPPROTO_UDP && udp_is_roce(m, l4))
 		roce_input(port, m);
 	else
 		port_drop(port, m, PORT_RX_OTHER);

@@ -300,18 +300,26 @@ exchange_server(void)
 	close(fd);
 }
 
+/* SEND the send buffer as it is. */
 static void
-post_send(unsigned int iter)
+post_send(void)
 {
 	struct eng_send_wr wr = { .wr_id = 1, .opcode = ENG_WR_SEND, .flags = ENG_WR_SIGNALED,
 				  .num_sge = 1 };
+
+	wr.sge[0] = (struct eng_sge){ (uintptr_t)P.buf, P.size, eng_mr_lkey(P.mr) };
+	if (eng_post_send(P.qp, &wr) != 0)
+		fail("post send");
+}
+
+/* Client: a pattern of its own each iteration, so the echo proves this message came back. */
+static void
+fill_send(unsigned int iter)
+{
 	unsigned int i;
 
 	for (i = 0; i < P.size; i++)
 		P.buf[i] = (uint8_t)(iter * 31 + i * 7 + (i >> 8));
-	wr.sge[0] = (struct eng_sge){ (uintptr_t)P.buf, P.size, eng_mr_lkey(P.mr) };
-	if (eng_post_send(P.qp, &wr) != 0)
-		fail("post send");
 }
 
 /* One completion (send or receive) within the time limit. */
@@ -354,8 +362,10 @@ pingpong(bool client)
 	double s;
 
 	for (iter = 0; iter < P.iters; iter++) {
-		if (client)
-			post_send(iter);
+		if (client) {
+			fill_send(iter);
+			post_send();
+		}
 		for (got = 0; got < (client ? 2u : 1u); got++) {
 			struct eng_cqe c = wait_cqe();
 
@@ -367,12 +377,7 @@ pingpong(bool client)
 			}
 		}
 		if (!client) {
-			struct eng_send_wr wr = { .wr_id = 1, .opcode = ENG_WR_SEND,
-						  .flags = ENG_WR_SIGNALED, .num_sge = 1 };
-
-			wr.sge[0] = (struct eng_sge){ (uintptr_t)P.buf, P.size, eng_mr_lkey(P.mr) };
-			if (eng_post_send(P.qp, &wr) != 0)
-				fail("post send");
+			post_send();
 			if (wait_cqe().wr_id != 1)
 				fail("expected the send completion");
 		}
