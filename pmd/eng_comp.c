@@ -134,11 +134,18 @@ seq_nak(struct eng_qp *qp, const struct roce_pkt *p)
 		return;
 	ack_upto(qp, roce_psn_add(p->psn, ROCE_PSN_MASK));
 	eng_req_complete(qp);
+	/*
+	 * Already going back N for this gap, with no progress since: a duplicated or
+	 * reordered copy of the same NAK is not another retry (rxe ignores NAKs while its
+	 * retry is under way too). A lost retransmission is the ACK timer's to count.
+	 */
+	if (r->gap_rewound)
+		return;
 	if (++r->retries > qp->attr.retry_cnt) {
 		fail_at(qp, p->psn, ENG_WC_RETRY_EXC_ERR);
 		return;
 	}
-	eng_req_rewind(qp);
+	rewind_gap(qp);
 }
 
 static void

@@ -221,6 +221,30 @@ START_TEST(test_eng_lost_read_response_two_packet_send)
 }
 END_TEST
 
+/*
+ * One gap, its NAK delivered twice (a duplicating or reordering link): that is one
+ * retry, not two. With retry_cnt 1 the message must still get through (found by
+ * rc-link's reordering run, where a QP ran out of retries on repeated NAKs).
+ */
+START_TEST(test_eng_duplicate_seq_nak_one_retry)
+{
+	struct eh_conf c = eh_default_conf;
+	struct eh_buf *la, *lb;
+
+	c.retry_cnt = 1;
+	eh_setup(&c);
+	la = eh_buf_new(&eh_a, 8192 + 64, EH_PD, EH_ACC_ALL);
+	lb = eh_buf_new(&eh_b, 8192 + 64, EH_PD, EH_ACC_ALL);
+	eh_faults_add(eh_faults_on(&eh_a), ROCE_OP_SEND_MIDDLE, 1, ENG_FAULT_DROP);
+	/* The NAK names the dropped packet: the message's second PSN. */
+	eh_faults_add_psn(eh_faults_on(&eh_b), ROCE_OP_ACK, c.psn_a + 1, 1, ENG_FAULT_DUP);
+	eh_transfer(ENG_WR_SEND, 5000, 51, la, lb);
+	ck_assert_uint_eq(eh_ctr(&eh_b, "nak_seq_tx"), 1);
+	ck_assert_uint_eq(eh_ctr(&eh_a, "nak_seq_rx"), 2);
+	ck_assert_int_eq(eng_qp_state(eh_a.qp), ENG_QPS_RTS);
+}
+END_TEST
+
 /* First transmissions are not retransmissions, wherever the start PSN is. */
 START_TEST(test_eng_retransmit_count_clean)
 {
@@ -257,6 +281,7 @@ main(int argc, char **argv)
 	tcase_add_test(tc, test_eng_lost_read_response_empty_send);
 	tcase_add_test(tc, test_eng_lost_read_response_two_packet_send);
 	tcase_add_test(tc, test_eng_retransmit_count_clean);
+	tcase_add_test(tc, test_eng_duplicate_seq_nak_one_retry);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return eh_main(argv[0], s);
