@@ -121,6 +121,7 @@ enum eng_wc_opcode {
 
 #define ENG_WC_WITH_IMM		(1u << 0)
 #define ENG_WC_WITH_INV		(1u << 1)
+#define ENG_WC_SOLICITED	(1u << 2)	/* the message carried BTH SE */
 
 struct eng_cqe {
 	uint64_t wr_id;
@@ -264,6 +265,19 @@ void eng_cq_destroy(struct eng_cq *cq);
 int eng_cq_poll(struct eng_cq *cq, struct eng_cqe *cqe, unsigned int n);
 /* True once a completion was lost because the CQ was full. */
 bool eng_cq_overflowed(const struct eng_cq *cq);
+/*
+ * Called on the slot that pushed, after every completion entered the CQ (and once for a
+ * completion the full CQ lost). It runs inside eng_poll(), before the slot's quiescent
+ * state: after eng_cq_set_notify(cq, NULL, NULL) and one RCU grace period no call is
+ * running. Must not block.
+ */
+typedef void (*eng_cq_notify_cb)(void *arg, struct eng_cq *cq);
+void eng_cq_set_notify(struct eng_cq *cq, eng_cq_notify_cb cb, void *arg);
+/*
+ * Completions pushed since creation: all of them, and those that were solicited
+ * (ENG_WC_SOLICITED) or failed. Sequentially consistent loads; any thread.
+ */
+void eng_cq_counts(const struct eng_cq *cq, uint64_t *any, uint64_t *sol);
 
 /* Memory regions: addr/length of this process's memory, keys chosen by the engine. */
 int eng_mr_reg(struct eng *eng, uint32_t pd, void *addr, uint64_t length, uint32_t access,

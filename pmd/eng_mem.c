@@ -57,16 +57,54 @@ eng_cq_overflowed(const struct eng_cq *cq)
 	return __atomic_load_n(&cq->overflow, __ATOMIC_ACQUIRE);
 }
 
+void
+eng_cq_set_notify(struct eng_cq *cq, eng_cq_notify_cb cb, void *arg)
+{
+	/* The argument first, then the callback with release: a slot that sees the new
+	 * callback sees its argument. Clearing stores NULL first for the same reason. */
+	if (cb == NULL) {
+		__atomic_store_n(&cq->notify, NULL, __ATOMIC_RELEASE);
+		cq->notify_arg = NULL;
+		return;
+	}
+	__atomic_store_n(&cq->notify_arg, arg, __ATOMIC_RELAXED);
+	__atomic_store_n(&cq->notify, cb, __ATOMIC_RELEASE);
+}
+
+void
+eng_cq_counts(const struct eng_cq *cq, uint64_t *any, uint64_t *sol)
+{
+	*any = __atomic_load_n(&cq->nr_any, __ATOMIC_SEQ_CST);
+	*sol = __atomic_load_n(&cq->nr_sol, __ATOMIC_SEQ_CST);
+}
+
+static void
+cq_notify(struct eng_cq *cq)
+{
+	eng_cq_notify_cb cb = __atomic_load_n(&cq->notify, __ATOMIC_ACQUIRE);
+
+	if (cb != NULL)
+		cb(__atomic_load_n(&cq->notify_arg, __ATOMIC_RELAXED), cq);
+}
+
 int
 eng_cq_push(struct eng_slot *s, struct eng_cq *cq, const struct eng_cqe *cqe)
 {
 	struct eng_cqe copy = *cqe;	/* the ring API takes a non-const pointer */
 
-	if (rte_ring_enqueue_elem(cq->ring, &copy, sizeof(copy)) == 0)
+	if (rte_ring_enqueue_elem(cq->ring, &copy, sizeof(copy)) == 0) {
+		/* Seq-cst after the enqueue: whoever reads the count (an arm) can find
+		 * the entry, and whoever missed it is told through the callback. */
+		if ((cqe->flags & ENG_WC_SOLICITED) || cqe->status != ENG_WC_SUCCESS)
+			__atomic_fetch_add(&cq->nr_sol, 1, __ATOMIC_SEQ_CST);
+		__atomic_fetch_add(&cq->nr_any, 1, __ATOMIC_SEQ_CST);
+		cq_notify(cq);
 		return 0;
+	}
 	/* A lost completion is fatal to the CQ's consumer: say so through the flag. */
-	__atomic_store_n(&cq->overflow, true, __ATOMIC_RELEASE);
+	__atomic_store_n(&cq->overflow, true, __ATOMIC_SEQ_CST);
 	eng_count(s, ENG_CQ_OVERFLOWS);
+	cq_notify(cq);
 	return -ENOSPC;
 }
 

@@ -82,6 +82,10 @@ struct eng_cq {
 	struct eng *eng;
 	struct rte_ring *ring;		/* MP/SC ring of struct eng_cqe */
 	bool overflow;
+	eng_cq_notify_cb notify;	/* published with release order; NULL = none */
+	void *notify_arg;
+	uint64_t nr_any;		/* completions pushed (atomic) */
+	uint64_t nr_sol;		/* of which solicited or failed (atomic) */
 };
 
 struct eng_srq {

@@ -70,6 +70,9 @@ recv_done(struct eng_qp *qp, enum eng_wc_status st, enum eng_wc_opcode op, uint3
 	}
 	if (p != NULL && roce_opcode_has(p->op, ROCE_EXT_DETH))
 		c.src_qp = p->deth.sqpn;
+	/* IBA 9.2.1.1: SE on the message's last packet asks for a solicited event. */
+	if (p != NULL && p->se)
+		c.flags |= ENG_WC_SOLICITED;
 	qp->resp.recv_active = false;
 	if (qp->recv_cq != NULL)
 		(void)eng_cq_push(qp->slot, qp->recv_cq, &c);
