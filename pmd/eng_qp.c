@@ -123,19 +123,26 @@ eng_slot_qps_update(struct eng_slot *s)
 	struct eng_qp *qp;
 
 	while (rte_ring_dequeue(s->ctl, (void **)&qp) == 0) {
-		if (__atomic_load_n(&qp->closing, __ATOMIC_ACQUIRE))
+		if (__atomic_load_n(&qp->closing, __ATOMIC_ACQUIRE)) {
+			/* Closed before the slot took it: still flush what was posted. */
+			eng_qp_to_error(qp);
 			__atomic_store_n(&qp->unlinked, true, __ATOMIC_RELEASE);
-		else
+		} else {
 			TAILQ_INSERT_TAIL(&s->qps, qp, next);
+		}
 	}
 }
 
 /* The slot drops a closing QP from its list; its memory stays until the grace period. */
 static bool
-unlink_if_closing(struct eng_qp *qp)
+unlink_if_closing(struct eng_qp *qp, bool flush)
 {
 	if (!__atomic_load_n(&qp->closing, __ATOMIC_ACQUIRE))
 		return false;
+	/* Every request still queued completes as flushed before the QP goes (IBA 10.3.1):
+	 * a close is a flush the consumer never has to ask for. */
+	if (flush)
+		eng_qp_to_error(qp);
 	TAILQ_REMOVE(&qp->slot->qps, qp, next);
 	__atomic_fetch_sub(&qp->slot->nb_qps, 1, __ATOMIC_RELAXED);
 	/* Release: after this store the slot never touches the QP again. */
@@ -178,7 +185,7 @@ eng_qp_destroy(struct eng_qp *qp)
 	/* No thread polls the slot: do its part here. */
 	eng_slot_qps_update(qp->slot);
 	if (!qp->unlinked)
-		unlink_if_closing(qp);
+		unlink_if_closing(qp, false);
 	free_qp(qp);
 }
 
@@ -393,7 +400,7 @@ eng_qp_to_error(struct eng_qp *qp)
 void
 eng_qp_poll(struct eng_qp *qp, uint64_t now)
 {
-	if (unlink_if_closing(qp))
+	if (unlink_if_closing(qp, true))
 		return;
 	switch (eng_qp_state_get(qp)) {
 	case ENG_QPS_ERR:
