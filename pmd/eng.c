@@ -60,6 +60,7 @@ const char *const eng_wc_status_names[ENG_WC_MAX] = {
 	[ENG_WC_REM_OP_ERR] = "remote operational error",
 	[ENG_WC_RETRY_EXC_ERR] = "transport retry counter exceeded",
 	[ENG_WC_RNR_RETRY_EXC_ERR] = "RNR retry counter exceeded",
+	[ENG_WC_MW_BIND_ERR] = "memory window bind error",
 };
 
 const char *const eng_qp_state_names[ENG_QPS_MAX] = {
@@ -89,6 +90,7 @@ eng_wc_errno(enum eng_wc_status s)
 		return -EOVERFLOW;
 	case ENG_WC_LOC_PROT_ERR:
 	case ENG_WC_REM_ACCESS_ERR:
+	case ENG_WC_MW_BIND_ERR:
 		return -EACCES;
 	case ENG_WC_WR_FLUSH_ERR:
 		return -ECANCELED;

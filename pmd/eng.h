@@ -21,6 +21,7 @@ struct eng;
 struct eng_qp;
 struct eng_cq;
 struct eng_mr;
+struct eng_mw;
 struct eng_srq;
 struct rte_rcu_qsbr;
 
@@ -28,8 +29,9 @@ struct rte_rcu_qsbr;
 #define ENG_MAX_SGE		16
 #define ENG_MAX_INLINE		256
 #define ENG_MAX_QP		4096	/* QPNs 2..ENG_MAX_QP-1; 0 and 1 are SMI/GSI */
-#define ENG_MAX_MR		4096
+#define ENG_MAX_MR		4096	/* keys: MRs and memory windows together */
 #define ENG_MAX_RD_ATOMIC	16	/* largest ORD / IRD */
+#define ENG_MAX_FR_PAGES	(1u << 20)	/* 4 KiB pages of a fast-register MR (4 GiB) */
 
 /* Work request opcodes (IBA 10.8.3 / verbs ibv_wr_opcode). */
 enum eng_wr_opcode {
@@ -42,6 +44,8 @@ enum eng_wr_opcode {
 	ENG_WR_CMP_SWAP,
 	ENG_WR_FETCH_ADD,
 	ENG_WR_LOCAL_INV,
+	ENG_WR_BIND_MW,			/* bind wr->bind.mw to a range of wr->bind.mr */
+	ENG_WR_REG_MR,			/* fast-register wr->reg.mr (eng_mr_alloc_fr()) */
 	ENG_WR_MAX
 };
 
@@ -80,6 +84,38 @@ struct eng_send_wr {
 		uint32_t dest_qpn;
 		uint32_t qkey;
 	} ud;
+	/*
+	 * ENG_WR_BIND_MW (IBA 10.6.7.2, type 2): mw grants access (the ENG_ACCESS_REMOTE_*
+	 * bits of access; others are ignored) to [addr, addr + length) of mr, addresses in
+	 * mr's address space. Fails with
+	 * ENG_WC_MW_BIND_ERR when the range is not inside mr, remote write or atomic access
+	 * is asked of an MR without local write, mr is not valid, mr, mw and the QP are not
+	 * all of one PD, mr is the privileged MR, or mw is bound (invalidate it first). The
+	 * window keeps its key.
+	 */
+	struct {
+		struct eng_mw *mw;
+		struct eng_mr *mr;
+		uint64_t addr;
+		uint64_t length;
+		uint32_t access;
+	} bind;
+	/*
+	 * ENG_WR_REG_MR (fast registration, IBA 10.6.3): mr (from eng_mr_alloc_fr()) covers
+	 * [va, va + length) in the address space peers and SGEs use, backed by the process
+	 * memory at mem: an access at address x touches mem + (x - va). access is
+	 * ENG_ACCESS_* (remote write or atomic need local write too; atomics need
+	 * (mem - va) % 8 == 0). Fails with ENG_WC_LOC_PROT_ERR when mr is still valid
+	 * (invalidate it first), length > max_pages * 4096, remote access is asked of an MR
+	 * allocated without it, mr is of another PD than the QP, or a range wraps.
+	 */
+	struct {
+		struct eng_mr *mr;
+		uint64_t mem;
+		uint64_t va;
+		uint64_t length;
+		uint32_t access;
+	} reg;
 	struct eng_sge sge[ENG_MAX_SGE];
 	uint8_t inline_data[ENG_MAX_INLINE];
 };
@@ -101,6 +137,7 @@ enum eng_wc_status {
 	ENG_WC_REM_OP_ERR,		/* NAK remote operational error */
 	ENG_WC_RETRY_EXC_ERR,		/* transport retry counter exceeded */
 	ENG_WC_RNR_RETRY_EXC_ERR,	/* RNR retry counter exceeded */
+	ENG_WC_MW_BIND_ERR,		/* memory window bind refused (IBA 10.6.7.2) */
 	ENG_WC_MAX
 };
 
@@ -117,6 +154,8 @@ enum eng_wc_opcode {
 	ENG_WC_LOCAL_INV,
 	ENG_WC_RECV,
 	ENG_WC_RECV_WRITE_IMM,
+	ENG_WC_BIND_MW,
+	ENG_WC_REG_MR,
 };
 
 #define ENG_WC_WITH_IMM		(1u << 0)
@@ -141,7 +180,10 @@ struct eng_cqe {
 #define ENG_ACCESS_REMOTE_WRITE		(1u << 1)
 #define ENG_ACCESS_REMOTE_READ		(1u << 2)
 #define ENG_ACCESS_REMOTE_ATOMIC	(1u << 3)
-/* The key may be invalidated by LOCAL_INV or a peer's SEND with invalidate (IBA 10.6.7). */
+/*
+ * The key may be invalidated by LOCAL_INV or a peer's SEND with invalidate (IBA 10.6.7).
+ * Memory windows and fast-register MRs always may be; the privileged MR never.
+ */
 #define ENG_ACCESS_INVALIDATE		(1u << 4)
 
 enum eng_qp_type {
@@ -298,6 +340,44 @@ void eng_mr_close_start(struct eng_mr *mr);
 bool eng_mr_close_poll(struct eng_mr *mr);
 
 /*
+ * Fast-register MRs (IBA base memory management extensions, 10.6.3): allocated invalid,
+ * with a key but no memory. An ENG_WR_REG_MR makes one valid over up to max_pages * 4096
+ * bytes; ENG_WR_LOCAL_INV or a peer's SEND with invalidate makes it invalid again; it keeps
+ * its key throughout. remote: registrations may grant ENG_ACCESS_REMOTE_*. Close like any
+ * MR (eng_mr_dereg() or the close pair). Returns 0, -EINVAL (max_pages 0 or above
+ * ENG_MAX_FR_PAGES), -ENOSPC (key table full) or -ENOMEM. Control thread.
+ */
+int eng_mr_alloc_fr(struct eng *eng, uint32_t pd, uint32_t max_pages, bool remote,
+		    struct eng_mr **out);
+/*
+ * The PD's privileged local key (IBA's reserved L_Key): local write over all process
+ * memory, SGE address = process address. Never accepted as a remote key (a peer using it
+ * gets a remote access error), never invalidated, never the MR of a window. Close like
+ * any MR. Returns 0, -ENOSPC or -ENOMEM. Control thread.
+ */
+int eng_mr_reg_privileged(struct eng *eng, uint32_t pd, struct eng_mr **out);
+
+/*
+ * Memory windows (IBA 10.6.7, type 2A): a remote key over part of an MR, bound by an
+ * ENG_WR_BIND_MW on a QP of the window's PD. A bound window grants its access bits to its
+ * range only, to QPs of its PD, and only while the MR it is bound to stays published and
+ * valid (not invalidated nor re-registered); its key is never a local key. LOCAL_INV or a
+ * peer's SEND with invalidate of its key unbinds it; it may then be bound again.
+ */
+/*
+ * Allocate an unbound window: every access by its key fails until a bind. Returns 0,
+ * -ENOSPC (key table full) or -ENOMEM. Control thread.
+ */
+int eng_mw_alloc(struct eng *eng, uint32_t pd, struct eng_mw **out);
+/* The window's key; a bind keeps it. Any thread. */
+uint32_t eng_mw_rkey(const struct eng_mw *mw);
+/* Unpublish and free at once: only while no thread polls the engine's slots. */
+void eng_mw_free(struct eng_mw *mw);
+/* Non-blocking close, as eng_mr_close_start()/eng_mr_close_poll(). Control thread. */
+void eng_mw_close_start(struct eng_mw *mw);
+bool eng_mw_close_poll(struct eng_mw *mw);
+
+/*
  * Shared receive queues (IBA 10.2.9): one producer (the poster), any number of QPs on any
  * slots consuming. Posted WQEs stay in the SRQ when one of its QPs fails.
  */
@@ -307,9 +387,10 @@ int eng_post_srq_recv(struct eng_srq *srq, const struct eng_recv_wr *wr);
 /* Receive WQEs waiting in the SRQ. Any thread. */
 unsigned int eng_srq_count(const struct eng_srq *srq);
 /*
- * Invalidate an MR registered with ENG_ACCESS_INVALIDATE (what LOCAL_INV and SEND with
- * invalidate do). Returns 0, or -EINVAL for a key that is unknown, of another PD, or
- * not invalidatable. Any thread.
+ * Invalidate a key (what LOCAL_INV and SEND with invalidate do): an MR registered with
+ * ENG_ACCESS_INVALIDATE, a fast-register MR, or a memory window (unbound). A key already
+ * invalid stays so and succeeds. Returns 0, or -EINVAL for a key that is unknown, of
+ * another PD, or not invalidatable. Any thread.
  */
 int eng_mr_invalidate(struct eng *eng, uint32_t key, uint32_t pd);
 

@@ -4,8 +4,9 @@
 
 /*
  * Engine internals shared by eng.c (slots, dispatch, counters), eng_tx.c (packet
- * building), eng_mem.c (MRs, CQs, SGE copies), eng_qp.c (QP objects and posting),
- * eng_req.c (requester), eng_comp.c (completer) and eng_resp.c (responder).
+ * building), eng_mem.c (MRs, keys, CQs, SGE copies), eng_mw.c (memory windows, fast
+ * registration), eng_qp.c (QP objects and posting), eng_req.c (requester), eng_comp.c
+ * (completer) and eng_resp.c (responder).
  *
  * Ownership: everything under qp->req and qp->resp is touched only by the QP's slot.
  */
@@ -94,16 +95,66 @@ struct eng_srq {
 	uint32_t pd;
 };
 
-struct eng_mr {
+/*
+ * Keys: MRs and memory windows share one table (eng->keys[], by key >> 8), each entry
+ * starting with a struct eng_key. A key's range can change while slots read it (a bind,
+ * a fast registration), so its state word works as a sequence lock without a lock:
+ *   state = generation << 2 | ENG_KEY_INVALID / ENG_KEY_BUSY / ENG_KEY_VALID
+ * INVALID -> BUSY: one writer (a bind or a registration) claims the key by CAS;
+ * BUSY -> VALID: it publishes the range it wrote (release);
+ * VALID -> INVALID: any thread invalidates by CAS, adding one generation, so no two valid
+ * periods share a state word. Readers (eng_key_view()) load the state (acquire), read the
+ * fields, and check that the state did not change: a reader that saw a field of a later
+ * period also sees the state that period started with (the writer's release fence).
+ * Every field below state is read and written with relaxed atomics.
+ */
+enum eng_key_kind {
+	ENG_KEY_MR,			/* eng_mr_reg(): fixed range */
+	ENG_KEY_FR,			/* eng_mr_alloc_fr(): range set by ENG_WR_REG_MR */
+	ENG_KEY_PRIV,			/* eng_mr_reg_privileged(): all memory, local only */
+	ENG_KEY_MW,			/* eng_mw_alloc(): part of an MR, by ENG_WR_BIND_MW */
+};
+
+#define ENG_KEY_INVALID		0u
+#define ENG_KEY_BUSY		1u
+#define ENG_KEY_VALID		2u
+#define ENG_KEY_ST_MASK		3u
+#define ENG_KEY_GEN		4u	/* one generation in the state word */
+
+struct eng_key {
 	struct eng *eng;
-	bool invalid;			/* invalidated: every access by key fails */
-	uint64_t token;			/* RCU token of eng_mr_close_start() */
-	uint64_t addr;
-	uint64_t length;
-	uint32_t lkey;
-	uint32_t rkey;
-	uint32_t access;
+	uint8_t kind;			/* enum eng_key_kind */
+	uint32_t key;			/* table index << 8 | generation byte */
 	uint32_t pd;
+	uint32_t state;			/* see above */
+	uint64_t token;			/* RCU token of the close */
+	uint64_t va;			/* the range, in the key's address space */
+	uint64_t length;
+	uint64_t xlate;			/* MRs: process address = va + xlate (mod 2^64) */
+	uint32_t access;		/* ENG_ACCESS_* */
+	uint32_t mr_key;		/* MW: the MR it is bound to, */
+	uint32_t mr_state;		/* and that MR's state word when bound */
+};
+
+struct eng_mr {
+	struct eng_key k;		/* first: the table holds &mr->k */
+	uint64_t max_len;		/* FR: largest registration */
+	bool remote;			/* FR: registrations may grant remote access */
+};
+
+struct eng_mw {
+	struct eng_key k;		/* first: the table holds &mw->k */
+};
+
+/* A consistent copy of a valid key's fields (eng_key_view()). */
+struct eng_key_view {
+	uint32_t state;
+	uint64_t va;
+	uint64_t length;
+	uint64_t xlate;
+	uint32_t access;
+	uint32_t mr_key;
+	uint32_t mr_state;
 };
 
 /* A send WQE as the requester tracks it (IBA 9.7 requester behaviour). */
@@ -224,7 +275,7 @@ struct eng {
 	struct eng_slot slots[ENG_MAX_SLOTS];
 	struct rte_rcu_qsbr *rcu;
 	struct eng_qp *qps[ENG_MAX_QP];		/* published with release order */
-	struct eng_mr *mrs[ENG_MAX_MR];		/* by key >> 8, published with release order */
+	struct eng_key *keys[ENG_MAX_MR];	/* by key >> 8, published with release order */
 	uint32_t mr_gen;
 	unsigned int running;		/* slots launched on lcores by eng_start() */
 	unsigned int nb_services;	/* slots registered as services */
@@ -269,15 +320,42 @@ bool eng_rq_take(struct eng_qp *qp, struct eng_recv_wr *wr);
 
 /* eng_mem.c */
 int eng_cq_push(struct eng_slot *s, struct eng_cq *cq, const struct eng_cqe *cqe);
-/* Look up an MR for a remote access (rkey) or a local one (lkey). */
+/* Give k a free table index and key, and publish it; -ENOSPC when the table is full. */
+int eng_key_publish(struct eng *eng, struct eng_key *k);
+/* Release: lookups after this miss the key. */
+void eng_key_unpublish(struct eng_key *k);
+/* The key published under key's index with that exact key, or NULL (slot context). */
+struct eng_key *eng_key_lookup(struct eng *eng, uint32_t key);
+/* Copy a valid key's fields consistently; false when it is not valid (or changed). */
+bool eng_key_view(const struct eng_key *k, struct eng_key_view *v);
+/* Range [va, va + len) inside [base, base + length), written to avoid overflow. */
+static inline bool
+eng_range_in(uint64_t va, uint64_t len, uint64_t base, uint64_t length)
+{
+	return va >= base && len <= length && va - base <= length - len;
+}
+/*
+ * Check a remote access (rkey: an MR or a bound window) or a local one (lkey: an MR) to
+ * [va, va+len) with access rights for a QP of pd. On ENG_MR_OK, *host (if not NULL) is
+ * the process address of va.
+ */
 enum eng_mr_check {
 	ENG_MR_OK,
-	ENG_MR_BAD_KEY,			/* no such key, or key of another PD */
-	ENG_MR_BOUNDS,			/* [va, va+len) outside the MR */
-	ENG_MR_ACCESS,			/* the MR does not grant the access */
+	ENG_MR_BAD_KEY,			/* no such key, invalid, of another PD or kind */
+	ENG_MR_BOUNDS,			/* [va, va+len) outside the MR or window */
+	ENG_MR_ACCESS,			/* the MR or window does not grant the access */
 };
 enum eng_mr_check eng_mr_check(struct eng *eng, uint32_t key, bool remote, uint32_t pd,
-			       uint64_t va, uint64_t len, uint32_t access, struct eng_mr **mr);
+			       uint64_t va, uint64_t len, uint32_t access, uint8_t **host);
+/*
+ * eng_post_send() inline data: the process address of an SGE's bytes. The lkey is not
+ * checked (verbs rule); a valid fast-register MR's translation is applied when it covers
+ * the SGE, else the address is taken as it is.
+ */
+const void *eng_sge_inline_src(struct eng *eng, const struct eng_sge *sge);
+/* eng_mw.c: the actions of ENG_WR_BIND_MW and ENG_WR_REG_MR for a QP (slot context). */
+enum eng_wc_status eng_mw_bind(struct eng_qp *qp, const struct eng_send_wr *wr);
+enum eng_wc_status eng_mr_fast_reg(struct eng_qp *qp, const struct eng_send_wr *wr);
 /*
  * Copy len bytes between a packet and an SGE list, starting off bytes into the list.
  * to_sge: packet -> memory (needs LOCAL_WRITE); else memory -> packet.

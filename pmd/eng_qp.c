@@ -347,8 +347,8 @@ eng_post_send(struct eng_qp *qp, const struct eng_send_wr *wr)
 	memcpy(&copy, wr, offsetof(struct eng_send_wr, inline_data));
 	copy.inline_len = 0;
 	for (i = 0; i < wr->num_sge; i++) {
-		memcpy(copy.inline_data + copy.inline_len, (const void *)(uintptr_t)wr->sge[i].addr,
-		       wr->sge[i].length);
+		memcpy(copy.inline_data + copy.inline_len,
+		       eng_sge_inline_src(qp->eng, &wr->sge[i]), wr->sge[i].length);
 		copy.inline_len += wr->sge[i].length;
 	}
 	return rte_ring_enqueue_elem(qp->sq, &copy, sizeof(copy)) == 0 ? 0 : -ENOMEM;

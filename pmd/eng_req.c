@@ -16,12 +16,20 @@ is_atomic(const struct eng_swqe *w)
 	return w->wr.opcode == ENG_WR_CMP_SWAP || w->wr.opcode == ENG_WR_FETCH_ADD;
 }
 
+/* Memory operations on this side only: no packet, done when the send queue reaches them. */
+static bool
+is_local(const struct eng_send_wr *wr)
+{
+	return wr->opcode == ENG_WR_LOCAL_INV || wr->opcode == ENG_WR_BIND_MW ||
+	       wr->opcode == ENG_WR_REG_MR;
+}
+
 static uint32_t
 npkts(const struct eng_qp *qp, const struct eng_swqe *w)
 {
 	uint32_t pmtu = qp->attr.path_mtu;
 
-	if (w->wr.opcode == ENG_WR_LOCAL_INV)
+	if (is_local(&w->wr))
 		return 0;
 	if (is_atomic(w) || w->length == 0)
 		return 1;
@@ -38,8 +46,12 @@ refill(struct eng_qp *qp)
 
 		if (rte_ring_dequeue_elem(qp->sq, &w->wr, sizeof(w->wr)) != 0)
 			break;
-		w->length = (w->wr.flags & ENG_WR_INLINE) ? w->wr.inline_len :
-			    (uint32_t)eng_sge_len(w->wr.sge, w->wr.num_sge);
+		if (is_local(&w->wr))
+			w->length = 0;		/* no payload; SGEs, if any, mean nothing */
+		else if (w->wr.flags & ENG_WR_INLINE)
+			w->length = w->wr.inline_len;
+		else
+			w->length = (uint32_t)eng_sge_len(w->wr.sge, w->wr.num_sge);
 		w->started = w->sent_all = w->acked = false;
 		w->sent = w->rcvd = 0;
 		w->status = ENG_WC_SUCCESS;
@@ -62,6 +74,21 @@ can_start(const struct eng_qp *qp, const struct eng_swqe *w)
 	       (uint32_t)roce_psn_diff(r->psn, r->acked_psn) + n <= ENG_MAX_INFLIGHT;
 }
 
+/* IBA 10.8.2: LOCAL_INV, bind (10.6.7.2) and fast registration act when started. */
+static enum eng_wc_status
+local_op(struct eng_qp *qp, const struct eng_send_wr *wr)
+{
+	switch (wr->opcode) {
+	case ENG_WR_BIND_MW:
+		return eng_mw_bind(qp, wr);
+	case ENG_WR_REG_MR:
+		return eng_mr_fast_reg(qp, wr);
+	default:
+		return eng_mr_invalidate(qp->eng, wr->inv_rkey, qp->pd) == 0 ?
+		       ENG_WC_SUCCESS : ENG_WC_LOC_PROT_ERR;
+	}
+}
+
 static void
 start(struct eng_qp *qp, struct eng_swqe *w)
 {
@@ -76,11 +103,10 @@ start(struct eng_qp *qp, struct eng_swqe *w)
 	w->started = true;
 	if (eng_wqe_is_rd_atomic(w))
 		r->rd_inflight++;
-	/* A local invalidate sends nothing; it completes in order with the rest. */
+	/* A local operation sends nothing; it completes in order with the rest. */
 	if (n == 0) {
 		w->sent_all = w->acked = true;
-		if (eng_mr_invalidate(qp->eng, w->wr.inv_rkey, qp->pd) != 0)
-			w->status = ENG_WC_LOC_PROT_ERR;
+		w->status = local_op(qp, &w->wr);
 	}
 }
 
@@ -276,7 +302,7 @@ eng_req_progress(struct eng_qp *qp)
 			if (!can_start(qp, w))
 				break;
 			start(qp, w);
-			/* A local invalidate that failed is a local error: the QP stops. */
+			/* A local operation that failed is a local error: the QP stops. */
 			if (w->status != ENG_WC_SUCCESS) {
 				fail_wqe(qp, w, w->status);
 				break;
@@ -377,6 +403,10 @@ wc_opcode(const struct eng_swqe *w)
 		return ENG_WC_FETCH_ADD;
 	case ENG_WR_LOCAL_INV:
 		return ENG_WC_LOCAL_INV;
+	case ENG_WR_BIND_MW:
+		return ENG_WC_BIND_MW;
+	case ENG_WR_REG_MR:
+		return ENG_WC_REG_MR;
 	default:
 		return ENG_WC_SEND;
 	}

@@ -94,19 +94,21 @@ copy_to_recv(struct eng_qp *qp, uint32_t off, const void *data, uint32_t len)
 /* Access checks. */
 
 /*
- * Remote access to [va, va + len) with rkey: the QP must allow it and the MR grant it.
- * A zero-length transfer touches no memory and checks no key (IBA 9.7.4.1.3).
+ * Remote access to [va, va + len) with rkey (an MR or a bound window): the QP must allow
+ * it and the key grant it. *host receives the process address of va: an MR's address
+ * space need not be the process's (fast registration). A zero-length transfer touches no
+ * memory and checks no key (IBA 9.7.4.1.3); *host is then NULL.
  */
 static bool
-remote_ok(struct eng_qp *qp, uint32_t rkey, uint64_t va, uint32_t len, uint32_t access)
+remote_ok(struct eng_qp *qp, uint32_t rkey, uint64_t va, uint32_t len, uint32_t access,
+	  uint8_t **host)
 {
-	struct eng_mr *mr;
-
+	*host = NULL;
 	if (len == 0)
 		return true;
 	if ((qp->attr.access & access) == 0)
 		return false;
-	return eng_mr_check(qp->eng, rkey, true, qp->pd, va, len, access, &mr) == ENG_MR_OK;
+	return eng_mr_check(qp->eng, rkey, true, qp->pd, va, len, access, host) == ENG_MR_OK;
 }
 
 /* ACKs and NAKs. */
@@ -268,9 +270,10 @@ send_read_resp(struct eng_qp *qp, struct eng_resp_res *res)
 	struct rte_mbuf *m;
 	struct roce_pkt p;
 	uint8_t *payload;
+	uint8_t *src;
 
-	/* The MR may have been deregistered since the request: check before every read. */
-	if (!remote_ok(qp, res->rkey, va, len, ENG_ACCESS_REMOTE_READ)) {
+	/* The key may have gone or changed since the request: check before every read. */
+	if (!remote_ok(qp, res->rkey, va, len, ENG_ACCESS_REMOTE_READ, &src)) {
 		resp_fatal(qp, res->cur_psn, ROCE_NAK_REMOTE_ACCESS);
 		return false;
 	}
@@ -279,7 +282,7 @@ send_read_resp(struct eng_qp *qp, struct eng_resp_res *res)
 	if (m == NULL)
 		return false;		/* no mbuf: retried on the next progress call */
 	if (len > 0)
-		memcpy(payload, (const void *)(uintptr_t)va, len);
+		memcpy(payload, src, len);
 	eng_pkt_send(qp, m, &p);
 	res->sent += len;
 	res->cur_psn = roce_psn_add(res->cur_psn, 1);
@@ -509,9 +512,9 @@ resp_send(struct eng_qp *qp, const struct roce_pkt *p, const uint8_t *data)
 	ack_in_order(qp, p);
 }
 
-/* WRITE FIRST/ONLY: lengths and access, before a byte is written. */
+/* WRITE FIRST/ONLY: lengths and access, before a byte is written; *dst: where it goes. */
 static bool
-write_check_first(struct eng_qp *qp, const struct roce_pkt *p)
+write_check_first(struct eng_qp *qp, const struct roce_pkt *p, uint8_t **dst)
 {
 	bool only = (p->op->flags & ROCE_OPF_LAST) != 0;
 
@@ -520,16 +523,17 @@ write_check_first(struct eng_qp *qp, const struct roce_pkt *p)
 		resp_invalid(qp, p);
 		return false;
 	}
-	if (!remote_ok(qp, p->reth.rkey, p->reth.va, p->reth.len, ENG_ACCESS_REMOTE_WRITE)) {
+	if (!remote_ok(qp, p->reth.rkey, p->reth.va, p->reth.len, ENG_ACCESS_REMOTE_WRITE,
+		       dst)) {
 		resp_fatal(qp, p->psn, ROCE_NAK_REMOTE_ACCESS);
 		return false;
 	}
 	return true;
 }
 
-/* WRITE MIDDLE/LAST: stay inside what the RETH announced. */
+/* WRITE MIDDLE/LAST: stay inside what the RETH announced; *dst: where the bytes go. */
 static bool
-write_check_next(struct eng_qp *qp, const struct roce_pkt *p)
+write_check_next(struct eng_qp *qp, const struct roce_pkt *p, uint8_t **dst)
 {
 	struct eng_resp *r = &qp->resp;
 	bool last = (p->op->flags & ROCE_OPF_LAST) != 0;
@@ -539,9 +543,9 @@ write_check_next(struct eng_qp *qp, const struct roce_pkt *p)
 		resp_invalid(qp, p);
 		return false;
 	}
-	/* The MR may have been deregistered since the FIRST packet. */
+	/* The key may have gone or changed since the FIRST packet. */
 	if (!remote_ok(qp, r->write_rkey, r->write_va, p->payload_len,
-		       ENG_ACCESS_REMOTE_WRITE)) {
+		       ENG_ACCESS_REMOTE_WRITE, dst)) {
 		resp_fatal(qp, p->psn, ROCE_NAK_REMOTE_ACCESS);
 		return false;
 	}
@@ -553,9 +557,11 @@ resp_write(struct eng_qp *qp, const struct roce_pkt *p, const uint8_t *data)
 {
 	struct eng_resp *r = &qp->resp;
 	uint32_t f = p->op->flags;
+	uint8_t *dst;
 	bool ok;
 
-	ok = (f & ROCE_OPF_FIRST) != 0 ? write_check_first(qp, p) : write_check_next(qp, p);
+	ok = (f & ROCE_OPF_FIRST) != 0 ? write_check_first(qp, p, &dst) :
+					 write_check_next(qp, p, &dst);
 	if (!ok)
 		return;
 	/* WRITE with immediate consumes a receive WQE: find it before touching memory. */
@@ -571,7 +577,7 @@ resp_write(struct eng_qp *qp, const struct roce_pkt *p, const uint8_t *data)
 		r->recv_off = 0;	/* counts the WRITE's bytes: no SEND is active */
 	}
 	if (p->payload_len > 0)
-		memcpy((void *)(uintptr_t)r->write_va, data, p->payload_len);
+		memcpy(dst, data, p->payload_len);
 	r->write_va += p->payload_len;
 	r->write_left -= p->payload_len;
 	r->recv_off += p->payload_len;
@@ -592,6 +598,7 @@ resp_read(struct eng_qp *qp, const struct roce_pkt *p)
 	uint32_t pmtu = resp_pmtu(qp);
 	uint32_t npkts = p->reth.len / pmtu + (p->reth.len % pmtu != 0);
 	struct eng_resp_res *res;
+	uint8_t *src;		/* unused: each response checks and reads again */
 
 	npkts = RTE_MAX(npkts, 1u);	/* a zero-length READ still gets one response */
 	/* IBA 9.7.1: the responses' PSNs must fit in half the PSN space. */
@@ -599,7 +606,8 @@ resp_read(struct eng_qp *qp, const struct roce_pkt *p)
 		resp_invalid(qp, p);
 		return;
 	}
-	if (!remote_ok(qp, p->reth.rkey, p->reth.va, p->reth.len, ENG_ACCESS_REMOTE_READ)) {
+	if (!remote_ok(qp, p->reth.rkey, p->reth.va, p->reth.len, ENG_ACCESS_REMOTE_READ,
+		       &src)) {
 		resp_fatal(qp, p->psn, ROCE_NAK_REMOTE_ACCESS);
 		return;
 	}
@@ -623,9 +631,9 @@ resp_read(struct eng_qp *qp, const struct roce_pkt *p)
  * after the stores of this QP's earlier WRITEs.
  */
 static uint64_t
-atomic_exec(const struct roce_pkt *p)
+atomic_exec(const struct roce_pkt *p, uint8_t *host)
 {
-	uint64_t *word = (uint64_t *)(uintptr_t)p->atomic.va;
+	uint64_t *word = (uint64_t *)(void *)host;
 	uint64_t orig = p->atomic.compare;
 
 	if (p->opcode == ROCE_OP_CMP_SWAP) {
@@ -642,6 +650,7 @@ resp_atomic(struct eng_qp *qp, const struct roce_pkt *p)
 {
 	struct eng_resp *r = &qp->resp;
 	struct eng_resp_res *res;
+	uint8_t *word;
 	uint64_t orig;
 
 	/* Atomics act on a naturally aligned 64-bit word; else an invalid request. */
@@ -650,11 +659,16 @@ resp_atomic(struct eng_qp *qp, const struct roce_pkt *p)
 		return;
 	}
 	if (!remote_ok(qp, p->atomic.rkey, p->atomic.va, sizeof(uint64_t),
-		       ENG_ACCESS_REMOTE_ATOMIC)) {
+		       ENG_ACCESS_REMOTE_ATOMIC, &word)) {
 		resp_fatal(qp, p->psn, ROCE_NAK_REMOTE_ACCESS);
 		return;
 	}
-	orig = atomic_exec(p);
+	/* A fast registration may map an aligned va to a misaligned process address. */
+	if (((uintptr_t)word & 7) != 0) {
+		resp_invalid(qp, p);
+		return;
+	}
+	orig = atomic_exec(p, word);
 	res = res_alloc(qp, p);
 	res->va = p->atomic.va;
 	res->rkey = p->atomic.rkey;
