@@ -56,13 +56,17 @@ pick_slot(struct eng *eng, int want)
 static int
 make_rings(struct eng_qp *qp)
 {
+	static uint32_t seq;
 	char name[RTE_RING_NAMESIZE];
+	uint32_t id = __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED);
 
-	snprintf(name, sizeof(name), "%s_sq%u", qp->eng->name, qp->qpn);
+	/* Not named by QPN: a closing QP keeps its rings until its grace period ends,
+	 * while its number may already serve a new QP. */
+	snprintf(name, sizeof(name), "%s_sq%u", qp->eng->name, id);
 	qp->sq = rte_ring_create_elem(name, sizeof(struct eng_send_wr),
 				      rte_align32pow2(qp->sq_depth + 1), SOCKET_ID_ANY,
 				      RING_F_SP_ENQ | RING_F_SC_DEQ);
-	snprintf(name, sizeof(name), "%s_rq%u", qp->eng->name, qp->qpn);
+	snprintf(name, sizeof(name), "%s_rq%u", qp->eng->name, id);
 	qp->rq = rte_ring_create_elem(name, sizeof(struct eng_recv_wr),
 				      rte_align32pow2(qp->rq_depth + 1), SOCKET_ID_ANY,
 				      RING_F_SP_ENQ | RING_F_SC_DEQ);
