@@ -16,6 +16,12 @@ struct droce_port {
 	struct eng_port *eng;
 };
 
+struct eng_port *
+droce_port_eng(struct droce_port *port)
+{
+	return port->eng;
+}
+
 static void
 to_eng_conf(const struct droce_port_conf *c, struct eng_port_conf *ec)
 {

@@ -8,4 +8,13 @@ extern int lib_logtype;
 #define LIB_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_ ## level, lib_logtype, "droce: " fmt "\n", ##__VA_ARGS__)
 
+struct droce_port;
+struct droce_engine;
+struct eng_port;
+struct eng;
+
+/* The engine-side objects behind the public handles. */
+struct eng_port *droce_port_eng(struct droce_port *port);
+struct eng *droce_engine_eng(struct droce_engine *de);
+
 #endif /* LIB_INTERNAL_H */

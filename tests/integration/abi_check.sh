@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 # usage: abi_check.sh <build dir> <source dir>
-# 1. libdroce.so exports droce_* symbols only (the version map holds the rest back).
+# 1. libdroce.so exports droce_* and ndk_* symbols only (the version map holds the rest back).
 # 2. Installed headers + libdroce.pc are enough for an outside program to build and run.
 set -euo pipefail
 build=$1 src=$2
@@ -12,14 +12,17 @@ fail() { echo "FAIL: $*"; echo "0 passed, 1 failed"; exit 1; }
 lib=$build/lib/libdroce.so
 syms=$(nm -D --defined-only "$lib" | awk '$2 ~ /^[TDBR]$/ {print $3}' | sed 's/@.*//')
 [ -n "$syms" ] || fail "no exported symbols in $lib"
-bad=$(grep -v '^droce_' <<<"$syms" || true)
+bad=$(grep -Ev '^(droce|ndk)_' <<<"$syms" || true)
 [ -z "$bad" ] || fail "exported symbols outside the public API: $bad"
 grep -q '^droce_port_attach$' <<<"$syms" || fail "droce_port_attach not exported"
+grep -q '^ndk_open_adapter$' <<<"$syms" || fail "ndk_open_adapter not exported"
 
 DESTDIR=$tmp/root meson install -C "$build" --quiet >/dev/null
 pc=$(dirname "$(find "$tmp/root" -name libdroce.pc | head -n1)")
 [ -f "$pc/libdroce.pc" ] || fail "libdroce.pc not installed"
-[ -f "$(find "$tmp/root" -path '*/droce/droce.h' | head -n1)" ] || fail "droce.h not installed"
+for h in droce.h ndk.h ndk_ext.h; do
+	[ -f "$(find "$tmp/root" -path "*/droce/$h" | head -n1)" ] || fail "$h not installed"
+done
 # Point the installed .pc at where DESTDIR put it (a sysroot would also move libdpdk's paths).
 sed -i "s|^prefix=|prefix=$tmp/root|" "$pc/libdroce.pc"
 export PKG_CONFIG_PATH=$pc
@@ -34,5 +37,7 @@ cc -std=c11 -Wall -Wextra -Werror "${san[@]}" -o "$tmp/outside" \
 libdir=$(dirname "$(find "$tmp/root" -name 'libdroce.so' | head -n1)")
 out=$(LD_LIBRARY_PATH=$libdir "$tmp/outside" 2>&1) || fail "outside program failed: $out"
 grep -q 'outside app: gid\[1\] 2001:db8::7/64 path_mtu 4096' <<<"$out" ||
+	fail "unexpected output: $out"
+grep -q 'outside app: ndk 2.1 RoCEv2, pd created (status 0), pd closed' <<<"$out" ||
 	fail "unexpected output: $out"
 echo "2 passed, 0 failed"

@@ -2,11 +2,74 @@
 /*
  * An application outside the droce tree: built only from the installed headers and
  * `pkg-config --cflags --libs libdroce`, it starts the EAL through droce, attaches a
- * net_null port and prints what droce says about it.
+ * net_null port and prints what droce says about it; then starts an engine on it, opens
+ * an NDK adapter, creates and closes a protection domain.
  */
+#define _POSIX_C_SOURCE 200809L	/* nanosleep under -std=c11 */
 #include <stdio.h>
+#include <time.h>
 
 #include <droce/droce.h>
+#include <droce/ndk.h>
+
+static int created, closed, status = -1;
+static struct ndk_object_header *pd_obj;
+
+static void
+on_create(void *ctx, int st, struct ndk_object_header *obj)
+{
+	(void)ctx;
+	status = st;
+	pd_obj = obj;
+	__atomic_store_n(&created, 1, __ATOMIC_RELEASE);
+}
+
+static void
+on_close(void *ctx)
+{
+	(void)ctx;
+	__atomic_store_n(&closed, 1, __ATOMIC_RELEASE);
+}
+
+static int
+wait_for(int *flag)
+{
+	struct timespec ms = { 0, 1000000 };
+	int i;
+
+	for (i = 0; i < 5000 && !__atomic_load_n(flag, __ATOMIC_ACQUIRE); i++)
+		nanosleep(&ms, NULL);
+	return *flag ? 0 : -1;
+}
+
+/* The NDK API on an engine nobody polls: a PD needs only the control thread. */
+static int
+ndk_demo(struct droce_port *port)
+{
+	struct ndk_version want = { 2, 0 };
+	struct ndk_adapter_info info;
+	size_t size = sizeof(info);
+	struct droce_engine *eng;
+	struct ndk_adapter *ad;
+	int ret;
+
+	if (droce_engine_create(port, NULL, &eng) != 0 ||
+	    ndk_open_adapter(eng, want, NULL, &ad) != 0)
+		return 1;
+	ndk_query_adapter_info(ad, &info, &size);
+	ret = ndk_create_pd(ad, on_create, NULL, NULL);
+	if (ret != NDK_PENDING || wait_for(&created) != 0 || status != 0)
+		return 1;
+	ret = ndk_close(pd_obj, on_close, NULL);
+	if (ret == NDK_PENDING && wait_for(&closed) != 0)
+		return 1;
+	printf("outside app: ndk %u.%u %s, pd created (status %d), pd closed\n",
+	       info.version.major, info.version.minor,
+	       info.rdma_technology == NDK_RDMA_ROCEV2 ? "RoCEv2" : "?", status);
+	ndk_close_adapter(ad);
+	droce_engine_destroy(eng);
+	return 0;
+}
 
 int
 main(int argc, char **argv)
@@ -32,6 +95,10 @@ main(int argc, char **argv)
 	ret = droce_port_addr_add(port, "2001:db8::7/64");
 	droce_port_addr_get(port, ret, buf, sizeof(buf));
 	printf("outside app: gid[%d] %s path_mtu %u\n", ret, buf, droce_port_path_mtu(port));
+	if (ndk_demo(port) != 0) {
+		fprintf(stderr, "ndk demo failed\n");
+		return 1;
+	}
 	droce_port_detach(port);
 	droce_eal_cleanup();
 	return 0;

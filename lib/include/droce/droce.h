@@ -173,6 +173,53 @@ int64_t droce_port_xstat(const struct droce_port *port, const char *name);
 /** Print addresses, MTUs, neighbours and non-zero counters. */
 void droce_port_dump(const struct droce_port *port, FILE *f);
 
+/** Opaque RoCEv2 engine: the transport running on a port, in poll slots. */
+struct droce_engine;
+
+/** Engine settings. Zero-initialise. */
+struct droce_engine_conf {
+	unsigned int nb_slots;		/**< poll slots; 0 = 1; the port needs as many txqs */
+	/**
+	 * Run slot i on EAL worker lcore lcores[i] until droce_engine_destroy(). NULL: the
+	 * application polls each slot itself with droce_engine_poll().
+	 */
+	const unsigned int *lcores;
+	const char *name;		/**< unique per process, < 16 chars; NULL = "eng<n>" */
+	uint32_t line_mbps;		/**< link rate congestion control recovers to; 0 = 100000 */
+};
+
+/**
+ * Start a RoCEv2 engine on an attached port. From now on slot 0 polls the port (ARP, ND,
+ * ping and RoCE); do not call droce_port_poll() any more.
+ * @return 0 and *out; -EINVAL (bad conf: too many slots for the port's tx queues, name
+ *         too long), -EBUSY (an lcore is not a free worker lcore), -ENOMEM.
+ * Main thread.
+ */
+int droce_engine_create(struct droce_port *port, const struct droce_engine_conf *conf,
+			struct droce_engine **out);
+
+/**
+ * One poll iteration of a slot the application runs itself (conf.lcores NULL), from the
+ * one thread that runs that slot. CQ notification callbacks may run inside it.
+ * @return the packets handled (0 when idle), or -EINVAL (no such slot, or lcores run it).
+ */
+int droce_engine_poll(struct droce_engine *eng, unsigned int slot);
+
+/**
+ * The thread polling a slot stops polling for a while (it would block): tell the engine,
+ * so closes do not wait for it. The next droce_engine_poll() resumes.
+ */
+void droce_engine_slot_offline(struct droce_engine *eng, unsigned int slot);
+
+/** Engine counter by name (retransmissions, NAKs, ...), or -ENOENT. Any thread. */
+int64_t droce_engine_xstat(const struct droce_engine *eng, const char *name);
+
+/**
+ * Stop the lcores and free the engine. Close every adapter opened on it first.
+ * Main thread; blocks until the lcores stopped.
+ */
+void droce_engine_destroy(struct droce_engine *eng);
+
 /**
  * Parse "a.b.c.d[/len]" or "x:y::z[/len]" into a 16-byte address (IPv4 as ::ffff:a.b.c.d)
  * and prefix length (IPv4 prefixes count IPv4 bits). prefix_len may be NULL, in which case

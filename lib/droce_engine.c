@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Public engine API: start the RoCEv2 engine on a port, on lcores or polled by the caller. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "droce/droce.h"
+#include "eng.h"
+#include "lib_internal.h"
+
+struct droce_engine {
+	struct eng *eng;
+	bool on_lcores;
+	unsigned int nb_slots;
+};
+
+struct eng *
+droce_engine_eng(struct droce_engine *de)
+{
+	return de->eng;
+}
+
+int
+droce_engine_create(struct droce_port *port, const struct droce_engine_conf *conf,
+		    struct droce_engine **out)
+{
+	static unsigned int seq;
+	struct eng_conf ec = { 0 };
+	struct droce_engine *de;
+	char name[16];
+	int ret;
+
+	if (port == NULL || out == NULL)
+		return -EINVAL;
+	de = calloc(1, sizeof(*de));
+	if (de == NULL)
+		return -ENOMEM;
+	snprintf(name, sizeof(name), "eng%u", __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
+	ec.port = droce_port_eng(port);
+	ec.nb_slots = conf != NULL && conf->nb_slots != 0 ? conf->nb_slots : 1;
+	ec.name = conf != NULL && conf->name != NULL ? conf->name : name;
+	ec.line_mbps = conf != NULL ? conf->line_mbps : 0;
+	ret = eng_create(&ec, &de->eng);
+	if (ret != 0) {
+		free(de);
+		return ret;
+	}
+	de->nb_slots = ec.nb_slots;
+	if (conf != NULL && conf->lcores != NULL) {
+		ret = eng_start(de->eng, conf->lcores, ec.nb_slots);
+		if (ret != 0) {
+			eng_destroy(de->eng);
+			free(de);
+			return ret;
+		}
+		de->on_lcores = true;
+	}
+	*out = de;
+	return 0;
+}
+
+int
+droce_engine_poll(struct droce_engine *de, unsigned int slot)
+{
+	if (de == NULL || de->on_lcores || slot >= de->nb_slots)
+		return -EINVAL;
+	return eng_poll(de->eng, slot);
+}
+
+void
+droce_engine_slot_offline(struct droce_engine *de, unsigned int slot)
+{
+	if (de != NULL && !de->on_lcores && slot < de->nb_slots)
+		eng_slot_offline(de->eng, slot);
+}
+
+int64_t
+droce_engine_xstat(const struct droce_engine *de, const char *name)
+{
+	uint64_t v;
+
+	if (de == NULL || name == NULL)
+		return -ENOENT;
+	v = eng_xstat(de->eng, name);
+	return v == UINT64_MAX ? -ENOENT : (int64_t)v;
+}
+
+void
+droce_engine_destroy(struct droce_engine *de)
+{
+	if (de == NULL)
+		return;
+	if (de->on_lcores)
+		eng_stop(de->eng);
+	eng_destroy(de->eng);
+	free(de);
+}

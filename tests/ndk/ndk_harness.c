@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Two engines and adapters over net_ring, driven through the public API only. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_eth_ring.h>
+#include <rte_ring.h>
+
+#include "ndk_harness.h"
+
+struct ndk_adapter *nh_ad[2];
+struct droce_engine *nh_eng[2];
+struct droce_port *nh_port[2];
+
+static const char *const addrs[2] = { "10.77.0.1/24", "10.77.0.2/24" };
+static pthread_t poller[2];
+static bool stop;
+static uint64_t seq;
+
+uint64_t
+nh_next_seq(void)
+{
+	return __atomic_add_fetch(&seq, 1, __ATOMIC_SEQ_CST);
+}
+
+void
+nh_sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+void
+nh_create_cb(void *ctx, int status, struct ndk_object_header *obj)
+{
+	struct nh_call *c = ctx;
+
+	c->status = status;
+	c->obj = obj;
+	c->seq = nh_next_seq();
+	__atomic_fetch_add(&c->done, 1, __ATOMIC_SEQ_CST);
+}
+
+void
+nh_request_cb(void *ctx, int status)
+{
+	struct nh_call *c = ctx;
+
+	c->status = status;
+	c->seq = nh_next_seq();
+	__atomic_fetch_add(&c->done, 1, __ATOMIC_SEQ_CST);
+}
+
+void
+nh_close_cb(void *ctx)
+{
+	struct nh_call *c = ctx;
+
+	c->seq = nh_next_seq();
+	__atomic_fetch_add(&c->done, 1, __ATOMIC_SEQ_CST);
+}
+
+void
+nh_notify_cb(void *ctx, int cq_status)
+{
+	struct nh_call *c = ctx;
+
+	c->status = cq_status;
+	c->seq = nh_next_seq();
+	__atomic_fetch_add(&c->done, 1, __ATOMIC_SEQ_CST);
+}
+
+void
+nh_wait(struct nh_call *c, const char *what)
+{
+	unsigned int ms;
+
+	for (ms = 0; ms < NH_WAIT_MS && __atomic_load_n(&c->done, __ATOMIC_SEQ_CST) == 0; ms++)
+		nh_sleep_ms(1);
+	ck_assert_msg(__atomic_load_n(&c->done, __ATOMIC_SEQ_CST) >= 1, "%s: no callback", what);
+}
+
+/* One thread per engine, as an application gives each engine an lcore. */
+static void *
+poll_main(void *arg)
+{
+	struct droce_engine *eng = arg;
+
+	while (!__atomic_load_n(&stop, __ATOMIC_ACQUIRE))
+		droce_engine_poll(eng, 0);
+	droce_engine_slot_offline(eng, 0);
+	return NULL;
+}
+
+static void
+stop_poller(void)
+{
+	__atomic_store_n(&stop, true, __ATOMIC_RELEASE);
+	pthread_join(poller[0], NULL);
+	pthread_join(poller[1], NULL);
+	droce_engine_destroy(nh_eng[0]);
+	droce_engine_destroy(nh_eng[1]);
+	droce_port_detach(nh_port[0]);
+	droce_port_detach(nh_port[1]);
+	rte_eal_cleanup();
+}
+
+void
+nh_init(void)
+{
+	char *argv[] = { "test_ndk", "--no-huge", "-m", "512", "--no-pci", "--no-shconf",
+			 "--log-level=lib.eal:error", "--file-prefix=ndk", NULL };
+	struct rte_ring *a2b, *b2a;
+	char prefix[64];
+	int i, pid[2];
+
+	snprintf(prefix, sizeof(prefix), "--file-prefix=ndk%d", (int)getpid());
+	argv[7] = prefix;
+	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0) {
+		fprintf(stderr, "rte_eal_init: %s\n", rte_strerror(rte_errno));
+		exit(1);
+	}
+	a2b = rte_ring_create("nh_a2b", 8192, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	b2a = rte_ring_create("nh_b2a", 8192, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	pid[0] = rte_eth_from_rings("nh_a", &b2a, 1, &a2b, 1, SOCKET_ID_ANY);
+	pid[1] = rte_eth_from_rings("nh_b", &a2b, 1, &b2a, 1, SOCKET_ID_ANY);
+	for (i = 0; i < 2; i++) {
+		uint8_t mac[6] = { 0x02, 0, 0, 0, 0x77, (uint8_t)(i + 1) };
+		struct droce_port_conf pc = { .mac = mac };
+		struct droce_engine_conf ec = { .nb_slots = 1 };
+
+		if (pid[i] < 0 || droce_port_attach_id((uint16_t)pid[i], &pc, &nh_port[i]) != 0 ||
+		    droce_port_addr_add(nh_port[i], addrs[i]) < 0 ||
+		    droce_engine_create(nh_port[i], &ec, &nh_eng[i]) != 0) {
+			fprintf(stderr, "setting up side %d failed\n", i);
+			exit(1);
+		}
+	}
+	pthread_create(&poller[0], NULL, poll_main, nh_eng[0]);
+	pthread_create(&poller[1], NULL, poll_main, nh_eng[1]);
+	atexit(stop_poller);
+}
+
+void
+nh_open(void)
+{
+	struct ndk_version v = { 2, 0 };
+	int i;
+
+	for (i = 0; i < 2; i++)
+		ck_assert_int_eq(ndk_open_adapter(nh_eng[i], v, NULL, &nh_ad[i]), 0);
+}
+
+void
+nh_close(void)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		unsigned int counts[NDK_OBJECT_MAX];
+		int live = ndk_adapter_live(nh_ad[i], counts);
+
+		if (live != 0)
+			ndk_adapter_dump(nh_ad[i], stderr);
+		ndk_close_adapter(nh_ad[i]);
+		nh_ad[i] = NULL;
+		ck_assert_msg(live == 0, "side %d: %d objects left open", i, live);
+	}
+}
+
+static struct ndk_object_header *
+created(int ret, struct nh_call *c, const char *what)
+{
+	ck_assert_msg(ret == NDK_PENDING, "%s: %d", what, ret);
+	nh_wait(c, what);
+	ck_assert_msg(c->status == 0, "%s: status %d", what, c->status);
+	ck_assert_ptr_nonnull(c->obj);
+	return c->obj;
+}
+
+struct ndk_pd *
+nh_pd(int side)
+{
+	struct nh_call c = { 0 };
+
+	return (struct ndk_pd *)created(ndk_create_pd(nh_ad[side], nh_create_cb, &c, NULL), &c,
+					"create_pd");
+}
+
+struct ndk_cq *
+nh_cq(int side, uint32_t depth, ndk_cq_notify_cb notify, void *ctx)
+{
+	struct nh_call c = { 0 };
+	static struct nh_call unused;
+
+	if (notify == NULL) {
+		notify = nh_notify_cb;
+		ctx = &unused;
+	}
+	return (struct ndk_cq *)created(ndk_create_cq(nh_ad[side], depth, notify, ctx, -1,
+						      nh_create_cb, &c, NULL), &c, "create_cq");
+}
+
+struct ndk_mr *
+nh_mr(struct ndk_pd *pd, void *buf, size_t len, uint32_t flags)
+{
+	struct nh_call c = { 0 };
+	struct ndk_mr *mr = NULL;
+
+	ck_assert_int_eq(ndk_create_mr(pd, false, nh_create_cb, &c, &mr), 0);
+	ck_assert_int_eq(c.done, 0);
+	ck_assert_int_eq(ndk_register_mr(mr, buf, len, flags, nh_request_cb, &c), NDK_PENDING);
+	nh_wait(&c, "register_mr");
+	ck_assert_int_eq(c.status, 0);
+	ck_assert_uint_ne(ndk_get_local_token_mr(mr), 0);
+	return mr;
+}
+
+struct ndk_qp *
+nh_qp(struct ndk_pd *pd, struct ndk_cq *rcq, struct ndk_cq *icq, void *qp_ctx, uint32_t depth)
+{
+	struct nh_call c = { 0 };
+
+	return (struct ndk_qp *)created(ndk_create_qp(pd, rcq, icq, qp_ctx, depth, depth, 4, 4,
+						      64, nh_create_cb, &c, NULL), &c,
+					"create_qp");
+}
+
+static const struct droce_qp_ext *
+qp_ext(struct ndk_qp *qp)
+{
+	const void *d = NULL;
+
+	ck_assert_int_eq(ndk_query_extension(&qp->header, NDK_EXT_DROCE_QP,
+					     (struct ndk_version){ 1, 0 }, &d), 0);
+	return d;
+}
+
+static void
+gid(int side, uint8_t out[16])
+{
+	char a[32];
+
+	snprintf(a, sizeof(a), "%s", addrs[side]);
+	*strchr(a, '/') = '\0';
+	ck_assert_int_eq(droce_addr_parse(a, out, NULL), 0);
+}
+
+void
+nh_connect(struct ndk_qp *a, struct ndk_qp *b)
+{
+	const struct droce_qp_ext *ext = qp_ext(a);
+	struct droce_qp_path pa = { .sq_psn = 100, .rq_psn = 200, .timeout = 10 };
+	struct droce_qp_path pb = { .sq_psn = 200, .rq_psn = 100, .timeout = 10 };
+
+	droce_port_mac(nh_port[1], pa.dmac);
+	droce_port_mac(nh_port[0], pb.dmac);
+	gid(0, pa.sgid);
+	gid(1, pa.dgid);
+	gid(1, pb.sgid);
+	gid(0, pb.dgid);
+	pa.dest_qpn = ext->qpn(b);
+	pb.dest_qpn = ext->qpn(a);
+	ck_assert_int_eq(ext->connect(a, &pa), 0);
+	ck_assert_int_eq(ext->connect(b, &pb), 0);
+}
+
+void
+nh_close_obj(void *obj)
+{
+	struct nh_call c = { 0 };
+	int ret = ndk_close(obj, nh_close_cb, &c);
+
+	if (ret == 0) {
+		nh_sleep_ms(2);
+		ck_assert_int_eq(c.done, 0);
+		return;
+	}
+	ck_assert_int_eq(ret, NDK_PENDING);
+	nh_wait(&c, "close");
+	ck_assert_int_eq(c.done, 1);
+}
+
+uint32_t
+nh_results(struct ndk_cq *cq, struct ndk_result_ex *r, uint32_t n, unsigned int ms)
+{
+	uint32_t got = 0;
+	unsigned int t;
+
+	for (t = 0; got < n && t <= ms * 10; t++) {
+		got += ndk_get_cq_results_ex(cq, r + got, n - got);
+		if (got < n) {
+			struct timespec ts = { 0, 100000 };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	return got;
+}
