@@ -131,6 +131,64 @@ START_TEST(test_send_write_read)
 }
 END_TEST
 
+static int slow_close_returned;
+
+static void
+slow_close(void *ctx)
+{
+	(void)ctx;
+	nh_sleep_ms(50);
+	__atomic_store_n(&slow_close_returned, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Adapter close is the barrier: it returns only after the last callback returned. */
+START_TEST(test_close_adapter_barrier)
+{
+	struct ndk_adapter *ad = NULL;
+	struct nh_call c = { 0 }, n = { 0 };
+	struct ndk_cq *cq;
+
+	ck_assert_int_eq(ndk_open_adapter(nh_eng[0], (struct ndk_version){ 2, 0 }, NULL, &ad),
+			 0);
+	ck_assert_int_eq(ndk_create_cq(ad, 16, nh_notify_cb, &n, -1, nh_create_cb, &c, NULL),
+			 NDK_PENDING);
+	nh_wait(&c, "create_cq");
+	cq = (struct ndk_cq *)c.obj;
+	__atomic_store_n(&slow_close_returned, 0, __ATOMIC_SEQ_CST);
+	ck_assert_int_eq(ndk_close(&cq->header, slow_close, NULL), NDK_PENDING);
+	ndk_close_adapter(ad);
+	ck_assert_int_eq(__atomic_load_n(&slow_close_returned, __ATOMIC_SEQ_CST), 1);
+	ck_assert_int_eq(n.done, 0);
+}
+END_TEST
+
+/* Objects the consumer forgot are closed by the adapter's close, without callbacks. */
+START_TEST(test_close_adapter_leftovers)
+{
+	struct ndk_adapter *ad = NULL;
+	struct nh_call c[3];
+	unsigned int counts[NDK_OBJECT_MAX];
+	struct ndk_mr *mr = NULL;
+
+	memset(c, 0, sizeof(c));
+	ck_assert_int_eq(ndk_open_adapter(nh_eng[1], (struct ndk_version){ 2, 1 }, NULL, &ad),
+			 0);
+	ck_assert_int_eq(ndk_create_pd(ad, nh_create_cb, &c[0], NULL), NDK_PENDING);
+	nh_wait(&c[0], "create_pd");
+	ck_assert_int_eq(ndk_create_cq(ad, 16, nh_notify_cb, &c[2], -1, nh_create_cb, &c[1],
+				       NULL), NDK_PENDING);
+	nh_wait(&c[1], "create_cq");
+	ck_assert_int_eq(ndk_create_mr((struct ndk_pd *)c[0].obj, false, nh_create_cb, &c[2], &mr),
+			 0);
+	ck_assert_int_eq(ndk_adapter_live(ad, counts), 3);
+	ck_assert_uint_eq(counts[NDK_OBJECT_PD], 1);
+	ck_assert_uint_eq(counts[NDK_OBJECT_CQ], 1);
+	ck_assert_uint_eq(counts[NDK_OBJECT_MR], 1);
+	ndk_close_adapter(ad);
+	ck_assert_int_eq(c[0].done + c[1].done + c[2].done, 2);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -141,6 +199,8 @@ suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_open_version);
 	tcase_add_test(tc, test_send_write_read);
+	tcase_add_test(tc, test_close_adapter_barrier);
+	tcase_add_test(tc, test_close_adapter_leftovers);
 	suite_add_tcase(s, tc);
 	return s;
 }
