@@ -173,6 +173,7 @@ struct eng_cqe {
 	uint8_t opcode;			/* enum eng_wc_opcode */
 	uint8_t flags;			/* ENG_WC_WITH_* */
 	uint8_t rsvd;
+	uint8_t smac[6];		/* UD receives: the sender's MAC (verbs wc.smac) */
 };
 
 /* Memory access rights (verbs IBV_ACCESS_*). */
@@ -213,6 +214,7 @@ struct eng_qp_init {
 	uint32_t sq_depth;		/* power of two not required; 0 = 256 */
 	uint32_t rq_depth;		/* 0 = 256 */
 	int slot;			/* owning poll slot; -1 = least loaded */
+	uint32_t qpn;			/* 0 = any; 1 = the GSI QP (UD, IBA 10.2.4) */
 };
 
 /* The path to the peer and the transport parameters, set on INIT->RTR->RTS. */

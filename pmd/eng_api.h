@@ -110,6 +110,11 @@ uint16_t eng_port_nb_txq(const struct eng_port *port);
  * full; -EINVAL for an unspecified or multicast address.
  */
 int eng_neigh_resolve(struct eng_port *port, const uint8_t addr[16], uint8_t mac[6]);
+/*
+ * The same from any thread (a control thread): the polling thread sends the requests on
+ * its next timer scan. Never blocks for longer than a table lookup.
+ */
+int eng_neigh_resolve_mt(struct eng_port *port, const uint8_t addr[16], uint8_t mac[6]);
 
 /* Print the neighbour table (address, MAC, state), one entry a line. */
 void eng_neigh_dump(const struct eng_port *port, FILE *f);

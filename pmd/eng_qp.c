@@ -88,13 +88,20 @@ eng_qp_create(struct eng *eng, const struct eng_qp_init *init, struct eng_qp **o
 {
 	struct eng_slot *slot = pick_slot(eng, init->slot);
 	struct eng_qp *qp;
-	int qpn = alloc_qpn(eng);
+	int qpn;
 
 	if (slot == NULL || init->send_cq == NULL || init->recv_cq == NULL ||
 	    (init->srq != NULL && init->srq->pd != init->pd) ||
 	    init->sq_depth > MAX_DEPTH || init->rq_depth > MAX_DEPTH ||
 	    (init->type != ENG_QPT_RC && init->type != ENG_QPT_UD))
 		return -EINVAL;
+	/* QP1 exists once per engine, for connection management over UD. */
+	if (init->qpn == 1 && init->type == ENG_QPT_UD)
+		qpn = eng_qp_lookup(eng, 1) == NULL ? 1 : -EBUSY;
+	else if (init->qpn != 0)
+		return -EINVAL;
+	else
+		qpn = alloc_qpn(eng);
 	if (qpn < 0)
 		return qpn;
 	qp = rte_zmalloc("droce_qp", sizeof(*qp), RTE_CACHE_LINE_SIZE);

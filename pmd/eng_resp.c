@@ -68,8 +68,10 @@ recv_done(struct eng_qp *qp, enum eng_wc_status st, enum eng_wc_opcode op, uint3
 		c.flags |= ENG_WC_WITH_INV;
 		c.inv_rkey = p->inv_rkey;
 	}
-	if (p != NULL && roce_opcode_has(p->op, ROCE_EXT_DETH))
+	if (p != NULL && roce_opcode_has(p->op, ROCE_EXT_DETH)) {
 		c.src_qp = p->deth.sqpn;
+		memcpy(c.smac, p->smac.addr_bytes, sizeof(c.smac));
+	}
 	/* IBA 9.2.1.1: SE on the message's last packet asks for a solicited event. */
 	if (p != NULL && p->se)
 		c.flags |= ENG_WC_SOLICITED;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Neighbour table: IP (IPv4-mapped or IPv6) to MAC, with resolution by ARP or ND.
- * Owned by the port's polling thread, so nothing here is locked.
+ * Owned by the port's polling thread, which sends the requests; a spinlock lets other
+ * threads look entries up and ask for a resolution (eng_neigh_resolve_mt()) meanwhile.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <rte_hash.h>
 #include <rte_jhash.h>
 #include <rte_malloc.h>
+#include <rte_spinlock.h>
 
 #include "port_pvt.h"
 
@@ -52,6 +54,7 @@ make_key(union neigh_key *k, const uint8_t addr[16])
 }
 
 struct neigh_table {
+	rte_spinlock_t lock;		/* every access; held briefly, never while blocking */
 	struct rte_hash *h;
 	uint32_t pending;		/* entries in NEIGH_INCOMPLETE */
 	uint64_t next_scan;
@@ -72,6 +75,7 @@ neigh_create(const char *name, int socket_id)
 
 	if (nt == NULL)
 		return NULL;
+	rte_spinlock_init(&nt->lock);
 	nt->h = rte_hash_create(&hp);
 	if (nt->h == NULL) {
 		rte_free(nt);
@@ -111,6 +115,19 @@ fmt_addr(const uint8_t addr[16], char *buf, size_t len)
 		inet_ntop(AF_INET6, addr, buf, len);
 }
 
+/* Another thread asks: the polling thread sends the first request on its next scan. */
+static int
+defer_resolve(struct eng_port *port, struct neigh_entry *e)
+{
+	if (e->state != NEIGH_INCOMPLETE)
+		port->neigh->pending++;
+	e->state = NEIGH_INCOMPLETE;
+	e->tries = 0;
+	e->deadline = 0;
+	port->neigh->next_scan = 0;
+	return -EAGAIN;
+}
+
 static int
 start_resolve(struct eng_port *port, struct neigh_entry *e)
 {
@@ -126,8 +143,8 @@ start_resolve(struct eng_port *port, struct neigh_entry *e)
 	return -EAGAIN;
 }
 
-int
-eng_neigh_resolve(struct eng_port *port, const uint8_t addr[16], uint8_t mac[6])
+static int
+resolve(struct eng_port *port, const uint8_t addr[16], uint8_t mac[6], bool send_now)
 {
 	struct neigh_table *nt = port->neigh;
 	struct neigh_entry *e;
@@ -146,7 +163,7 @@ eng_neigh_resolve(struct eng_port *port, const uint8_t addr[16], uint8_t mac[6])
 		e = &nt->e[pos];
 		memcpy(e->addr, addr, 16);
 		e->state = NEIGH_FAILED;	/* start_resolve() moves it to incomplete */
-		return start_resolve(port, e);
+		return send_now ? start_resolve(port, e) : defer_resolve(port, e);
 	}
 	e = &nt->e[pos];
 	switch (e->state) {
@@ -156,10 +173,32 @@ eng_neigh_resolve(struct eng_port *port, const uint8_t addr[16], uint8_t mac[6])
 	case NEIGH_FAILED:
 		if (rte_get_timer_cycles() < e->deadline)
 			return -EHOSTUNREACH;
-		return start_resolve(port, e);
+		return send_now ? start_resolve(port, e) : defer_resolve(port, e);
 	default:
 		return -EAGAIN;
 	}
+}
+
+int
+eng_neigh_resolve(struct eng_port *port, const uint8_t addr[16], uint8_t mac[6])
+{
+	int ret;
+
+	rte_spinlock_lock(&port->neigh->lock);
+	ret = resolve(port, addr, mac, true);
+	rte_spinlock_unlock(&port->neigh->lock);
+	return ret;
+}
+
+int
+eng_neigh_resolve_mt(struct eng_port *port, const uint8_t addr[16], uint8_t mac[6])
+{
+	int ret;
+
+	rte_spinlock_lock(&port->neigh->lock);
+	ret = resolve(port, addr, mac, false);
+	rte_spinlock_unlock(&port->neigh->lock);
+	return ret;
 }
 
 void
@@ -168,12 +207,16 @@ neigh_update(struct eng_port *port, const uint8_t addr[16], const struct rte_eth
 {
 	struct neigh_table *nt = port->neigh;
 	union neigh_key key;
-	int pos = rte_hash_lookup(nt->h, make_key(&key, addr));
 	struct neigh_entry *e;
+	int pos;
 
+	rte_spinlock_lock(&nt->lock);
+	pos = rte_hash_lookup(nt->h, make_key(&key, addr));
 	if (pos < 0) {
-		if (!create || (pos = rte_hash_add_key(nt->h, &key)) < 0)
+		if (!create || (pos = rte_hash_add_key(nt->h, &key)) < 0) {
+			rte_spinlock_unlock(&nt->lock);
 			return;
+		}
 		e = &nt->e[pos];
 		memcpy(e->addr, addr, 16);
 	} else {
@@ -185,6 +228,7 @@ neigh_update(struct eng_port *port, const uint8_t addr[16], const struct rte_eth
 	}
 	e->mac = *mac;
 	e->state = NEIGH_REACHABLE;
+	rte_spinlock_unlock(&nt->lock);
 }
 
 static void
@@ -218,18 +262,20 @@ neigh_timers(struct eng_port *port)
 	uint64_t now;
 	int pos;
 
-	if (nt->pending == 0)
+	if (__atomic_load_n(&nt->pending, __ATOMIC_RELAXED) == 0)
 		return;
 	now = rte_get_timer_cycles();
-	if (now < nt->next_scan)
-		return;
-	nt->next_scan = now + rte_get_timer_hz() / 1000000 * SCAN_US;
-	while ((pos = rte_hash_iterate(nt->h, &key, &data, &iter)) >= 0) {
-		struct neigh_entry *e = &nt->e[pos];
+	rte_spinlock_lock(&nt->lock);
+	if (now >= nt->next_scan) {
+		nt->next_scan = now + rte_get_timer_hz() / 1000000 * SCAN_US;
+		while ((pos = rte_hash_iterate(nt->h, &key, &data, &iter)) >= 0) {
+			struct neigh_entry *e = &nt->e[pos];
 
-		if (e->state == NEIGH_INCOMPLETE && now >= e->deadline)
-			expire(port, e, now);
+			if (e->state == NEIGH_INCOMPLETE && now >= e->deadline)
+				expire(port, e, now);
+		}
 	}
+	rte_spinlock_unlock(&nt->lock);
 }
 
 void

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * UD QPs (IBA 9.8): datagrams with a DETH from A's UD QP to B's, the 40-byte GRH area in
- * front of the payload, the source QP and immediate data in the completion, Q_Key checks,
- * and datagrams larger than the path MTU refused locally.
+ * front of the payload, the source QP, MAC and immediate data in the completion, Q_Key
+ * checks, datagrams larger than the path MTU refused locally, and the GSI QP's number.
  */
 #include <check.h>
+#include <errno.h>
 #include <string.h>
 
 #include <rte_ip.h>
@@ -15,11 +16,12 @@
 
 static struct eng_qp *ua, *ub;
 
+/* B's UD QP is its GSI QP (QP1), as connection management uses it. */
 static struct eng_qp *
-ud_qp(struct eh_side *s)
+ud_qp(struct eh_side *s, uint32_t qpn)
 {
 	struct eng_qp_init in = { .type = ENG_QPT_UD, .pd = EH_PD, .send_cq = s->scq,
-				  .recv_cq = s->rcq, .slot = 0 };
+				  .recv_cq = s->rcq, .slot = 0, .qpn = qpn };
 	struct eng_qp_attr a = { .state = ENG_QPS_INIT, .qkey = QKEY, .hop_limit = 64 };
 	struct eng_qp *qp;
 
@@ -37,8 +39,8 @@ static void
 setup(void)
 {
 	eh_setup(NULL);
-	ua = ud_qp(&eh_a);
-	ub = ud_qp(&eh_b);
+	ua = ud_qp(&eh_a, 0);
+	ub = ud_qp(&eh_b, 1);
 }
 
 static void
@@ -109,7 +111,8 @@ START_TEST(test_eng_ud_datagram_with_grh)
 	ck_assert_uint_eq(c.opcode, ENG_WC_RECV);
 	ck_assert_uint_eq(c.byte_len, 40 + 1000);
 	ck_assert_uint_eq(c.src_qp, eng_qp_num(ua));
-	ck_assert_uint_eq(c.qpn, eng_qp_num(ub));
+	ck_assert_uint_eq(c.qpn, 1);
+	ck_assert_mem_eq(c.smac, eh_a.mac, 6);
 	ck_assert_uint_eq(c.flags, ENG_WC_WITH_IMM);
 	ck_assert_uint_eq(c.imm, 0xdeadbeef);
 	/* RoCEv2 over IPv4: 20 zero bytes, then the IPv4 header the datagram came in. */
@@ -121,6 +124,25 @@ START_TEST(test_eng_ud_datagram_with_grh)
 	ck_assert_mem_eq(&ip->dst_addr, eh_b.gid + 12, 4);
 	ck_assert_uint_eq(rte_raw_cksum(ip, sizeof(*ip)), 0xffff);
 	ck_assert_mem_eq(dst->p + 40, src->p, 1000);
+	eh_assert_quiet();
+}
+END_TEST
+
+/* QP1 is asked for by number and exists once; no other number may be asked for. */
+START_TEST(test_eng_ud_gsi_qpn)
+{
+	struct eng_qp_init in = { .type = ENG_QPT_UD, .pd = EH_PD, .send_cq = eh_b.scq,
+				  .recv_cq = eh_b.rcq, .slot = 0, .qpn = 1 };
+	struct eng_qp *qp = NULL;
+
+	ck_assert_uint_eq(eng_qp_num(ub), 1);
+	ck_assert_int_eq(eng_qp_create(eh_b.eng, &in, &qp), -EBUSY);
+	in.qpn = 5;
+	ck_assert_int_eq(eng_qp_create(eh_b.eng, &in, &qp), -EINVAL);
+	in.qpn = 1;
+	in.type = ENG_QPT_RC;
+	ck_assert_int_eq(eng_qp_create(eh_b.eng, &in, &qp), -EINVAL);
+	ck_assert_ptr_null(qp);
 	eh_assert_quiet();
 }
 END_TEST
@@ -176,6 +198,7 @@ main(int argc, char **argv)
 	(void)argc;
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_eng_ud_datagram_with_grh);
+	tcase_add_test(tc, test_eng_ud_gsi_qpn);
 	tcase_add_test(tc, test_eng_ud_wrong_qkey_dropped);
 	tcase_add_test(tc, test_eng_ud_too_big_and_too_small);
 	tcase_set_timeout(tc, 60);

@@ -7,6 +7,8 @@
 #include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -210,6 +212,50 @@ START_TEST(test_resolve_arp_and_nd)
 	/* Answered from the table now: nothing more on the wire. */
 	ck_assert_int_eq(resolve("192.0.2.2", mac), 0);
 	ck_assert_uint_eq(xstat(pa, "arp_req_tx"), 1);
+}
+END_TEST
+
+/* Another thread asks (a control thread): the polling thread sends the requests. */
+struct mt_ask {
+	uint8_t a[16];
+	uint8_t mac[6];
+	int ret;
+	int calls;
+	bool done;
+};
+
+static void *
+ask_main(void *arg)
+{
+	struct mt_ask *q = arg;
+	uint64_t end = rte_get_timer_cycles() + 5 * rte_get_timer_hz();
+
+	do {
+		q->ret = eng_neigh_resolve_mt(pa, q->a, q->mac);
+		q->calls++;
+		usleep(100);
+	} while (q->ret == -EAGAIN && rte_get_timer_cycles() < end);
+	__atomic_store_n(&q->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+START_TEST(test_resolve_from_other_thread)
+{
+	struct mt_ask q = { .ret = 1 };
+	pthread_t t;
+
+	addr("192.0.2.2", q.a);
+	ck_assert_int_eq(pthread_create(&t, NULL, ask_main, &q), 0);
+	while (!__atomic_load_n(&q.done, __ATOMIC_ACQUIRE)) {
+		eng_port_poll(pa);
+		eng_port_poll(pb);
+	}
+	pthread_join(t, NULL);
+	ck_assert_int_eq(q.ret, 0);
+	ck_assert_int_gt(q.calls, 1);		/* the first ask could not have an answer */
+	ck_assert_mem_eq(q.mac, mac_b, 6);
+	ck_assert_uint_eq(xstat(pa, "arp_req_tx"), 1);
+	ck_assert_uint_eq(xstat(pa, "neigh_resolved"), 1);
 }
 END_TEST
 
@@ -498,6 +544,7 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_resolve_arp_and_nd);
 	tcase_add_test(tc, test_resolve_silent_peer);
+	tcase_add_test(tc, test_resolve_from_other_thread);
 	tcase_add_test(tc, test_resolve_bad_address);
 	tcase_add_test(tc, test_arp_reply_bytes);
 	tcase_add_test(tc, test_icmp_echo_reply_bytes);
