@@ -81,6 +81,7 @@ struct eng_send_wr {
 	struct {			/* UD: where the datagram goes (an address handle) */
 		uint8_t dmac[6];
 		uint8_t dgid[16];
+		uint8_t sgid[16];	/* our address to send from; all zero = the QP's */
 		uint32_t dest_qpn;
 		uint32_t qkey;
 	} ud;

@@ -261,6 +261,7 @@ send_ud_pkt(struct eng_qp *qp, struct eng_swqe *w)
 	}
 	memcpy(p.dmac.addr_bytes, w->wr.ud.dmac, 6);
 	memcpy(p.dip, w->wr.ud.dgid, 16);
+	memcpy(p.sip, w->wr.ud.sgid, 16);
 	m = eng_pkt_alloc(qp, &p, &data);
 	if (m == NULL)
 		return false;

@@ -6,6 +6,14 @@
 
 #include "eng_pvt.h"
 
+static bool
+addr_is_zero(const uint8_t a[16])
+{
+	static const uint8_t zero[16];
+
+	return memcmp(a, zero, sizeof(zero)) == 0;
+}
+
 struct rte_mbuf *
 eng_pkt_alloc(struct eng_qp *qp, struct roce_pkt *p, uint8_t **payload)
 {
@@ -33,7 +41,9 @@ eng_pkt_alloc(struct eng_qp *qp, struct roce_pkt *p, uint8_t **payload)
 		p->dqpn = a->dest_qpn;
 	}
 	p->ipv6 = !roce_addr_is_v4mapped(p->dip);
-	memcpy(p->sip, a->sgid, 16);
+	/* A UD WR may name its source address (the GSI QP answers on either family). */
+	if (qp->type != ENG_QPT_UD || addr_is_zero(p->sip))
+		memcpy(p->sip, a->sgid, 16);
 	/* RFC 3168 ECT(0) on everything but CNPs, which must not be marked again. */
 	p->tclass = a->tclass & ~3;
 	if (qp->eng->ecn && p->opcode != ROCE_OP_CNP)
