@@ -10,6 +10,7 @@
 
 struct droce_engine {
 	struct eng *eng;
+	struct eng_port *port;
 	bool on_lcores;
 	unsigned int nb_slots;
 };
@@ -18,6 +19,12 @@ struct eng *
 droce_engine_eng(struct droce_engine *de)
 {
 	return de->eng;
+}
+
+struct eng_port *
+droce_engine_port(struct droce_engine *de)
+{
+	return de->port;
 }
 
 int
@@ -46,6 +53,7 @@ droce_engine_create(struct droce_port *port, const struct droce_engine_conf *con
 		return ret;
 	}
 	de->nb_slots = ec.nb_slots;
+	de->port = ec.port;
 	if (conf != NULL && conf->lcores != NULL) {
 		ret = eng_start(de->eng, conf->lcores, ec.nb_slots);
 		if (ret != 0) {

@@ -16,5 +16,6 @@ struct eng;
 /* The engine-side objects behind the public handles. */
 struct eng_port *droce_port_eng(struct droce_port *port);
 struct eng *droce_engine_eng(struct droce_engine *de);
+struct eng_port *droce_engine_port(struct droce_engine *de);
 
 #endif /* LIB_INTERNAL_H */

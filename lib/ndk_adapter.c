@@ -8,7 +8,7 @@
 
 #include <rte_rcu_qsbr.h>
 
-#include "ndk_pvt.h"
+#include "cm.h"
 
 #define PAGE_4K			4096u
 #define ADAPTER_VENDOR_ID	0x0000u		/* no OUI: a software device */
@@ -77,33 +77,13 @@ query_info(struct ndk_adapter *pub, struct ndk_adapter_info *info, size_t *size)
 	return 0;
 }
 
-static int
-no_cm(struct ndk_adapter *pub, ndk_create_cb cb, void *ctx, void **out)
-{
-	RTE_SET_USED(pub);
-	RTE_SET_USED(cb);
-	RTE_SET_USED(ctx);
-	RTE_SET_USED(out);
-	return -ENOTSUP;
-}
-
-static int
-create_shared_endpoint(struct ndk_adapter *pub, const void *addr, size_t addr_len,
-		       ndk_create_cb cb, void *ctx, void **out)
-{
-	RTE_SET_USED(addr);
-	RTE_SET_USED(addr_len);
-	return no_cm(pub, cb, ctx, out);
-}
-
-static int
-create_listener(struct ndk_adapter *pub, void *event, void *event_ctx, ndk_create_cb cb,
-		void *ctx, void **out)
-{
-	RTE_SET_USED(event);
-	RTE_SET_USED(event_ctx);
-	return no_cm(pub, cb, ctx, out);
-}
+int ndk_create_connector_impl(struct ndk_adapter *pub, ndk_create_cb cb, void *ctx,
+			      struct ndk_connector **out);
+int ndk_create_listener_impl(struct ndk_adapter *pub, ndk_connect_event_cb event,
+			     void *event_ctx, ndk_create_cb cb, void *ctx,
+			     struct ndk_listener **out);
+int ndk_create_sep_impl(struct ndk_adapter *pub, const struct sockaddr *addr, socklen_t len,
+			ndk_create_cb cb, void *ctx, struct ndk_shared_endpoint **out);
 
 /* droce's logical addresses are process addresses: the pages of the buffer itself. */
 static int
@@ -146,9 +126,9 @@ const struct ndk_adapter_dispatch adapter_dispatch = {
 	.query_adapter_info = query_info,
 	.create_cq = ndk_create_cq_impl,
 	.create_pd = ndk_create_pd_impl,
-	.create_shared_endpoint = create_shared_endpoint,
-	.create_connector = no_cm,
-	.create_listener = create_listener,
+	.create_shared_endpoint = ndk_create_sep_impl,
+	.create_connector = ndk_create_connector_impl,
+	.create_listener = ndk_create_listener_impl,
 	.build_lam = build_lam,
 	.release_lam = release_lam,
 };
@@ -202,8 +182,14 @@ ndk_open_adapter(struct droce_engine *de, struct ndk_version version,
 	TAILQ_INIT(&ad->closing);
 	TAILQ_INIT(&ad->srqs);
 	TAILQ_INIT(&ad->polling);
-	ret = ctl_start(ad);
+	/* Connection management needs QP1: the first adapter on an engine has it. */
+	ret = cm_init(ad);
+	if (ret == -EBUSY)
+		ret = 0;
+	if (ret == 0)
+		ret = ctl_start(ad);
 	if (ret != 0) {
+		cm_fini(ad);
 		free(ad);
 		return ret;
 	}
@@ -271,6 +257,7 @@ ndk_close_adapter(struct ndk_adapter *pub)
 		wait_tick(ad);
 	}
 	ctl_stop(ad);
+	cm_fini(ad);
 	/* The barrier: a CQ notification that started before its CQ closed has ended
 	 * once every slot has passed a quiescent point (offline slots count as passed). */
 	rte_rcu_qsbr_synchronize(ad->rcu, RTE_QSBR_THRID_INVALID);

@@ -11,7 +11,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "ndk_pvt.h"
+#include "cm.h"
 
 #define CTL_IDLE_MS	100	/* nothing pending: wake up rarely */
 #define CTL_BUSY_MS	1	/* closes or SRQ thresholds to watch */
@@ -103,6 +103,7 @@ ctl_poll(struct adapter *ad)
 		it = next;
 		n++;
 	}
+	n += cm_poll(ad);
 	n += req_poll(ad);
 	n += srqs_poll(ad);
 	n += obj_closes_poll(ad);
@@ -125,8 +126,9 @@ ctl_main(void *arg)
 		if (stop && TAILQ_EMPTY(&ad->closing) && TAILQ_EMPTY(&ad->polling) &&
 		    __atomic_load_n(&ad->queue, __ATOMIC_ACQUIRE) == NULL)
 			break;
-		ms = !TAILQ_EMPTY(&ad->closing) || !TAILQ_EMPTY(&ad->polling) || srqs_armed(ad) ?
-		     CTL_BUSY_MS : CTL_IDLE_MS;
+		/* The CM's timers want a look every millisecond (retransmissions). */
+		ms = !TAILQ_EMPTY(&ad->closing) || !TAILQ_EMPTY(&ad->polling) || srqs_armed(ad) ||
+		     ad->cm != NULL ? CTL_BUSY_MS : CTL_IDLE_MS;
 		if (poll(&pfd, 1, ms) > 0 && read(ad->efd, &v, sizeof(v)) < 0)
 			LIB_LOG(DEBUG, "control wake-up read failed");
 	}

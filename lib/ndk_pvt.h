@@ -33,6 +33,7 @@
 
 struct adapter;
 struct obj;
+struct cm;
 
 /* One unit of work for the control context (a create, a close, a request, a kick). */
 struct ctl_item {
@@ -102,6 +103,7 @@ struct adapter {
 	struct req_list polling;		/* control context only: requests in progress */
 	uint32_t next_pd;			/* atomic */
 	void *qp_ctx[ENG_MAX_QP];		/* each QP number's consumer context */
+	struct cm *cm;				/* NULL: another adapter owns QP1 */
 };
 
 /* Object core (ndk_obj.c). */
@@ -241,6 +243,7 @@ struct lib_qp {
 	struct lib_cq *rcq, *icq;
 	struct lib_srq *srq;
 	bool started_close;
+	bool attached;				/* to a connector, once: never reused */
 };
 
 void cq_try_notify(struct lib_cq *cq);

@@ -307,3 +307,133 @@ ndk_invalidate(struct ndk_qp *qp, void *req_ctx, struct ndk_object_header *mr_or
 	CHECK(qp, NDK_OBJECT_QP);
 	return qp->dispatch->invalidate(qp, req_ctx, mr_or_mw, flags);
 }
+
+int
+ndk_create_connector(struct ndk_adapter *ad, ndk_create_cb cb, void *ctx,
+		     struct ndk_connector **out)
+{
+	CHECK(ad, NDK_OBJECT_ADAPTER);
+	return ad->dispatch->create_connector(ad, cb, ctx, out);
+}
+
+int
+ndk_create_listener(struct ndk_adapter *ad, ndk_connect_event_cb connect_event,
+		    void *event_ctx, ndk_create_cb cb, void *ctx, struct ndk_listener **out)
+{
+	CHECK(ad, NDK_OBJECT_ADAPTER);
+	return ad->dispatch->create_listener(ad, connect_event, event_ctx, cb, ctx, out);
+}
+
+int
+ndk_create_shared_endpoint(struct ndk_adapter *ad, const struct sockaddr *addr,
+			   socklen_t addr_len, ndk_create_cb cb, void *ctx,
+			   struct ndk_shared_endpoint **out)
+{
+	CHECK(ad, NDK_OBJECT_ADAPTER);
+	return ad->dispatch->create_shared_endpoint(ad, addr, addr_len, cb, ctx, out);
+}
+
+int
+ndk_connect(struct ndk_connector *conn, struct ndk_qp *qp, const struct sockaddr *src,
+	    socklen_t src_len, const struct sockaddr *dst, socklen_t dst_len, uint32_t ird,
+	    uint32_t ord, const void *pdata, uint32_t pdata_len, ndk_request_cb cb, void *ctx)
+{
+	CHECK(conn, NDK_OBJECT_CONNECTOR);
+	return conn->dispatch->connect(conn, qp, src, src_len, dst, dst_len, ird, ord, pdata,
+				       pdata_len, cb, ctx);
+}
+
+int
+ndk_connect_with_shared_endpoint(struct ndk_connector *conn, struct ndk_qp *qp,
+				 struct ndk_shared_endpoint *ep, const struct sockaddr *dst,
+				 socklen_t dst_len, uint32_t ird, uint32_t ord, const void *pdata,
+				 uint32_t pdata_len, ndk_request_cb cb, void *ctx)
+{
+	CHECK(conn, NDK_OBJECT_CONNECTOR);
+	return conn->dispatch->connect_with_shared_endpoint(conn, qp, ep, dst, dst_len, ird,
+							    ord, pdata, pdata_len, cb, ctx);
+}
+
+int
+ndk_complete_connect(struct ndk_connector *conn, ndk_disconnect_event_cb disc, void *disc_ctx,
+		     ndk_request_cb cb, void *ctx)
+{
+	CHECK(conn, NDK_OBJECT_CONNECTOR);
+	return conn->dispatch->complete_connect(conn, disc, disc_ctx, cb, ctx);
+}
+
+int
+ndk_accept(struct ndk_connector *conn, struct ndk_qp *qp, uint32_t ird, uint32_t ord,
+	   const void *pdata, uint32_t pdata_len, ndk_disconnect_event_cb disc, void *disc_ctx,
+	   ndk_request_cb cb, void *ctx)
+{
+	CHECK(conn, NDK_OBJECT_CONNECTOR);
+	return conn->dispatch->accept(conn, qp, ird, ord, pdata, pdata_len, disc, disc_ctx, cb,
+				      ctx);
+}
+
+int
+ndk_reject(struct ndk_connector *conn, const void *pdata, uint32_t pdata_len)
+{
+	CHECK(conn, NDK_OBJECT_CONNECTOR);
+	return conn->dispatch->reject(conn, pdata, pdata_len);
+}
+
+int
+ndk_get_connection_data(struct ndk_connector *conn, uint32_t *ird, uint32_t *ord, void *pdata,
+			uint32_t *pdata_len)
+{
+	CHECK(conn, NDK_OBJECT_CONNECTOR);
+	return conn->dispatch->get_connection_data(conn, ird, ord, pdata, pdata_len);
+}
+
+int
+ndk_get_local_address(struct ndk_connector *conn, struct sockaddr *addr, socklen_t *len)
+{
+	CHECK(conn, NDK_OBJECT_CONNECTOR);
+	return conn->dispatch->get_local_address(conn, addr, len);
+}
+
+int
+ndk_get_peer_address(struct ndk_connector *conn, struct sockaddr *addr, socklen_t *len)
+{
+	CHECK(conn, NDK_OBJECT_CONNECTOR);
+	return conn->dispatch->get_peer_address(conn, addr, len);
+}
+
+int
+ndk_disconnect(struct ndk_connector *conn, ndk_request_cb cb, void *ctx)
+{
+	CHECK(conn, NDK_OBJECT_CONNECTOR);
+	return conn->dispatch->disconnect(conn, cb, ctx);
+}
+
+int
+ndk_listen(struct ndk_listener *l, const struct sockaddr *addr, socklen_t len,
+	   ndk_request_cb cb, void *ctx)
+{
+	CHECK(l, NDK_OBJECT_LISTENER);
+	return l->dispatch->listen(l, addr, len, cb, ctx);
+}
+
+int
+ndk_get_listener_address(struct ndk_listener *l, struct sockaddr *addr, socklen_t *len)
+{
+	CHECK(l, NDK_OBJECT_LISTENER);
+	return l->dispatch->get_local_address(l, addr, len);
+}
+
+void
+ndk_control_connect_events(struct ndk_listener *l, bool pause)
+{
+	CHECK_QUIET(l, NDK_OBJECT_LISTENER, );
+	l->dispatch->control_connect_events(l, pause);
+}
+
+int
+ndk_get_shared_endpoint_address(struct ndk_shared_endpoint *ep, struct sockaddr *addr,
+				socklen_t *len)
+{
+	CHECK(ep, NDK_OBJECT_SHARED_ENDPOINT);
+	return ep->dispatch->get_local_address(ep, addr, len);
+}

@@ -7,8 +7,8 @@
  * droce's NDK-style RDMA API, modelled on Windows NDKPI (the Network Direct Kernel Provider
  * Interface) with Linux types.
  *
- * Objects. Every object (adapter, PD, CQ, MR, MW, QP, SRQ; connector, listener and shared
- * endpoint arrive with connection management) is an object header followed by a pointer to
+ * Objects. Every object (adapter, PD, CQ, MR, MW, QP, SRQ, connector, listener, shared
+ * endpoint) is an object header followed by a pointer to
  * its dispatch table. The consumer calls through the table, directly or with the ndk_*
  * wrappers below, which check the object first. droce sets the dispatch pointer before it
  * hands an object out and never reads it again, so a consumer may interpose its own table.
@@ -40,6 +40,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -84,6 +85,9 @@ struct ndk_mr;
 struct ndk_mw;
 struct ndk_qp;
 struct ndk_srq;
+struct ndk_connector;
+struct ndk_listener;
+struct ndk_shared_endpoint;
 struct droce_engine;
 
 /** Create completion: status and, on success, the new object's header. */
@@ -99,6 +103,10 @@ typedef void (*ndk_close_cb)(void *ctx);
 typedef void (*ndk_cq_notify_cb)(void *ctx, int cq_status);
 /** SRQ notification: the queued receives fell below the threshold (0) or -EIO. */
 typedef void (*ndk_srq_notify_cb)(void *ctx, int srq_status);
+/** A connection request reached a listener: conn is the consumer's from now on. */
+typedef void (*ndk_connect_event_cb)(void *ctx, struct ndk_connector *conn);
+/** The peer disconnected (called at most once; nothing is flushed by it). */
+typedef void (*ndk_disconnect_event_cb)(void *ctx);
 
 /** Scatter/gather element. */
 struct ndk_sge {
@@ -234,12 +242,14 @@ struct ndk_adapter_dispatch {
 			 struct ndk_cq **out);
 	int (*create_pd)(struct ndk_adapter *ad, ndk_create_cb cb, void *ctx,
 			 struct ndk_pd **out);
-	int (*create_shared_endpoint)(struct ndk_adapter *ad, const void *addr,
-				      size_t addr_len, ndk_create_cb cb, void *ctx, void **out);
+	int (*create_shared_endpoint)(struct ndk_adapter *ad, const struct sockaddr *addr,
+				      socklen_t addr_len, ndk_create_cb cb, void *ctx,
+				      struct ndk_shared_endpoint **out);
 	int (*create_connector)(struct ndk_adapter *ad, ndk_create_cb cb, void *ctx,
-				void **out);
-	int (*create_listener)(struct ndk_adapter *ad, void *connect_event, void *event_ctx,
-			       ndk_create_cb cb, void *ctx, void **out);
+				struct ndk_connector **out);
+	int (*create_listener)(struct ndk_adapter *ad, ndk_connect_event_cb connect_event,
+			       void *event_ctx, ndk_create_cb cb, void *ctx,
+			       struct ndk_listener **out);
 	int (*build_lam)(struct ndk_adapter *ad, void *buf, size_t length, ndk_request_cb cb,
 			 void *ctx, uint64_t *pages, uint32_t *page_count, uint32_t *fbo);
 	void (*release_lam)(struct ndk_adapter *ad, uint64_t *pages, uint32_t page_count);
@@ -326,6 +336,49 @@ struct ndk_qp_dispatch {
 				   uint32_t nsge, uint32_t flags, uint32_t remote_token);
 };
 
+struct ndk_connector_dispatch {
+	ndk_close_fn close;
+	ndk_query_extension_fn query_extension;
+	int (*connect)(struct ndk_connector *conn, struct ndk_qp *qp,
+		       const struct sockaddr *src, socklen_t src_len, const struct sockaddr *dst,
+		       socklen_t dst_len, uint32_t ird, uint32_t ord, const void *pdata,
+		       uint32_t pdata_len, ndk_request_cb cb, void *ctx);
+	int (*connect_with_shared_endpoint)(struct ndk_connector *conn, struct ndk_qp *qp,
+					    struct ndk_shared_endpoint *ep,
+					    const struct sockaddr *dst, socklen_t dst_len,
+					    uint32_t ird, uint32_t ord, const void *pdata,
+					    uint32_t pdata_len, ndk_request_cb cb, void *ctx);
+	int (*complete_connect)(struct ndk_connector *conn, ndk_disconnect_event_cb disc,
+				void *disc_ctx, ndk_request_cb cb, void *ctx);
+	int (*accept)(struct ndk_connector *conn, struct ndk_qp *qp, uint32_t ird, uint32_t ord,
+		      const void *pdata, uint32_t pdata_len, ndk_disconnect_event_cb disc,
+		      void *disc_ctx, ndk_request_cb cb, void *ctx);
+	int (*reject)(struct ndk_connector *conn, const void *pdata, uint32_t pdata_len);
+	int (*get_connection_data)(struct ndk_connector *conn, uint32_t *ird, uint32_t *ord,
+				   void *pdata, uint32_t *pdata_len);
+	int (*get_local_address)(struct ndk_connector *conn, struct sockaddr *addr,
+				 socklen_t *len);
+	int (*get_peer_address)(struct ndk_connector *conn, struct sockaddr *addr,
+				socklen_t *len);
+	int (*disconnect)(struct ndk_connector *conn, ndk_request_cb cb, void *ctx);
+};
+
+struct ndk_listener_dispatch {
+	ndk_close_fn close;
+	ndk_query_extension_fn query_extension;
+	int (*listen)(struct ndk_listener *l, const struct sockaddr *addr, socklen_t len,
+		      ndk_request_cb cb, void *ctx);
+	int (*get_local_address)(struct ndk_listener *l, struct sockaddr *addr, socklen_t *len);
+	void (*control_connect_events)(struct ndk_listener *l, bool pause);
+};
+
+struct ndk_shared_endpoint_dispatch {
+	ndk_close_fn close;
+	ndk_query_extension_fn query_extension;
+	int (*get_local_address)(struct ndk_shared_endpoint *ep, struct sockaddr *addr,
+				 socklen_t *len);
+};
+
 /* The objects: a header and the dispatch table. */
 struct ndk_adapter { struct ndk_object_header header; const struct ndk_adapter_dispatch *dispatch; };
 struct ndk_pd { struct ndk_object_header header; const struct ndk_pd_dispatch *dispatch; };
@@ -334,6 +387,18 @@ struct ndk_mr { struct ndk_object_header header; const struct ndk_mr_dispatch *d
 struct ndk_mw { struct ndk_object_header header; const struct ndk_mw_dispatch *dispatch; };
 struct ndk_qp { struct ndk_object_header header; const struct ndk_qp_dispatch *dispatch; };
 struct ndk_srq { struct ndk_object_header header; const struct ndk_srq_dispatch *dispatch; };
+struct ndk_connector {
+	struct ndk_object_header header;
+	const struct ndk_connector_dispatch *dispatch;
+};
+struct ndk_listener {
+	struct ndk_object_header header;
+	const struct ndk_listener_dispatch *dispatch;
+};
+struct ndk_shared_endpoint {
+	struct ndk_object_header header;
+	const struct ndk_shared_endpoint_dispatch *dispatch;
+};
 
 /** Adapter settings. Zero-initialise. */
 struct ndk_adapter_conf {
@@ -516,6 +581,106 @@ int ndk_fast_register(struct ndk_qp *qp, void *req_ctx, struct ndk_mr *mr,
 /** Invalidate a fast-registered MR or a bound MW. */
 int ndk_invalidate(struct ndk_qp *qp, void *req_ctx, struct ndk_object_header *mr_or_mw,
 		   uint32_t flags);
+
+/*
+ * Connection management: IB CM over QP1, as Linux's rdma_cm speaks it (service ID
+ * 0x0000000001060000 | port, rdma_cm's 36-byte private-data header), so droce connects
+ * to rping, perftest -R and nvme-rdma. Addresses are struct sockaddr_in / sockaddr_in6 of
+ * the port's addresses; ports are rdma_cm (TCP space) ports.
+ */
+
+/**
+ * Create a connector (inline). @return 0 and *out, -EINVAL.
+ */
+int ndk_create_connector(struct ndk_adapter *ad, ndk_create_cb cb, void *ctx,
+			 struct ndk_connector **out);
+/**
+ * Create a listener; connect_event runs on the control thread for each request once it
+ * listens. @return 0 and *out (inline), -EINVAL (NULL callback).
+ */
+int ndk_create_listener(struct ndk_adapter *ad, ndk_connect_event_cb connect_event,
+			void *event_ctx, ndk_create_cb cb, void *ctx, struct ndk_listener **out);
+/**
+ * Reserve a local address and port (0: an ephemeral port, 49152-65535) that several
+ * connectors share to reach different peers. @return 0 and *out (inline); -EADDRNOTAVAIL
+ * (not an address of the port), -EADDRINUSE (taken), -ENOSPC (no ephemeral port), -EINVAL.
+ */
+int ndk_create_shared_endpoint(struct ndk_adapter *ad, const struct sockaddr *addr,
+			       socklen_t addr_len, ndk_create_cb cb, void *ctx,
+			       struct ndk_shared_endpoint **out);
+
+/**
+ * Connect qp to dst (the peer's listener address and port) from src (a port address; port
+ * 0 = ephemeral; the unspecified address = the port's first of dst's family), asking to
+ * serve ird incoming reads and issue ord, with up to max_caller_data bytes of private data.
+ * Completes (cb, on the control thread) when the peer accepted (0: now call
+ * ndk_get_connection_data() and ndk_complete_connect() or ndk_reject()) or did not:
+ * -ECONNREFUSED (rejected, or nobody listens), -ETIMEDOUT (no answer),
+ * -EHOSTUNREACH (address resolution failed), -ECANCELED (the connector was closed).
+ * @return NDK_PENDING; -EINVAL (arguments, private data too long), -EADDRNOTAVAIL (src is
+ *         not the port's), -EADDRINUSE (src port taken), -ENETUNREACH (no address of
+ *         dst's family), -EISCONN (the connector or QP is already in use).
+ */
+int ndk_connect(struct ndk_connector *conn, struct ndk_qp *qp, const struct sockaddr *src,
+		socklen_t src_len, const struct sockaddr *dst, socklen_t dst_len, uint32_t ird,
+		uint32_t ord, const void *pdata, uint32_t pdata_len, ndk_request_cb cb,
+		void *ctx);
+/** ndk_connect() from a shared endpoint's address and port. */
+int ndk_connect_with_shared_endpoint(struct ndk_connector *conn, struct ndk_qp *qp,
+				     struct ndk_shared_endpoint *ep, const struct sockaddr *dst,
+				     socklen_t dst_len, uint32_t ird, uint32_t ord,
+				     const void *pdata, uint32_t pdata_len, ndk_request_cb cb,
+				     void *ctx);
+/**
+ * Active side, after the connect completed with 0: send the final handshake message (RTU)
+ * and arm disc (optional) for the peer's disconnect. Completes with 0 (established).
+ * @return NDK_PENDING; -ENOTCONN (no accepted connect to complete).
+ */
+int ndk_complete_connect(struct ndk_connector *conn, ndk_disconnect_event_cb disc,
+			 void *disc_ctx, ndk_request_cb cb, void *ctx);
+/**
+ * Passive side, on a connector from a connect event: accept on qp. Completes with 0 once
+ * established, -ETIMEDOUT (the peer never completed), -ECONNABORTED (the peer gave up).
+ * @return NDK_PENDING; -EINVAL; -ENOTCONN (not a pending request); -EISCONN (QP in use).
+ */
+int ndk_accept(struct ndk_connector *conn, struct ndk_qp *qp, uint32_t ird, uint32_t ord,
+	       const void *pdata, uint32_t pdata_len, ndk_disconnect_event_cb disc,
+	       void *disc_ctx, ndk_request_cb cb, void *ctx);
+/** Reject a request (passive) or an accepted connect (active), with private data.
+ *  @return 0, -ENOTCONN (nothing to reject), -EINVAL (private data too long). */
+int ndk_reject(struct ndk_connector *conn, const void *pdata, uint32_t pdata_len);
+/**
+ * The peer's read limits (effective: already capped by ours) and private data. pdata NULL
+ * with *len 0 asks the size (RDS: 56 for a request, 196 for an accept, 148 for a reject).
+ * @return 0, -ENOBUFS (*len < RDS: min(*len, RDS) bytes copied), -EINVAL, -ENOTCONN.
+ */
+int ndk_get_connection_data(struct ndk_connector *conn, uint32_t *ird, uint32_t *ord,
+			    void *pdata, uint32_t *pdata_len);
+/** Local and peer addresses. @return 0, -ENOBUFS (*len too small; set), -ENOTCONN. */
+int ndk_get_local_address(struct ndk_connector *conn, struct sockaddr *addr, socklen_t *len);
+int ndk_get_peer_address(struct ndk_connector *conn, struct sockaddr *addr, socklen_t *len);
+/**
+ * Graceful disconnect (DREQ/DREP); then the QP is flushed: every outstanding request
+ * completes as cancelled. Completes 0, or -ETIMEDOUT when the peer did not answer (the QP
+ * is flushed all the same). @return NDK_PENDING, -ENOTCONN.
+ */
+int ndk_disconnect(struct ndk_connector *conn, ndk_request_cb cb, void *ctx);
+
+/**
+ * Listen on addr (a port address, or the unspecified address for all of them; port 0 =
+ * ephemeral). @return 0 (inline); -EADDRINUSE, -EADDRNOTAVAIL, -ENOSPC, -EINVAL,
+ * -EISCONN (already listening).
+ */
+int ndk_listen(struct ndk_listener *l, const struct sockaddr *addr, socklen_t len,
+	       ndk_request_cb cb, void *ctx);
+/** The address listened on, with the port chosen for port 0. */
+int ndk_get_listener_address(struct ndk_listener *l, struct sockaddr *addr, socklen_t *len);
+/** Pause (true) or resume connect events; while paused requests are refused as if no one
+ *  listened. */
+void ndk_control_connect_events(struct ndk_listener *l, bool pause);
+/** A shared endpoint's address and port. */
+int ndk_get_shared_endpoint_address(struct ndk_shared_endpoint *ep, struct sockaddr *addr,
+				    socklen_t *len);
 
 /**
  * The NTSTATUS value NDK uses for a droce status:

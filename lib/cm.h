@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef CM_H
+#define CM_H
+
+/*
+ * Connection management (IBA chapter 12) over the engine's QP1, as Linux's rdma_cm speaks
+ * it on RoCE. One CM per adapter. Its state (connections, listeners, port reservations,
+ * the GSI QP's send queue) is guarded by one mutex: consumer calls take it briefly, the
+ * control context takes it to handle received MADs and timers. Nobody calls out with it
+ * held: completions and events are queued as control items and run on the control context.
+ */
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include "cm_mad.h"
+#include "roce_pkt.h"
+#include "ndk_pvt.h"
+
+enum conn_state {
+	CONN_IDLE,		/* created, nothing asked */
+	CONN_RESOLVING,		/* active: waiting for the peer's MAC */
+	CONN_REQ_SENT,		/* active: REQ out, waiting for REP or REJ */
+	CONN_REP_RCVD,		/* active: connect completed, waiting for complete/reject */
+	CONN_REQ_RCVD,		/* passive: handed to the consumer, waiting for accept */
+	CONN_REP_SENT,		/* passive: accepted, waiting for RTU */
+	CONN_ESTABLISHED,
+	CONN_DREQ_SENT,		/* our disconnect, waiting for DREP */
+	CONN_DREQ_RCVD,		/* the peer disconnected (DREP sent) */
+	CONN_CLOSED,		/* done: disconnected, rejected or failed */
+	CONN_STATE_MAX
+};
+
+extern const char *const conn_state_names[CONN_STATE_MAX];
+
+/* A reserved local address and port (an implicit or shared endpoint, a listener). */
+struct cm_bind {
+	uint8_t addr[16];		/* all zero: every address of the port */
+	uint16_t port;
+	int refs;
+	TAILQ_ENTRY(cm_bind) next;
+};
+
+struct lib_listener;
+struct lib_sep;
+
+struct lib_conn {
+	struct obj o;
+	enum conn_state st;		/* under the CM lock */
+	bool active;
+	struct lib_qp *qp;		/* referenced while attached */
+	struct lib_listener *lis;	/* passive: referenced */
+	struct lib_sep *sep;		/* from a shared endpoint: referenced */
+	struct cm_bind *bind;		/* the local address and port in use */
+	uint8_t laddr[16], raddr[16];
+	uint16_t lport, rport;
+	uint8_t rmac[6];
+	uint32_t local_id, remote_id;
+	uint32_t rqpn, rpsn, lpsn;
+	uint64_t tid;
+	uint8_t ird, ord;		/* ours: asked, then effective */
+	uint8_t peer_ird, peer_ord;	/* the peer's responder resources, initiator depth */
+	uint8_t path_mtu;		/* CM_MTU_* agreed */
+	uint8_t ack_timeout, retry, rnr_retry;
+	uint8_t pdata[CM_REP_PDATA];	/* the peer's private data (REQ, REP or REJ) */
+	uint32_t rds;			/* its size as GetConnectionData reports it */
+	uint8_t mad[CM_MAD_SIZE];	/* the last message sent, for retransmission */
+	uint64_t deadline;		/* retransmit (or give up) at this TSC */
+	unsigned int retries;
+	ndk_request_cb cb;		/* the pending request */
+	void *cb_ctx;
+	int cb_status;
+	struct ctl_item done;		/* runs cb */
+	ndk_disconnect_event_cb disc;
+	void *disc_ctx;
+	struct ctl_item disc_item;
+	bool disc_queued;
+	struct ctl_item event;		/* passive: the listener's connect event */
+	TAILQ_ENTRY(lib_conn) next;	/* the CM's connections */
+};
+
+struct lib_listener {
+	struct obj o;
+	ndk_connect_event_cb event;
+	void *event_ctx;
+	struct cm_bind *bind;
+	bool v4;			/* listens with an IPv4 address */
+	bool paused;
+	TAILQ_ENTRY(lib_listener) next;
+};
+
+struct lib_sep {
+	struct obj o;
+	struct cm_bind *bind;
+	bool v4;
+};
+
+struct cm {
+	struct adapter *ad;
+	pthread_mutex_t lock;
+	struct eng_qp *gsi;
+	struct eng_cq *scq, *rcq;
+	struct eng_mr *mr;
+	uint8_t *bufs;			/* receive buffers: GRH area + MAD */
+	uint32_t pdn;
+	uint32_t next_id;
+	uint64_t next_tid;
+	uint16_t next_port;
+	TAILQ_HEAD(, lib_conn) conns;
+	TAILQ_HEAD(, lib_listener) listeners;
+	TAILQ_HEAD(, cm_bind) binds;
+	bool closing_gsi;
+};
+
+/* cm.c */
+int cm_init(struct adapter *ad);
+/* Adapter close: take QP1 down (blocks until its grace period passed). */
+void cm_fini(struct adapter *ad);
+/* Control context: received MADs, timers, address resolution. Returns the work done. */
+int cm_poll(struct adapter *ad);
+
+/* Under the CM lock. */
+int cm_bind_get(struct cm *cm, const uint8_t addr[16], uint16_t port, struct cm_bind **out);
+void cm_bind_put(struct cm *cm, struct cm_bind *b);
+int cm_local_addr(struct cm *cm, uint8_t addr[16], const uint8_t peer[16]);
+int cm_start_connect(struct cm *cm, struct lib_conn *c);
+int cm_send_rtu(struct cm *cm, struct lib_conn *c);
+int cm_send_rep(struct cm *cm, struct lib_conn *c, const void *pdata, uint32_t len);
+int cm_send_rej(struct cm *cm, struct lib_conn *c, const void *pdata, uint32_t len);
+int cm_send_dreq(struct cm *cm, struct lib_conn *c);
+/* Queue the pending request's completion (cb runs on the control context). */
+void cm_complete(struct lib_conn *c, int status);
+/* Move the connection's QP to the error state (flush). */
+void cm_flush_qp(struct lib_conn *c);
+/* The QP's RTR and RTS from what was negotiated. */
+int cm_qp_rtr(struct lib_conn *c);
+int cm_qp_rts(struct lib_conn *c);
+
+/* ndk_conn.c */
+extern const struct ndk_connector_dispatch conn_dispatch;
+extern const struct ndk_listener_dispatch listener_dispatch;
+extern const struct ndk_shared_endpoint_dispatch sep_dispatch;
+/* A new passive connection for a REQ (under the CM lock); NULL when out of memory. */
+struct lib_conn *conn_new_passive(struct cm *cm, struct lib_listener *l);
+
+#endif /* CM_H */

@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Connectors and listeners over the IB CM on QP1, two adapters over net_ring: connect with
+ * private data both ways, accept, complete, move data, disconnect from either side;
+ * rejects with private data; nobody listening; paused listeners; an unresolvable peer;
+ * a thousand connections one after another and a burst of them at once.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include "check_run.h"
+#include "ndk_harness.h"
+
+#define PORT		4420
+#define MAX_CONN	64
+
+/* One side of a connection: its objects and what its callbacks saw. */
+struct end {
+	struct ndk_pd *pd;
+	struct ndk_cq *cq;
+	struct ndk_qp *qp;
+	struct ndk_mr *mr;
+	struct ndk_connector *conn;
+	struct nh_call req, disc_done, disc_event;
+	uint8_t buf[4096];
+};
+
+/* The listener's side: connect events queue the new connectors. */
+struct lis {
+	struct ndk_listener *l;
+	struct ndk_connector *got[MAX_CONN];
+	int n;				/* atomic */
+};
+
+static void
+on_connect_event(void *ctx, struct ndk_connector *conn)
+{
+	struct lis *l = ctx;
+	int i = __atomic_load_n(&l->n, __ATOMIC_SEQ_CST);
+
+	if (i < MAX_CONN)
+		l->got[i] = conn;
+	__atomic_store_n(&l->n, i + 1, __ATOMIC_SEQ_CST);
+}
+
+static void
+on_disc_event(void *ctx)
+{
+	nh_close_cb(ctx);
+}
+
+static struct sockaddr_in
+sa4(const char *ip, uint16_t port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+
+	inet_pton(AF_INET, ip, &a.sin_addr);
+	return a;
+}
+
+static void
+end_open(struct end *e, int side)
+{
+	memset(e, 0, sizeof(*e));
+	e->pd = nh_pd(side);
+	e->cq = nh_cq(side, 256, NULL, NULL);
+	e->qp = nh_qp(e->pd, e->cq, e->cq, e, 32);
+	e->mr = nh_mr(e->pd, e->buf, sizeof(e->buf), NDK_MR_FLAG_REMOTE_WRITE);
+}
+
+static void
+end_close(struct end *e)
+{
+	if (e->conn != NULL)
+		nh_close_obj(e->conn);
+	nh_close_obj(e->qp);
+	nh_close_obj(e->mr);
+	nh_close_obj(e->cq);
+	nh_close_obj(e->pd);
+}
+
+static void
+lis_open(struct lis *l, uint16_t port)
+{
+	struct sockaddr_in a = sa4("10.77.0.2", port);
+
+	memset(l, 0, sizeof(*l));
+	ck_assert_int_eq(ndk_create_listener(nh_ad[1], on_connect_event, l, nh_create_cb, NULL,
+					     &l->l), 0);
+	ck_assert_int_eq(ndk_listen(l->l, (struct sockaddr *)&a, sizeof(a), nh_request_cb,
+				    NULL), 0);
+}
+
+static struct ndk_connector *
+wait_event(struct lis *l, int n)
+{
+	unsigned int ms;
+
+	for (ms = 0; ms < NH_WAIT_MS && __atomic_load_n(&l->n, __ATOMIC_SEQ_CST) < n; ms++)
+		nh_sleep_ms(1);
+	ck_assert_int_ge(__atomic_load_n(&l->n, __ATOMIC_SEQ_CST), n);
+	return l->got[n - 1];
+}
+
+static int
+start_connect(struct end *a, uint16_t port, const char *pdata)
+{
+	struct sockaddr_in dst = sa4("10.77.0.2", port);
+
+	ck_assert_int_eq(ndk_create_connector(nh_ad[0], nh_create_cb, NULL, &a->conn), 0);
+	return ndk_connect(a->conn, a->qp, NULL, 0, (struct sockaddr *)&dst, sizeof(dst), 4, 4,
+			   pdata, pdata != NULL ? (uint32_t)strlen(pdata) + 1 : 0, nh_request_cb,
+			   &a->req);
+}
+
+/* The whole handshake; returns with both sides established. */
+static void
+connect_pair(struct end *a, struct end *b, struct lis *l, int nth)
+{
+	char pd[196];
+	uint32_t len = 0, ird, ord;
+
+	ck_assert_int_eq(start_connect(a, PORT, "hello from A"), NDK_PENDING);
+	b->conn = wait_event(l, nth);
+	/* GetConnectionData: ask the size, then read. */
+	ck_assert_int_eq(ndk_get_connection_data(b->conn, &ird, &ord, NULL, &len), 0);
+	ck_assert_uint_eq(len, 56);
+	ck_assert_int_eq(ndk_get_connection_data(b->conn, &ird, &ord, pd, &len), 0);
+	ck_assert_str_eq(pd, "hello from A");
+	ck_assert_uint_eq(ird, 4);
+	ck_assert_uint_eq(ord, 4);
+	ck_assert_int_eq(ndk_accept(b->conn, b->qp, 2, 3, "welcome", 8, on_disc_event,
+				    &b->disc_event, nh_request_cb, &b->req), NDK_PENDING);
+	nh_wait(&a->req, "connect");
+	ck_assert_int_eq(a->req.status, 0);
+	len = sizeof(pd);
+	ck_assert_int_eq(ndk_get_connection_data(a->conn, &ird, &ord, pd, &len), 0);
+	ck_assert_uint_eq(len, 196);
+	ck_assert_str_eq(pd, "welcome");
+	/* Negotiated down: B serves 2 reads and issues 3. */
+	ck_assert_uint_eq(ird, 3);
+	ck_assert_uint_eq(ord, 2);
+	a->req.done = 0;
+	ck_assert_int_eq(ndk_complete_connect(a->conn, on_disc_event, &a->disc_event,
+					      nh_request_cb, &a->req), NDK_PENDING);
+	nh_wait(&a->req, "complete_connect");
+	ck_assert_int_eq(a->req.status, 0);
+	nh_wait(&b->req, "accept");
+	ck_assert_int_eq(b->req.status, 0);
+}
+
+static void
+exchange(struct end *from, struct end *to, uint32_t len, uint8_t seed)
+{
+	struct ndk_sge s = { .va = to->buf, .length = len,
+			     .token = ndk_get_local_token_mr(to->mr) };
+	struct ndk_result_ex r;
+	uint32_t i;
+
+	ck_assert_int_eq(ndk_receive(to->qp, (void *)1, &s, 1), 0);
+	for (i = 0; i < len; i++)
+		from->buf[i] = (uint8_t)(seed + i);
+	s = (struct ndk_sge){ .va = from->buf, .length = len,
+			      .token = ndk_get_local_token_mr(from->mr) };
+	ck_assert_int_eq(ndk_send(from->qp, (void *)2, &s, 1, 0), 0);
+	ck_assert_uint_eq(nh_results(from->cq, &r, 1, NH_WAIT_MS), 1);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_uint_eq(nh_results(to->cq, &r, 1, NH_WAIT_MS), 1);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_uint_eq(r.bytes_transferred, len);
+	ck_assert_int_eq(memcmp(to->buf, from->buf, len), 0);
+}
+
+START_TEST(test_connect_data_disconnect)
+{
+	struct end a, b;
+	struct lis l;
+	struct sockaddr_in6 sa;
+	socklen_t sl = sizeof(sa);
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&sa;
+	struct ndk_result_ex r;
+	struct ndk_sge s;
+	char ip[INET_ADDRSTRLEN];
+
+	end_open(&a, 0);
+	end_open(&b, 1);
+	lis_open(&l, PORT);
+	connect_pair(&a, &b, &l, 1);
+	ck_assert_int_eq(ndk_get_peer_address(b.conn, (struct sockaddr *)&sa, &sl), 0);
+	ck_assert_uint_eq(sl, sizeof(struct sockaddr_in));
+	inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof(ip));
+	ck_assert_str_eq(ip, "10.77.0.1");
+	ck_assert_uint_ge(ntohs(s4->sin_port), 49152);
+	sl = sizeof(sa);
+	ck_assert_int_eq(ndk_get_local_address(a.conn, (struct sockaddr *)&sa, &sl), 0);
+	ck_assert_uint_ge(ntohs(s4->sin_port), 49152);
+	exchange(&a, &b, 3000, 1);
+	exchange(&b, &a, 100, 7);
+	/* A receive outstanding on B when A disconnects: B's QP is not flushed by A's
+	 * disconnect; it is when B disconnects too. */
+	s = (struct ndk_sge){ .va = b.buf, .length = 64, .token = ndk_get_local_token_mr(b.mr) };
+	ck_assert_int_eq(ndk_receive(b.qp, (void *)9, &s, 1), 0);
+	ck_assert_int_eq(ndk_disconnect(a.conn, nh_request_cb, &a.disc_done), NDK_PENDING);
+	nh_wait(&a.disc_done, "disconnect");
+	ck_assert_int_eq(a.disc_done.status, 0);
+	nh_wait(&b.disc_event, "disconnect event");
+	nh_sleep_ms(20);
+	ck_assert_int_eq(b.disc_event.done, 1);
+	ck_assert_int_eq(a.disc_event.done, 0);
+	ck_assert_uint_eq(ndk_get_cq_results_ex(b.cq, &r, 1), 0);
+	ck_assert_int_eq(ndk_disconnect(b.conn, nh_request_cb, &b.disc_done), NDK_PENDING);
+	nh_wait(&b.disc_done, "peer's disconnect");
+	ck_assert_int_eq(b.disc_done.status, 0);
+	ck_assert_uint_eq(nh_results(b.cq, &r, 1, NH_WAIT_MS), 1);
+	ck_assert_int_eq(r.status, -ECANCELED);
+	ck_assert_ptr_eq(r.request_context, (void *)9);
+	/* A QP is not reused after a disconnect. */
+	ck_assert_int_eq(ndk_send(a.qp, NULL, NULL, 0, 0), 0);
+	ck_assert_uint_eq(nh_results(a.cq, &r, 1, NH_WAIT_MS), 1);
+	ck_assert_int_eq(r.status, -ECANCELED);
+	end_close(&a);
+	end_close(&b);
+	nh_close_obj(l.l);
+}
+END_TEST
+
+START_TEST(test_reject_with_private_data)
+{
+	struct end a, b;
+	struct lis l;
+	char pd[148];
+	uint32_t len = sizeof(pd);
+
+	end_open(&a, 0);
+	end_open(&b, 1);
+	lis_open(&l, PORT);
+	ck_assert_int_eq(start_connect(&a, PORT, "may I"), NDK_PENDING);
+	b.conn = wait_event(&l, 1);
+	ck_assert_int_eq(ndk_reject(b.conn, "no, busy", 9), 0);
+	nh_wait(&a.req, "connect");
+	ck_assert_int_eq(a.req.status, -ECONNREFUSED);
+	ck_assert_int_eq(ndk_get_connection_data(a.conn, NULL, NULL, pd, &len), 0);
+	ck_assert_uint_eq(len, 148);
+	ck_assert_str_eq(pd, "no, busy");
+	ck_assert_int_eq(ndk_reject(b.conn, NULL, 0), -ECONNABORTED);
+	end_close(&a);
+	end_close(&b);
+	nh_close_obj(l.l);
+}
+END_TEST
+
+START_TEST(test_nobody_listening)
+{
+	struct end a;
+	struct lis l;
+
+	end_open(&a, 0);
+	ck_assert_int_eq(start_connect(&a, PORT + 1, NULL), NDK_PENDING);
+	nh_wait(&a.req, "connect");
+	ck_assert_int_eq(a.req.status, -ECONNREFUSED);
+	nh_close_obj(a.conn);
+	a.conn = NULL;
+	/* A paused listener refuses too; resumed, it hears the next request. */
+	lis_open(&l, PORT);
+	ndk_control_connect_events(l.l, true);
+	memset(&a.req, 0, sizeof(a.req));
+	ck_assert_int_eq(start_connect(&a, PORT, NULL), -EISCONN);	/* QP used */
+	end_close(&a);
+	end_open(&a, 0);
+	ck_assert_int_eq(start_connect(&a, PORT, NULL), NDK_PENDING);
+	nh_wait(&a.req, "connect");
+	ck_assert_int_eq(a.req.status, -ECONNREFUSED);
+	ck_assert_int_eq(l.n, 0);
+	end_close(&a);
+	nh_close_obj(l.l);
+}
+END_TEST
+
+START_TEST(test_unreachable_and_bad_args)
+{
+	struct sockaddr_in dst = sa4("10.77.0.99", PORT), bad = sa4("10.9.9.9", 0);
+	struct sockaddr_in6 v6 = { .sin6_family = AF_INET6, .sin6_port = htons(PORT) };
+	struct end a;
+	struct lis l;
+
+	end_open(&a, 0);
+	ck_assert_int_eq(ndk_create_connector(nh_ad[0], nh_create_cb, NULL, &a.conn), 0);
+	/* Bad arguments first: nothing changes. */
+	ck_assert_int_eq(ndk_connect(a.conn, a.qp, NULL, 0, NULL, 0, 0, 0, NULL, 0,
+				     nh_request_cb, &a.req), -EINVAL);
+	ck_assert_int_eq(ndk_connect(a.conn, a.qp, NULL, 0, (struct sockaddr *)&dst,
+				     sizeof(dst), 17, 0, NULL, 0, nh_request_cb, &a.req), -EINVAL);
+	ck_assert_int_eq(ndk_connect(a.conn, a.qp, NULL, 0, (struct sockaddr *)&dst,
+				     sizeof(dst), 0, 0, "x", 57, nh_request_cb, &a.req), -EINVAL);
+	ck_assert_int_eq(ndk_connect(a.conn, a.qp, (struct sockaddr *)&bad, sizeof(bad),
+				     (struct sockaddr *)&dst, sizeof(dst), 0, 0, NULL, 0,
+				     nh_request_cb, &a.req), -EADDRNOTAVAIL);
+	ck_assert_int_eq(ndk_connect(a.conn, a.qp, NULL, 0, (struct sockaddr *)&v6, sizeof(v6),
+				     0, 0, NULL, 0, nh_request_cb, &a.req), -ENETUNREACH);
+	ck_assert_int_eq(ndk_connect(a.conn, (struct ndk_qp *)a.pd, NULL, 0,
+				     (struct sockaddr *)&dst, sizeof(dst), 0, 0, NULL, 0,
+				     nh_request_cb, &a.req), -EBADF);
+	ck_assert_int_eq(a.req.done, 0);
+	/* A peer that never answers address resolution. */
+	ck_assert_int_eq(ndk_connect(a.conn, a.qp, NULL, 0, (struct sockaddr *)&dst,
+				     sizeof(dst), 0, 0, NULL, 0, nh_request_cb, &a.req),
+			 NDK_PENDING);
+	for (int ms = 0; ms < 8000 && a.req.done == 0; ms++)
+		nh_sleep_ms(1);
+	ck_assert_int_eq(a.req.done, 1);
+	ck_assert_int_eq(a.req.status, -EHOSTUNREACH);
+	/* Ports in use. */
+	lis_open(&l, PORT);
+	{
+		struct ndk_listener *l2;
+		struct sockaddr_in same = sa4("0.0.0.0", PORT);
+
+		ck_assert_int_eq(ndk_create_listener(nh_ad[1], on_connect_event, &l, nh_create_cb,
+						     NULL, &l2), 0);
+		ck_assert_int_eq(ndk_listen(l2, (struct sockaddr *)&same, sizeof(same),
+					    nh_request_cb, NULL), -EADDRINUSE);
+		nh_close_obj(l2);
+	}
+	end_close(&a);
+	nh_close_obj(l.l);
+}
+END_TEST
+
+/* A thousand connections one after another, each used and torn down. */
+START_TEST(test_sequential_connections)
+{
+	struct lis l;
+	int i;
+
+	lis_open(&l, PORT);
+	for (i = 0; i < 1000; i++) {
+		struct end a, b;
+
+		end_open(&a, 0);
+		end_open(&b, 1);
+		l.n = 0;
+		connect_pair(&a, &b, &l, 1);
+		exchange(&a, &b, 64, (uint8_t)i);
+		ck_assert_int_eq(ndk_disconnect(a.conn, nh_request_cb, &a.disc_done),
+				 NDK_PENDING);
+		nh_wait(&a.disc_done, "disconnect");
+		ck_assert_int_eq(a.disc_done.status, 0);
+		end_close(&a);
+		end_close(&b);
+	}
+	nh_close_obj(l.l);
+}
+END_TEST
+
+static Suite *
+suite(void)
+{
+	Suite *s = suite_create("ndk-cm");
+	TCase *tc = tcase_create("cm");
+
+	tcase_add_checked_fixture(tc, nh_open, nh_close);
+	tcase_set_timeout(tc, 240);
+	tcase_add_test(tc, test_connect_data_disconnect);
+	tcase_add_test(tc, test_reject_with_private_data);
+	tcase_add_test(tc, test_nobody_listening);
+	tcase_add_test(tc, test_unreachable_and_bad_args);
+	tcase_add_test(tc, test_sequential_connections);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	nh_init();
+	return test_run_suite(suite());
+}
