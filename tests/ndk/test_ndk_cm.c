@@ -2,12 +2,15 @@
 /*
  * Connectors and listeners over the IB CM on QP1, two adapters over net_ring: connect with
  * private data both ways, accept, complete, move data, disconnect from either side;
- * rejects with private data; nobody listening; paused listeners; an unresolvable peer;
- * a thousand connections one after another and a burst of them at once.
+ * rejects with private data; nobody listening; paused listeners; an unresolvable peer and
+ * a silent one; NetworkDirect's listener-closing, receive-on-closed-connector and
+ * reject-then-close cases; a thousand connections one after another and 256 at once.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check_run.h"
@@ -354,6 +357,205 @@ START_TEST(test_sequential_connections)
 }
 END_TEST
 
+/* NetworkDirect's ndconnectlistenerclosing: the listener closes with a request pending. */
+START_TEST(test_listener_closing_during_connect)
+{
+	struct nh_call lclose = { 0 }, cclose = { 0 };
+	struct end a, b, a2;
+	struct lis l;
+
+	end_open(&a, 0);
+	end_open(&a2, 0);
+	end_open(&b, 1);
+	lis_open(&l, PORT);
+	ck_assert_int_eq(start_connect(&a, PORT, NULL), NDK_PENDING);
+	b.conn = wait_event(&l, 1);
+	/* Pending: its connector came from it and is still open. New requests are refused
+	 * at once. */
+	ck_assert_int_eq(ndk_close(&l.l->header, nh_close_cb, &lclose), NDK_PENDING);
+	ck_assert_int_eq(start_connect(&a2, PORT, NULL), NDK_PENDING);
+	nh_wait(&a2.req, "second connect");
+	ck_assert_int_eq(a2.req.status, -ECONNREFUSED);
+	ck_assert_int_eq(lclose.done, 0);
+	/* Closing the request it handed over rejects it; then the listener goes. */
+	ck_assert_int_eq(ndk_close(&b.conn->header, nh_close_cb, &cclose), NDK_PENDING);
+	b.conn = NULL;
+	nh_wait(&a.req, "connect");
+	ck_assert_int_eq(a.req.status, -ECONNREFUSED);
+	nh_wait(&cclose, "connector close");
+	nh_wait(&lclose, "listener close");
+	ck_assert_uint_gt(lclose.seq, cclose.seq);
+	end_close(&a);
+	end_close(&a2);
+	end_close(&b);
+}
+END_TEST
+
+/* ndreceiveconnectorclosed: closing a connector flushes its QP's receives. */
+START_TEST(test_receive_connector_closed)
+{
+	struct ndk_result_ex r;
+	struct end a, b;
+	struct ndk_sge s;
+	struct lis l;
+
+	end_open(&a, 0);
+	end_open(&b, 1);
+	lis_open(&l, PORT);
+	connect_pair(&a, &b, &l, 1);
+	s = (struct ndk_sge){ .va = a.buf, .length = 64, .token = ndk_get_local_token_mr(a.mr) };
+	ck_assert_int_eq(ndk_receive(a.qp, (void *)5, &s, 1), 0);
+	nh_close_obj(a.conn);
+	a.conn = NULL;
+	ck_assert_uint_eq(nh_results(a.cq, &r, 1, NH_WAIT_MS), 1);
+	ck_assert_int_eq(r.status, -ECANCELED);
+	ck_assert_ptr_eq(r.request_context, (void *)5);
+	/* The peer hears of it once, and posting on the closed side is refused... */
+	nh_wait(&b.disc_event, "disconnect event");
+	ck_assert_int_eq(ndk_receive(a.qp, (void *)6, &s, 1), 0);
+	ck_assert_uint_eq(nh_results(a.cq, &r, 1, NH_WAIT_MS), 1);
+	ck_assert_int_eq(r.status, -ECANCELED);
+	nh_sleep_ms(20);
+	ck_assert_int_eq(b.disc_event.done, 1);
+	end_close(&a);
+	end_close(&b);
+	nh_close_obj(l.l);
+}
+END_TEST
+
+/* ndconnrejectclose: reject, then close: one close callback, nothing else. */
+START_TEST(test_reject_then_close)
+{
+	struct end a, b;
+	struct lis l;
+
+	end_open(&a, 0);
+	end_open(&b, 1);
+	lis_open(&l, PORT);
+	ck_assert_int_eq(start_connect(&a, PORT, NULL), NDK_PENDING);
+	b.conn = wait_event(&l, 1);
+	ck_assert_int_eq(ndk_reject(b.conn, NULL, 0), 0);
+	nh_close_obj(b.conn);
+	b.conn = NULL;
+	nh_wait(&a.req, "connect");
+	ck_assert_int_eq(a.req.status, -ECONNREFUSED);
+	ck_assert_int_eq(ndk_complete_connect(a.conn, NULL, NULL, nh_request_cb, &a.disc_done),
+			 -ECONNABORTED);
+	nh_sleep_ms(20);
+	ck_assert_int_eq(a.req.done, 1);
+	ck_assert_int_eq(a.disc_done.done, 0);
+	end_close(&a);
+	end_close(&b);
+	nh_close_obj(l.l);
+}
+END_TEST
+
+/* A peer whose engine runs but whose CM is gone: the request times out. */
+START_TEST(test_silent_peer_times_out)
+{
+	struct end a;
+
+	ndk_close_adapter(nh_ad[1]);	/* B's QP1 goes with it */
+	end_open(&a, 0);
+	ck_assert_int_eq(start_connect(&a, PORT, NULL), NDK_PENDING);
+	for (int ms = 0; ms < 10000 && a.req.done == 0; ms++)
+		nh_sleep_ms(1);
+	ck_assert_int_eq(a.req.done, 1);
+	ck_assert_int_eq(a.req.status, -ETIMEDOUT);
+	end_close(&a);
+	ck_assert_int_eq(ndk_open_adapter(nh_eng[1], (struct ndk_version){ 2, 0 }, NULL,
+					  &nh_ad[1]), 0);
+}
+END_TEST
+
+/* 256 connections handshaking at once. */
+#define BURST 256
+
+static void
+conc_event(void *ctx, struct ndk_connector *conn)
+{
+	struct ndk_connector **got = ctx;
+	int i;
+
+	for (i = 0; i < BURST; i++)
+		if (__atomic_load_n(&got[i], __ATOMIC_SEQ_CST) == NULL) {
+			__atomic_store_n(&got[i], conn, __ATOMIC_SEQ_CST);
+			return;
+		}
+}
+
+START_TEST(test_concurrent_connections)
+{
+	static struct ndk_connector *got[BURST], *ac[BURST];
+	static struct nh_call creq[BURST], areq[BURST], dreq[BURST];
+	static struct ndk_qp *aq[BURST], *bq[BURST];
+	struct sockaddr_in any = sa4("0.0.0.0", PORT), dst = sa4("10.77.0.2", PORT);
+	struct ndk_pd *pa = nh_pd(0), *pb = nh_pd(1);
+	struct ndk_cq *ca = nh_cq(0, 4096, NULL, NULL), *cb = nh_cq(1, 4096, NULL, NULL);
+	struct ndk_listener *l;
+	int i, accepted = 0;
+
+	memset(got, 0, sizeof(got));
+	memset(creq, 0, sizeof(creq));
+	memset(areq, 0, sizeof(areq));
+	memset(dreq, 0, sizeof(dreq));
+	ck_assert_int_eq(ndk_create_listener(nh_ad[1], conc_event, got, nh_create_cb, NULL, &l),
+			 0);
+	ck_assert_int_eq(ndk_listen(l, (struct sockaddr *)&any, sizeof(any), nh_request_cb,
+				    NULL), 0);
+	for (i = 0; i < BURST; i++) {
+		aq[i] = nh_qp(pa, ca, ca, NULL, 4);
+		bq[i] = nh_qp(pb, cb, cb, NULL, 4);
+		ck_assert_int_eq(ndk_create_connector(nh_ad[0], nh_create_cb, NULL, &ac[i]), 0);
+	}
+	for (i = 0; i < BURST; i++)
+		ck_assert_int_eq(ndk_connect(ac[i], aq[i], NULL, 0, (struct sockaddr *)&dst,
+					     sizeof(dst), 1, 1, NULL, 0, nh_request_cb, &creq[i]),
+				 NDK_PENDING);
+	for (int ms = 0; accepted < BURST && ms < 20000; ms++) {
+		while (accepted < BURST && __atomic_load_n(&got[accepted], __ATOMIC_SEQ_CST)) {
+			ck_assert_int_eq(ndk_accept(got[accepted], bq[accepted], 1, 1, NULL, 0,
+						    NULL, NULL, nh_request_cb, &areq[accepted]),
+					 NDK_PENDING);
+			accepted++;
+		}
+		nh_sleep_ms(1);
+	}
+	ck_assert_int_eq(accepted, BURST);
+	for (i = 0; i < BURST; i++) {
+		nh_wait(&creq[i], "connect");
+		ck_assert_int_eq(creq[i].status, 0);
+		creq[i].done = 0;
+		ck_assert_int_eq(ndk_complete_connect(ac[i], NULL, NULL, nh_request_cb, &creq[i]),
+				 NDK_PENDING);
+	}
+	for (i = 0; i < BURST; i++) {
+		nh_wait(&creq[i], "complete");
+		if (getenv("NDK_CM_DEBUG") != NULL && areq[i].done == 0) {
+			nh_sleep_ms(3000);
+			fprintf(stderr, "conn %d: accept done %d\n", i, areq[i].done);
+		}
+		nh_wait(&areq[i], "accept");
+		NH_REQUIRE(creq[i].status == 0 && areq[i].status == 0, "connection %d: %d %d", i,
+			   creq[i].status, areq[i].status);
+		ck_assert_int_eq(ndk_disconnect(ac[i], nh_request_cb, &dreq[i]), NDK_PENDING);
+	}
+	for (i = 0; i < BURST; i++) {
+		nh_wait(&dreq[i], "disconnect");
+		ck_assert_int_eq(dreq[i].status, 0);
+		nh_close_obj(ac[i]);
+		nh_close_obj(got[i]);
+		nh_close_obj(aq[i]);
+		nh_close_obj(bq[i]);
+	}
+	nh_close_obj(l);
+	nh_close_obj(ca);
+	nh_close_obj(cb);
+	nh_close_obj(pa);
+	nh_close_obj(pb);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -367,6 +569,11 @@ suite(void)
 	tcase_add_test(tc, test_nobody_listening);
 	tcase_add_test(tc, test_unreachable_and_bad_args);
 	tcase_add_test(tc, test_sequential_connections);
+	tcase_add_test(tc, test_listener_closing_during_connect);
+	tcase_add_test(tc, test_receive_connector_closed);
+	tcase_add_test(tc, test_reject_then_close);
+	tcase_add_test(tc, test_silent_peer_times_out);
+	tcase_add_test(tc, test_concurrent_connections);
 	suite_add_tcase(s, tc);
 	return s;
 }
