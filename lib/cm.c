@@ -17,7 +17,7 @@
 #include "cm.h"
 #include "eng_api.h"
 
-#define GSI_RECVS	64
+#define GSI_RECVS	512		/* as Linux ib_mad: bursts of requests fit */
 #define GRH_LEN		40
 #define GSI_BUF		(GRH_LEN + CM_MAD_SIZE)
 #define RETRY_MS	200		/* our retransmission interval */
@@ -386,8 +386,14 @@ cm_qp_rtr(struct lib_conn *c)
 	memcpy(a.dgid, c->raddr, 16);
 	a.hop_limit = 64;
 	a.path_mtu = mtu[c->path_mtu];
-	a.rq_psn = c->rpsn;
-	a.sq_psn = c->lpsn;
+	/*
+	 * The Starting PSN a REQ or REP carries is the first PSN its sender expects to
+	 * receive: the peer's send queue starts there. Linux's cm.c keeps the REQ's as the
+	 * passive side's sq_psn and the REP's as its own rq_psn; captured Linux-to-Linux
+	 * traffic (rdma_cm_send.pcap) has each side send from the other's Starting PSN.
+	 */
+	a.rq_psn = c->lpsn;
+	a.sq_psn = c->rpsn;
 	a.timeout = c->ack_timeout;
 	a.retry_cnt = c->retry;
 	a.rnr_retry = c->rnr_retry;
@@ -409,8 +415,8 @@ cm_qp_rts(struct lib_conn *c)
 	memcpy(a.sgid, c->laddr, 16);
 	memcpy(a.dgid, c->raddr, 16);
 	a.hop_limit = 64;
-	a.rq_psn = c->rpsn;
-	a.sq_psn = c->lpsn;
+	a.rq_psn = c->lpsn;	/* as in cm_qp_rtr(): we advertised lpsn, we send from rpsn */
+	a.sq_psn = c->rpsn;
 	a.timeout = c->ack_timeout;
 	a.retry_cnt = c->retry;
 	a.rnr_retry = c->rnr_retry;
