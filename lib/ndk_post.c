@@ -5,8 +5,10 @@
  * leaves no trace; a request the engine accepted completes exactly once (a silent success
  * excepted). Local tokens are checked by the engine when it reaches the request.
  *
- * DEFER is a hint: every request is visible to the engine when the call returns, so the
- * rule that deferred requests are submitted before an inline error is reported holds.
+ * DEFER is doorbell batching: the engine stages the request (checked, inline data copied,
+ * queue room reserved) and the slot sees the batch at the next post without DEFER. An
+ * inline error rings the doorbell before it is returned, so the requests deferred before
+ * it are submitted (NDK deferred processing).
  */
 #include <errno.h>
 #include <string.h>
@@ -41,6 +43,14 @@ int ndk_srq_receive_impl(struct ndk_srq *pub, void *req_ctx, const struct ndk_sg
 #define MW_FLAGS	(COMMON_FLAGS | NDK_OP_FLAG_ALLOW_REMOTE_READ | \
 			 NDK_OP_FLAG_ALLOW_REMOTE_WRITE)
 #define FR_FLAGS	(MW_FLAGS | NDK_OP_FLAG_ALLOW_LOCAL_WRITE | NDK_OP_FLAG_RDMA_READ_SINK)
+
+/* An inline error: what was deferred before it goes to the engine first. */
+static int
+refuse(struct lib_qp *qp, int ret)
+{
+	eng_post_doorbell(qp->eqp);
+	return ret;
+}
 
 /* The common checks of an initiator post: the QP may take work, the flags are known. */
 static int
@@ -114,12 +124,12 @@ post_data(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge, uint32_t
 	if (ret == 0)
 		ret = set_sges(qp, &wr, sge, nsge, flags, inl);
 	if (ret != 0)
-		return ret;
+		return refuse(qp, ret);
 	wr.opcode = opcode;
 	wr.remote_addr = raddr;
 	wr.rkey = rtoken;
 	wr.inv_rkey = rtoken;
-	return eng_post_send(qp->eqp, &wr);
+	return eng_post_send_defer(qp->eqp, &wr, (flags & NDK_OP_FLAG_DEFER) != 0);
 }
 
 int
@@ -229,26 +239,26 @@ ndk_post_bind_impl(struct ndk_qp *pub, void *req_ctx, struct ndk_mr *mrp, struct
 	int ret = begin(qp, flags, MW_FLAGS, (uintptr_t)req_ctx, &wr);
 
 	if (ret != 0)
-		return ret;
+		return refuse(qp, ret);
 	mr = (struct lib_mr *)obj_get(mrp, NDK_OBJECT_MR, &ret);
 	if (mr == NULL)
-		return ret;
+		return refuse(qp, ret);
 	mw = (struct lib_mw *)obj_get(mwp, NDK_OBJECT_MW, &ret);
 	if (mw == NULL)
-		return ret;
+		return refuse(qp, ret);
 	/* NDK: no zero-based windows; both in the QP's PD; the MR registered. */
 	if (va == NULL || length == 0 || mr->pd != qp->pd || mw->pd != qp->pd ||
 	    mr->emr == NULL || mr->fast || !obj_live(&mr->o) || !obj_live(&mw->o))
-		return -EINVAL;
+		return refuse(qp, -EINVAL);
 	wr.opcode = ENG_WR_BIND_MW;
 	wr.bind.mw = mw->emw;
 	wr.bind.mr = mr->emr;
 	wr.bind.addr = (uintptr_t)va;
 	wr.bind.length = length;
 	wr.bind.access = access_of(flags) & ~ENG_ACCESS_LOCAL_WRITE;
-	ret = eng_post_send(qp->eqp, &wr);
+	ret = eng_post_send_defer(qp->eqp, &wr, (flags & NDK_OP_FLAG_DEFER) != 0);
 	if (ret != 0)
-		return ret;
+		return refuse(qp, ret);
 	/* From the bind on, the MR is the MW's antecedent (NDK 1.3). */
 	if (mw->bound != mr) {
 		struct lib_mr *old = mw->bound;
@@ -273,26 +283,26 @@ ndk_post_fr_impl(struct ndk_qp *pub, void *req_ctx, struct ndk_mr *mrp, uint32_t
 	int ret = begin(qp, flags, FR_FLAGS, (uintptr_t)req_ctx, &wr);
 
 	if (ret != 0)
-		return ret;
+		return refuse(qp, ret);
 	mr = (struct lib_mr *)obj_get(mrp, NDK_OBJECT_MR, &ret);
 	if (mr == NULL)
-		return ret;
+		return refuse(qp, ret);
 	if (!mr->fast || mr->emr == NULL || mr->pd != qp->pd || pages == NULL ||
 	    page_count == 0 || page_count > mr->max_pages || fbo >= PAGE_4K || length == 0 ||
 	    fbo + length > (uint64_t)page_count * PAGE_4K || base_va == NULL ||
 	    ((uintptr_t)base_va & (PAGE_4K - 1)) != fbo)
-		return -EINVAL;
+		return refuse(qp, -EINVAL);
 	/* Logical addresses are process addresses; the engine maps one contiguous run. */
 	for (i = 1; i < page_count; i++)
 		if (pages[i] != pages[0] + (uint64_t)i * PAGE_4K)
-			return -EINVAL;
+			return refuse(qp, -EINVAL);
 	wr.opcode = ENG_WR_REG_MR;
 	wr.reg.mr = mr->emr;
 	wr.reg.mem = pages[0] + fbo;
 	wr.reg.va = (uintptr_t)base_va;
 	wr.reg.length = length;
 	wr.reg.access = access_of(flags);
-	return eng_post_send(qp->eqp, &wr);
+	return eng_post_send_defer(qp->eqp, &wr, (flags & NDK_OP_FLAG_DEFER) != 0);
 }
 
 int
@@ -305,23 +315,23 @@ ndk_post_invalidate_impl(struct ndk_qp *pub, void *req_ctx, struct ndk_object_he
 	int ret = begin(qp, flags, COMMON_FLAGS, (uintptr_t)req_ctx, &wr);
 
 	if (ret != 0)
-		return ret;
+		return refuse(qp, ret);
 	if (target == NULL)
-		return -EINVAL;
+		return refuse(qp, -EINVAL);
 	if (target->type == NDK_OBJECT_MW) {
 		o = obj_get(target, NDK_OBJECT_MW, &ret);
 		if (o == NULL)
-			return ret;
+			return refuse(qp, ret);
 		wr.inv_rkey = ((struct lib_mw *)o)->rkey;
 	} else {
 		o = obj_get(target, NDK_OBJECT_MR, &ret);
 		if (o == NULL)
-			return ret;
+			return refuse(qp, ret);
 		/* Only fast-registered MRs; a registered one is deregistered instead. */
 		if (!((struct lib_mr *)o)->fast || ((struct lib_mr *)o)->emr == NULL)
-			return -EINVAL;
+			return refuse(qp, -EINVAL);
 		wr.inv_rkey = ((struct lib_mr *)o)->rkey;
 	}
 	wr.opcode = ENG_WR_LOCAL_INV;
-	return eng_post_send(qp->eqp, &wr);
+	return eng_post_send_defer(qp->eqp, &wr, (flags & NDK_OP_FLAG_DEFER) != 0);
 }

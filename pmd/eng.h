@@ -424,6 +424,17 @@ bool eng_qp_close_poll(struct eng_qp *qp);
  * QP's state forbids posting.
  */
 int eng_post_send(struct eng_qp *qp, const struct eng_send_wr *wr);
+/*
+ * Doorbell batching: with defer, the WR is checked, its inline data copied and its place
+ * in the send queue reserved, but the slot sees it only at the next post without defer,
+ * at eng_post_doorbell(), or when ENG_DEFER_MAX are waiting; they then enter the queue
+ * together. An error return rings the doorbell first, so what was deferred before it is
+ * submitted. Returns as eng_post_send().
+ */
+#define ENG_DEFER_MAX	8
+int eng_post_send_defer(struct eng_qp *qp, const struct eng_send_wr *wr, bool defer);
+/* Submit what was deferred. Poster only. */
+void eng_post_doorbell(struct eng_qp *qp);
 int eng_post_recv(struct eng_qp *qp, const struct eng_recv_wr *wr);
 
 #endif /* ENG_H */

@@ -224,6 +224,9 @@ struct eng_resp {
 };
 
 struct eng_qp {
+	/* Deferred send WQEs (doorbell batching): poster only, ENG_DEFER_MAX entries. */
+	struct eng_send_wr *staged;
+	uint32_t nb_staged;
 	struct eng *eng;
 	struct eng_slot *slot;
 	TAILQ_ENTRY(eng_qp) next;	/* in slot->qps */

@@ -71,7 +71,8 @@ make_rings(struct eng_qp *qp)
 				      rte_align32pow2(qp->rq_depth + 1), SOCKET_ID_ANY,
 				      RING_F_SP_ENQ | RING_F_SC_DEQ);
 	qp->req.wqe = rte_zmalloc("droce_swqe", sizeof(struct eng_swqe) * qp->sq_depth, 0);
-	return qp->sq && qp->rq && qp->req.wqe ? 0 : -ENOMEM;
+	qp->staged = rte_zmalloc("droce_staged", sizeof(struct eng_send_wr) * ENG_DEFER_MAX, 0);
+	return qp->sq && qp->rq && qp->req.wqe && qp->staged ? 0 : -ENOMEM;
 }
 
 static void
@@ -80,6 +81,7 @@ free_qp(struct eng_qp *qp)
 	rte_ring_free(qp->sq);
 	rte_ring_free(qp->rq);
 	rte_free(qp->req.wqe);
+	rte_free(qp->staged);
 	rte_free(qp);
 }
 
@@ -339,30 +341,77 @@ wr_valid(const struct eng_qp *qp, const struct eng_send_wr *wr)
 	       eng_sge_len(wr->sge, wr->num_sge) <= ENG_MAX_INLINE;
 }
 
-int
-eng_post_send(struct eng_qp *qp, const struct eng_send_wr *wr)
+/* A WR as it enters the send queue: inline data read now (the buffers may be reused
+ * once the post returns). */
+static void
+copy_wr(struct eng_qp *qp, const struct eng_send_wr *wr, struct eng_send_wr *dst)
 {
-	enum eng_qp_state st = eng_qp_state_get(qp);
-	struct eng_send_wr copy;
 	unsigned int i;
 
+	if (!(wr->flags & ENG_WR_INLINE)) {
+		*dst = *wr;
+		return;
+	}
+	memcpy(dst, wr, offsetof(struct eng_send_wr, inline_data));
+	dst->inline_len = 0;
+	for (i = 0; i < wr->num_sge; i++) {
+		memcpy(dst->inline_data + dst->inline_len,
+		       eng_sge_inline_src(qp->eng, &wr->sge[i]), wr->sge[i].length);
+		dst->inline_len += wr->sge[i].length;
+	}
+}
+
+void
+eng_post_doorbell(struct eng_qp *qp)
+{
+	if (qp->nb_staged == 0)
+		return;
+	/* The room was checked when each was staged, and the slot only frees room. */
+	RTE_VERIFY(rte_ring_enqueue_bulk_elem(qp->sq, qp->staged, sizeof(*qp->staged),
+					      qp->nb_staged, NULL) == qp->nb_staged);
+	qp->nb_staged = 0;
+}
+
+static int
+post_check(struct eng_qp *qp, const struct eng_send_wr *wr)
+{
 	/* Posting is allowed from RTS on; in ERR the WR completes as flushed (IBA 10.8.3). */
-	if (st < ENG_QPS_RTS)
+	if (eng_qp_state_get(qp) < ENG_QPS_RTS)
 		return -ENOTCONN;
 	if (!wr_valid(qp, wr))
 		return -EINVAL;
+	if (rte_ring_free_count(qp->sq) < qp->nb_staged + 1)
+		return -ENOMEM;
+	return 0;
+}
+
+int
+eng_post_send_defer(struct eng_qp *qp, const struct eng_send_wr *wr, bool defer)
+{
+	struct eng_send_wr copy;
+	int ret = post_check(qp, wr);
+
+	if (ret != 0) {
+		eng_post_doorbell(qp);
+		return ret;
+	}
+	if (defer || qp->nb_staged != 0) {
+		copy_wr(qp, wr, &qp->staged[qp->nb_staged++]);
+		if (!defer || qp->nb_staged == ENG_DEFER_MAX)
+			eng_post_doorbell(qp);
+		return 0;
+	}
 	if (!(wr->flags & ENG_WR_INLINE))
 		return rte_ring_enqueue_elem(qp->sq, (void *)(uintptr_t)wr, sizeof(*wr)) == 0 ?
 		       0 : -ENOMEM;
-	/* Inline: the data is read now and the buffers may be reused once this returns. */
-	memcpy(&copy, wr, offsetof(struct eng_send_wr, inline_data));
-	copy.inline_len = 0;
-	for (i = 0; i < wr->num_sge; i++) {
-		memcpy(copy.inline_data + copy.inline_len,
-		       eng_sge_inline_src(qp->eng, &wr->sge[i]), wr->sge[i].length);
-		copy.inline_len += wr->sge[i].length;
-	}
+	copy_wr(qp, wr, &copy);
 	return rte_ring_enqueue_elem(qp->sq, &copy, sizeof(copy)) == 0 ? 0 : -ENOMEM;
+}
+
+int
+eng_post_send(struct eng_qp *qp, const struct eng_send_wr *wr)
+{
+	return eng_post_send_defer(qp, wr, false);
 }
 
 int

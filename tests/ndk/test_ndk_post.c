@@ -147,9 +147,13 @@ START_TEST(test_post_defer)
 	fill(p.buf[0], 4096, 5);
 	for (i = 0; i < 4; i++)
 		recv_on(&p, 1, 0x10 + i, (uint32_t)i * 1024, 1024);
-	for (i = 0; i < 4; i++)
-		send_from(&p, 0, 0x20 + i, (uint32_t)i * 1000, 1000,
-			  i < 3 ? NDK_OP_FLAG_DEFER : 0);
+	for (i = 0; i < 3; i++)
+		send_from(&p, 0, 0x20 + i, (uint32_t)i * 1000, 1000, NDK_OP_FLAG_DEFER);
+	/* The doorbell is held: nothing reached the peer yet. */
+	nh_sleep_ms(SETTLE_MS);
+	expect_empty(p.cq[0]);
+	expect_empty(p.cq[1]);
+	send_from(&p, 0, 0x23, 3000, 1000, 0);
 	take(p.cq[0], r, 4);
 	for (i = 0; i < 4; i++) {
 		ck_assert_int_eq(r[i].status, 0);
@@ -163,6 +167,37 @@ START_TEST(test_post_defer)
 		ck_assert_int_eq(memcmp(p.buf[1] + i * 1024, p.buf[0] + i * 1000, 1000), 0);
 	}
 	expect_empty(p.cq[0]);
+	pair_close(&p);
+}
+END_TEST
+
+/* An inline error rings the doorbell first: the deferred requests before it complete. */
+START_TEST(test_post_defer_then_error)
+{
+	struct ndk_result_ex r[3];
+	struct ndk_sge s[QP_SGE + 1];
+	struct pair p;
+	uintptr_t i;
+
+	pair_open(&p);
+	for (i = 0; i < 2; i++) {
+		recv_on(&p, 1, 0x10 + i, (uint32_t)i * 1024, 1024);
+		send_from(&p, 0, 0x20 + i, (uint32_t)i * 100, 100, NDK_OP_FLAG_DEFER);
+	}
+	nh_sleep_ms(SETTLE_MS);
+	expect_empty(p.cq[0]);
+	for (i = 0; i <= QP_SGE; i++)
+		s[i] = sge(p.mr[0], p.buf[0], 8);
+	ck_assert_int_eq(ndk_send(p.qp[0], (void *)0x99, s, QP_SGE + 1, NDK_OP_FLAG_DEFER),
+			 -EINVAL);
+	take(p.cq[0], r, 2);
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(r[i].status, 0);
+		ck_assert_ptr_eq(r[i].request_context, (void *)(0x20 + i));
+	}
+	take(p.cq[1], r, 2);
+	nh_sleep_ms(SETTLE_MS);
+	expect_empty(p.cq[0]);		/* none for the refused one */
 	pair_close(&p);
 }
 END_TEST
@@ -993,6 +1028,7 @@ suite(void)
 	tcase_add_test(tc, test_post_silent);
 	tcase_add_test(tc, test_post_inline_many_sge);
 	tcase_add_test(tc, test_post_defer);
+	tcase_add_test(tc, test_post_defer_then_error);
 	tcase_add_test(tc, test_post_read_fence);
 	tcase_add_test(tc, test_post_bad_token);
 	tcase_add_test(tc, test_post_other_pd_token);
