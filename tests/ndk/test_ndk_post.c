@@ -278,6 +278,66 @@ START_TEST(test_post_other_pd_token)
 }
 END_TEST
 
+/*
+ * NetworkDirect's ndoverreadwrite / ndinvalidreadwrite: a READ or WRITE running past the
+ * end of the remote region fails with a remote error and touches nothing; a local SGE
+ * past the end of its MR fails with an access violation; a message longer than the
+ * receive fails on both sides. Each failure ends the QP, so each case has a fresh pair.
+ */
+START_TEST(test_post_overlong)
+{
+	uint8_t keep[64];
+	struct ndk_result_ex r;
+	struct ndk_sge s;
+	struct pair p;
+
+	pair_open(&p);
+	fill(p.buf[0], BUF_SIZE, 3);
+	fill(p.buf[1], BUF_SIZE, 9);
+	memcpy(keep, p.buf[1] + BUF_SIZE - 64, 64);
+	s = sge(p.mr[0], p.buf[0], 100);
+	ck_assert_int_eq(ndk_write(p.qp[0], (void *)1, &s, 1,
+				   (uintptr_t)(p.buf[1] + BUF_SIZE - 50),
+				   ndk_get_remote_token_mr(p.mr[1]), 0), 0);
+	take(p.cq[0], &r, 1);
+	ck_assert_int_eq(r.status, -EREMOTEIO);
+	ck_assert_int_eq(memcmp(p.buf[1] + BUF_SIZE - 64, keep, 64), 0);
+	pair_close(&p);
+
+	pair_open(&p);
+	fill(p.buf[0], BUF_SIZE, 3);
+	memcpy(keep, p.buf[0], 64);
+	s = sge(p.mr[0], p.buf[0], 100);
+	ck_assert_int_eq(ndk_read(p.qp[0], (void *)2, &s, 1,
+				  (uintptr_t)(p.buf[1] + BUF_SIZE - 50),
+				  ndk_get_remote_token_mr(p.mr[1]), 0), 0);
+	take(p.cq[0], &r, 1);
+	ck_assert_int_eq(r.status, -EREMOTEIO);
+	ck_assert_uint_eq(r.type, NDK_OP_READ);
+	ck_assert_int_eq(memcmp(p.buf[0], keep, 64), 0);
+	pair_close(&p);
+
+	pair_open(&p);
+	s = sge(p.mr[0], p.buf[0] + BUF_SIZE - 10, 20);
+	ck_assert_int_eq(ndk_write(p.qp[0], (void *)3, &s, 1, (uintptr_t)p.buf[1],
+				   ndk_get_remote_token_mr(p.mr[1]), 0), 0);
+	take(p.cq[0], &r, 1);
+	ck_assert_int_eq(r.status, -EACCES);
+	pair_close(&p);
+
+	pair_open(&p);
+	recv_on(&p, 1, 0x4, 0, 64);
+	send_from(&p, 0, 0x5, 0, 65, 0);
+	take(p.cq[1], &r, 1);
+	ck_assert_int_eq(r.status, -EOVERFLOW);
+	ck_assert_ptr_eq(r.request_context, (void *)0x4);
+	take(p.cq[0], &r, 1);
+	ck_assert_int_eq(r.status, -EREMOTEIO);
+	ck_assert_ptr_eq(r.request_context, (void *)0x5);
+	pair_close(&p);
+}
+END_TEST
+
 START_TEST(test_flush_cancels)
 {
 	struct ndk_result_ex r[8];
@@ -1032,6 +1092,7 @@ suite(void)
 	tcase_add_test(tc, test_post_read_fence);
 	tcase_add_test(tc, test_post_bad_token);
 	tcase_add_test(tc, test_post_other_pd_token);
+	tcase_add_test(tc, test_post_overlong);
 	tcase_add_test(tc, test_flush_cancels);
 	tcase_add_test(tc, test_flush_race);
 	tcase_add_test(tc, test_args_null);
