@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# droce's CM and RC transport against Linux rdma_cm and Soft-RoCE (rdma_rxe) in a QEMU VM:
+# librdmacm's rping on the VM, droce-rping (the same protocol on the NDK API) on
+# veth-host, in both roles, 64 B and 4 KiB pings. Both sides run -V: droce-rping checks
+# the data that comes back (client) or the text it read (server); rping checks the echo
+# as client. A case passes when both exit 0 and both printed every ping.
+# Uses ../shared/tools/rxe-vm (builds the VM image from Debian packages).
+#   rxe_rping.sh <droce-rping> <rxe-vm dir>
+set -euo pipefail
+rp=$1 vm=$2
+count=10
+passed=0 failed=0
+log=$(mktemp -d)
+
+cleanup() {
+	"$vm/stop.sh" vm1 >/dev/null 2>&1 || true
+	"$vm/teardown.sh" >/dev/null 2>&1 || true
+	rm -rf "$log"
+}
+trap cleanup EXIT
+
+fail_setup() {
+	tail -20 "$1"
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
+"$vm/build.sh" >"$log/build" 2>&1 || fail_setup "$log/build"
+# No kernel address on veth-host: droce owns 192.168.77.2 there, in user space.
+"$vm/net.sh" up >"$log/net" 2>&1 || fail_setup "$log/net"
+"$vm/boot.sh" vm1 >"$log/boot" 2>&1 || fail_setup "$log/boot"
+"$vm/vm-exec.sh" vm1 rxe-up >"$log/rxe" 2>&1 || fail_setup "$log/rxe"
+
+droce() {
+	timeout 120 ip netns exec rxe "$rp" --vdev net_af_packet0,iface=veth-host \
+		--ip 192.168.77.2/24 "$@"
+}
+
+result() {
+	local name=$1 ok=$2
+	if [ "$ok" = 1 ]; then
+		echo "PASS $name"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $name"
+		sed 's/^/    /' "$log/droce" "$log/vm" 2>/dev/null | grep -v '^    EAL' || true
+		failed=$((failed + 1))
+	fi
+}
+
+# Every ping printed: "<prefix>ping data: rdma-ping-<n>: " for n = 0 .. count-1.
+all_pings() {
+	local file=$1 prefix=$2 n
+	for n in $(seq 0 $((count - 1))); do
+		grep -q "^${prefix}ping data: rdma-ping-$n: " "$file" || return 1
+	done
+}
+
+# droce-rping connects to rping serving on the VM.
+client_case() {
+	local size=$1 id ok=1
+	rm -f "$log/droce" "$log/vm"
+	id=$("$vm/vm-exec.sh" -b vm1 \
+		"rping -s -a 192.168.77.11 -C $count -V -v -S $size 2>&1; echo rping-exit=\$?")
+	sleep 2
+	droce -c -a 192.168.77.11 -C "$count" -V -v -S "$size" >"$log/droce" 2>&1 || ok=0
+	"$vm/vm-exec.sh" -t 60 -w "$id" vm1 >"$log/vm" 2>&1 || ok=0
+	grep -q "^rping-exit=0$" "$log/vm" || ok=0
+	all_pings "$log/droce" "" || ok=0
+	all_pings "$log/vm" "server " || ok=0
+	result "droce-rping client, rping -s on rxe, $size B x $count" $ok
+}
+
+# rping on the VM connects to droce-rping serving on veth-host.
+server_case() {
+	local size=$1 pid ok=1
+	rm -f "$log/droce" "$log/vm"
+	droce -s -C "$count" -V -v -S "$size" >"$log/droce" 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do grep -q listening "$log/droce" 2>/dev/null && break; sleep 0.1; done
+	"$vm/vm-exec.sh" -t 90 vm1 \
+		"rping -c -a 192.168.77.2 -C $count -V -v -S $size 2>&1" >"$log/vm" 2>&1 || ok=0
+	wait "$pid" || ok=0
+	all_pings "$log/vm" "" || ok=0
+	grep -q "data mismatch" "$log/vm" && ok=0
+	all_pings "$log/droce" "server " || ok=0
+	result "rping -c on rxe, droce-rping server, $size B x $count" $ok
+}
+
+client_case 64
+client_case 4096
+server_case 64
+server_case 4096
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
