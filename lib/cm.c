@@ -168,6 +168,21 @@ build(struct lib_conn *c, struct cm_mad *m)
 	return cm_mad_build(m, c->mad) == CM_MAD_SIZE ? 0 : -EINVAL;
 }
 
+/*
+ * Our CA GUID: the EUI-64 of the port's MAC, as rxe makes its node GUID. Linux's CM keys
+ * duplicate-REQ and stale-connection detection on (remote QPN or comm ID, remote CA GUID):
+ * with 0, two droce hosts both using QPN 2 looked like one stale connection to Linux.
+ */
+static uint64_t
+ca_guid(struct cm *cm)
+{
+	uint8_t m[6];
+
+	eng_port_mac(droce_engine_port(cm->ad->de), m);
+	return (uint64_t)(m[0] ^ 2) << 56 | (uint64_t)m[1] << 48 | (uint64_t)m[2] << 40 |
+	       (uint64_t)0xfffe << 24 | (uint64_t)m[3] << 16 | (uint64_t)m[4] << 8 | m[5];
+}
+
 static void
 fill_path(struct lib_conn *c, struct cm_path *p, uint32_t pmtu)
 {
@@ -178,7 +193,8 @@ fill_path(struct lib_conn *c, struct cm_path *p, uint32_t pmtu)
 	p->hop_limit = 64;
 	p->packet_rate = 3;		/* 2.5 Gb/s class, as rxe reports */
 	p->local_ack_timeout = ACK_TIMEOUT;
-	p->subnet_local = 1;
+	/* Linux's cm_format_req(): subnet local only for a hop limit of 1 or less. */
+	p->subnet_local = 0;
 }
 
 static int
@@ -190,6 +206,7 @@ send_req(struct cm *cm, struct lib_conn *c, const uint8_t *upd, uint32_t ulen)
 
 	r->local_comm_id = c->local_id;
 	r->service_id = cma_service_id(c->rport);
+	r->local_ca_guid = ca_guid(cm);
 	r->local_qpn = eng_qp_num(c->qp->eqp);
 	r->resp_resources = c->ird;
 	r->init_depth = c->ord;
@@ -242,6 +259,7 @@ cm_send_rep(struct cm *cm, struct lib_conn *c, const void *pdata, uint32_t len)
 	r->local_comm_id = c->local_id;
 	r->remote_comm_id = c->remote_id;
 	r->local_qpn = eng_qp_num(c->qp->eqp);
+	r->local_ca_guid = ca_guid(cm);
 	r->starting_psn = c->lpsn;
 	r->resp_resources = c->ird;
 	r->init_depth = c->ord;
