@@ -52,6 +52,17 @@ due(struct lib_cq *cq, uint32_t level, int *status)
 	return false;
 }
 
+/*
+ * May a notification start for arm word a? Not while the arm is being set, and never
+ * once the CQ is closing (one already running is waited for by the close's grace period).
+ */
+static bool
+takeable(struct lib_cq *cq, uint32_t a, int *st)
+{
+	return a != 0 && (a & ARM_SETTING) == 0 && obj_live(&cq->o) &&
+	       due(cq, a & ARM_LEVEL, st);
+}
+
 /* Take the arm and call back once, if due. Caller holds busy. */
 static bool
 fire_once(struct lib_cq *cq)
@@ -60,11 +71,7 @@ fire_once(struct lib_cq *cq)
 	uint64_t any, sol;
 	int st;
 
-	/* Closing: no notification starts any more (one already running is waited for
-	 * by the close's grace period). */
-	if (!obj_live(&cq->o))
-		return false;
-	if (a == 0 || (a & ARM_SETTING) != 0 || !due(cq, a & ARM_LEVEL, &st))
+	if (!takeable(cq, a, &st))
 		return false;
 	if (!__atomic_compare_exchange_n(&cq->arm, &a, 0, false, __ATOMIC_SEQ_CST,
 					 __ATOMIC_SEQ_CST))
@@ -96,7 +103,7 @@ cq_try_notify(struct lib_cq *cq)
 		__atomic_store_n(&cq->busy, 0, __ATOMIC_SEQ_CST);
 		/* Something that arrived while we held busy found it taken: look again. */
 		a = __atomic_load_n(&cq->arm, __ATOMIC_SEQ_CST);
-		if (a == 0 || (a & ARM_SETTING) != 0 || !due(cq, a & ARM_LEVEL, &st))
+		if (!takeable(cq, a, &st))
 			return;
 	}
 }
