@@ -20,8 +20,6 @@ struct droce_engine *nh_eng[2];
 struct droce_port *nh_port[2];
 
 static const char *const addrs[2] = { "10.77.0.1/24", "10.77.0.2/24" };
-static pthread_t poller[2];
-static bool stop;
 static uint64_t seq;
 
 uint64_t
@@ -88,25 +86,10 @@ nh_wait(struct nh_call *c, const char *what)
 	ck_assert_msg(__atomic_load_n(&c->done, __ATOMIC_SEQ_CST) >= 1, "%s: no callback", what);
 }
 
-/* One thread per engine, as an application gives each engine an lcore. */
-static void *
-poll_main(void *arg)
-{
-	struct droce_engine *eng = arg;
-
-	while (!__atomic_load_n(&stop, __ATOMIC_ACQUIRE))
-		droce_engine_poll(eng, 0);
-	droce_engine_slot_offline(eng, 0);
-	return NULL;
-}
-
 static void
-stop_poller(void)
+teardown_all(void)
 {
-	__atomic_store_n(&stop, true, __ATOMIC_RELEASE);
-	pthread_join(poller[0], NULL);
-	pthread_join(poller[1], NULL);
-	droce_engine_destroy(nh_eng[0]);
+	droce_engine_destroy(nh_eng[0]);	/* stops its lcore */
 	droce_engine_destroy(nh_eng[1]);
 	droce_port_detach(nh_port[0]);
 	droce_port_detach(nh_port[1]);
@@ -116,14 +99,20 @@ stop_poller(void)
 void
 nh_init(void)
 {
+	/* Three lcores on whatever CPUs there are: main, and one per engine. */
 	char *argv[] = { "test_ndk", "--no-huge", "-m", "512", "--no-pci", "--no-shconf",
-			 "--log-level=lib.eal:error", "--file-prefix=ndk", NULL };
+			 "--log-level=lib.eal:error", "--file-prefix=ndk", "--lcores", NULL };
 	struct rte_ring *a2b, *b2a;
-	char prefix[64];
+	char prefix[64], lcores[128];
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int i, pid[2];
 
 	snprintf(prefix, sizeof(prefix), "--file-prefix=ndk%d", (int)getpid());
 	argv[7] = prefix;
+	/* Not pinned: three lcores float over every CPU (two here). */
+	snprintf(lcores, sizeof(lcores), "--lcores=0@(0-%ld),1@(0-%ld),2@(0-%ld)", ncpu - 1,
+		 ncpu - 1, ncpu - 1);
+	argv[8] = lcores;
 	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0) {
 		fprintf(stderr, "rte_eal_init: %s\n", rte_strerror(rte_errno));
 		exit(1);
@@ -135,7 +124,8 @@ nh_init(void)
 	for (i = 0; i < 2; i++) {
 		uint8_t mac[6] = { 0x02, 0, 0, 0, 0x77, (uint8_t)(i + 1) };
 		struct droce_port_conf pc = { .mac = mac };
-		struct droce_engine_conf ec = { .nb_slots = 1 };
+		unsigned int lcore = (unsigned int)i + 1;
+		struct droce_engine_conf ec = { .nb_slots = 1, .lcores = &lcore };
 
 		if (pid[i] < 0 || droce_port_attach_id((uint16_t)pid[i], &pc, &nh_port[i]) != 0 ||
 		    droce_port_addr_add(nh_port[i], addrs[i]) < 0 ||
@@ -144,9 +134,7 @@ nh_init(void)
 			exit(1);
 		}
 	}
-	pthread_create(&poller[0], NULL, poll_main, nh_eng[0]);
-	pthread_create(&poller[1], NULL, poll_main, nh_eng[1]);
-	atexit(stop_poller);
+	atexit(teardown_all);
 }
 
 void

@@ -4,8 +4,9 @@
 
 /*
  * Two droce engines in one process over net_ring (A's transmit ring is B's receive ring),
- * each with an NDK adapter, used only through the public API. A poller thread per engine
- * runs its slot for the whole process; each adapter runs its own control thread. So
+ * each with an NDK adapter, used only through the public API. Each engine's slot runs on an
+ * EAL worker lcore of its own for the whole process; each adapter runs its own control
+ * thread. So
  * callbacks really run on other threads, as they would in an application.
  *
  * Tests run in this process (CK_NOFORK). nh_open() in a checked fixture opens the two
