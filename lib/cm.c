@@ -266,7 +266,8 @@ cm_send_rep(struct cm *cm, struct lib_conn *c, const void *pdata, uint32_t len)
 	r->target_ack_delay = 15;
 	r->rnr_retry_count = 7;
 	r->srq = c->qp->srq != NULL;
-	memcpy(r->pdata, pdata, len);
+	if (len != 0)
+		memcpy(r->pdata, pdata, len);
 	if (build(c, &m) != 0)
 		return -EINVAL;
 	c->st = CONN_REP_SENT;
