@@ -32,7 +32,7 @@ san=()
 deps=$(ldd "$lib")
 grep -q libasan <<<"$deps" && san+=(-fsanitize=address,undefined)
 cc -std=c11 -Wall -Wextra -Werror "${san[@]}" -o "$tmp/outside" \
-	"$src/tests/integration/outside_app.c" $(pkg-config --cflags --libs libdroce) ||
+	"$src/tests/integration/outside_app.c" $(pkg-config --cflags --libs libdroce) -pthread ||
 	fail "outside program does not build"
 libdir=$(dirname "$(find "$tmp/root" -name 'libdroce.so' | head -n1)")
 out=$(LD_LIBRARY_PATH=$libdir "$tmp/outside" 2>&1) || fail "outside program failed: $out"

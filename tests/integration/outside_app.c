@@ -6,6 +6,7 @@
  * an NDK adapter, creates and closes a protection domain.
  */
 #define _POSIX_C_SOURCE 200809L	/* nanosleep under -std=c11 */
+#include <pthread.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -42,7 +43,21 @@ wait_for(int *flag)
 	return *flag ? 0 : -1;
 }
 
-/* The NDK API on an engine nobody polls: a PD needs only the control thread. */
+static struct droce_engine *polled;
+static int stop_polling;
+
+/* The engine's one slot, polled by a thread of the application's own. */
+static void *
+poll_main(void *arg)
+{
+	(void)arg;
+	while (!__atomic_load_n(&stop_polling, __ATOMIC_ACQUIRE))
+		droce_engine_poll(polled, 0);
+	droce_engine_slot_offline(polled, 0);
+	return NULL;
+}
+
+/* The NDK API: an adapter, a PD created and closed through callbacks. */
 static int
 ndk_demo(struct droce_port *port)
 {
@@ -51,9 +66,13 @@ ndk_demo(struct droce_port *port)
 	size_t size = sizeof(info);
 	struct droce_engine *eng;
 	struct ndk_adapter *ad;
+	pthread_t poller;
 	int ret;
 
-	if (droce_engine_create(port, NULL, &eng) != 0 ||
+	if (droce_engine_create(port, NULL, &eng) != 0)
+		return 1;
+	polled = eng;
+	if (pthread_create(&poller, NULL, poll_main, NULL) != 0 ||
 	    ndk_open_adapter(eng, want, NULL, &ad) != 0)
 		return 1;
 	ndk_query_adapter_info(ad, &info, &size);
@@ -67,6 +86,8 @@ ndk_demo(struct droce_port *port)
 	       info.version.major, info.version.minor,
 	       info.rdma_technology == NDK_RDMA_ROCEV2 ? "RoCEv2" : "?", status);
 	ndk_close_adapter(ad);
+	__atomic_store_n(&stop_polling, 1, __ATOMIC_RELEASE);
+	pthread_join(poller, NULL);
 	droce_engine_destroy(eng);
 	return 0;
 }
