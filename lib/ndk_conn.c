@@ -304,6 +304,8 @@ conn_connect(struct ndk_connector *pub, struct ndk_qp *qp, const struct sockaddr
 	}
 	if (v4_any(laddr))
 		memset(laddr, 0, 16);
+	if (addr_any(raddr) || v4_any(raddr))
+		return -EINVAL;		/* nobody lives at the unspecified address */
 	pthread_mutex_lock(&cm->lock);
 	if (c->st != CONN_IDLE || !c->active) {
 		ret = -EISCONN;

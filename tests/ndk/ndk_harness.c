@@ -20,6 +20,7 @@ struct droce_engine *nh_eng[2];
 struct droce_port *nh_port[2];
 
 static const char *const addrs[2] = { "10.77.0.1/24", "10.77.0.2/24" };
+static const char *const addrs6[2] = { "fd77::1/64", "fd77::2/64" };
 static uint64_t seq;
 
 uint64_t
@@ -129,6 +130,7 @@ nh_init(void)
 
 		if (pid[i] < 0 || droce_port_attach_id((uint16_t)pid[i], &pc, &nh_port[i]) != 0 ||
 		    droce_port_addr_add(nh_port[i], addrs[i]) < 0 ||
+		    droce_port_addr_add(nh_port[i], addrs6[i]) < 0 ||
 		    droce_engine_create(nh_port[i], &ec, &nh_eng[i]) != 0) {
 			fprintf(stderr, "setting up side %d failed\n", i);
 			exit(1);

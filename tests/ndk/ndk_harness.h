@@ -25,6 +25,8 @@
 
 #define NH_WAIT_MS	5000u
 
+/* Side A is 10.77.0.1 and fd77::1, side B 10.77.0.2 and fd77::2. */
+
 /* ck_assert() logs on success too; use this in loops. */
 #define NH_REQUIRE(cond, ...) do { \
 	if (!(cond)) \

@@ -285,6 +285,7 @@ START_TEST(test_unreachable_and_bad_args)
 {
 	struct sockaddr_in dst = sa4("10.77.0.99", PORT), bad = sa4("10.9.9.9", 0);
 	struct sockaddr_in6 v6 = { .sin6_family = AF_INET6, .sin6_port = htons(PORT) };
+	struct sockaddr_in src4 = sa4("10.77.0.1", 0);
 	struct end a;
 	struct lis l;
 
@@ -300,8 +301,13 @@ START_TEST(test_unreachable_and_bad_args)
 	ck_assert_int_eq(ndk_connect(a.conn, a.qp, (struct sockaddr *)&bad, sizeof(bad),
 				     (struct sockaddr *)&dst, sizeof(dst), 0, 0, NULL, 0,
 				     nh_request_cb, &a.req), -EADDRNOTAVAIL);
+	/* Nobody lives at the unspecified address; a source of another family. */
 	ck_assert_int_eq(ndk_connect(a.conn, a.qp, NULL, 0, (struct sockaddr *)&v6, sizeof(v6),
-				     0, 0, NULL, 0, nh_request_cb, &a.req), -ENETUNREACH);
+				     0, 0, NULL, 0, nh_request_cb, &a.req), -EINVAL);
+	inet_pton(AF_INET6, "fd77::2", &v6.sin6_addr);
+	ck_assert_int_eq(ndk_connect(a.conn, a.qp, (struct sockaddr *)&src4, sizeof(src4),
+				     (struct sockaddr *)&v6, sizeof(v6), 0, 0, NULL, 0,
+				     nh_request_cb, &a.req), -EINVAL);
 	ck_assert_int_eq(ndk_connect(a.conn, (struct ndk_qp *)a.pd, NULL, 0,
 				     (struct sockaddr *)&dst, sizeof(dst), 0, 0, NULL, 0,
 				     nh_request_cb, &a.req), -EBADF);
@@ -327,6 +333,51 @@ START_TEST(test_unreachable_and_bad_args)
 		nh_close_obj(l2);
 	}
 	end_close(&a);
+	nh_close_obj(l.l);
+}
+END_TEST
+
+/* Over IPv6: rdma_cm's header carries IPv6 addresses, the GIDs are the addresses. */
+START_TEST(test_connect_ipv6)
+{
+	struct sockaddr_in6 any = { .sin6_family = AF_INET6, .sin6_port = htons(PORT) };
+	struct sockaddr_in6 dst = any, peer;
+	socklen_t sl = sizeof(peer);
+	char ip[INET6_ADDRSTRLEN];
+	struct end a, b;
+	struct lis l;
+
+	inet_pton(AF_INET6, "fd77::2", &dst.sin6_addr);
+	end_open(&a, 0);
+	end_open(&b, 1);
+	memset(&l, 0, sizeof(l));
+	ck_assert_int_eq(ndk_create_listener(nh_ad[1], on_connect_event, &l, nh_create_cb, NULL,
+					     &l.l), 0);
+	ck_assert_int_eq(ndk_listen(l.l, (struct sockaddr *)&any, sizeof(any), nh_request_cb,
+				    NULL), 0);
+	ck_assert_int_eq(ndk_create_connector(nh_ad[0], nh_create_cb, NULL, &a.conn), 0);
+	ck_assert_int_eq(ndk_connect(a.conn, a.qp, NULL, 0, (struct sockaddr *)&dst,
+				     sizeof(dst), 1, 1, "v6", 3, nh_request_cb, &a.req),
+			 NDK_PENDING);
+	b.conn = wait_event(&l, 1);
+	ck_assert_int_eq(ndk_get_peer_address(b.conn, (struct sockaddr *)&peer, &sl), 0);
+	ck_assert_uint_eq(sl, sizeof(struct sockaddr_in6));
+	inet_ntop(AF_INET6, &peer.sin6_addr, ip, sizeof(ip));
+	ck_assert_str_eq(ip, "fd77::1");
+	ck_assert_int_eq(ndk_accept(b.conn, b.qp, 1, 1, NULL, 0, NULL, NULL, nh_request_cb,
+				    &b.req), NDK_PENDING);
+	nh_wait(&a.req, "connect");
+	ck_assert_int_eq(a.req.status, 0);
+	a.req.done = 0;
+	ck_assert_int_eq(ndk_complete_connect(a.conn, NULL, NULL, nh_request_cb, &a.req),
+			 NDK_PENDING);
+	nh_wait(&a.req, "complete");
+	nh_wait(&b.req, "accept");
+	ck_assert_int_eq(b.req.status, 0);
+	exchange(&a, &b, 2000, 3);
+	exchange(&b, &a, 2000, 4);
+	end_close(&a);
+	end_close(&b);
 	nh_close_obj(l.l);
 }
 END_TEST
@@ -566,6 +617,7 @@ suite(void)
 	tcase_set_timeout(tc, 240);
 	tcase_add_test(tc, test_connect_data_disconnect);
 	tcase_add_test(tc, test_reject_with_private_data);
+	tcase_add_test(tc, test_connect_ipv6);
 	tcase_add_test(tc, test_nobody_listening);
 	tcase_add_test(tc, test_unreachable_and_bad_args);
 	tcase_add_test(tc, test_sequential_connections);
