@@ -35,27 +35,16 @@ log=$(mktemp -d)
 cap=perftest_cm_$$
 pcap=$log/$cap.pcap
 
-cleanup() {
+vm_cleanup_hook() {
 	"$vm/capture.sh" stop "$pcap" >/dev/null 2>&1 || true
 	if [ -n "${RXE_PERFTEST_CM_KEEP:-}" ]; then
 		mkdir -p "$RXE_PERFTEST_CM_KEEP" && cp -r "$log"/. "$RXE_PERFTEST_CM_KEEP"/ || true
 	fi
-	"$vm/stop.sh" vm1 >/dev/null 2>&1 || true
-	"$vm/teardown.sh" >/dev/null 2>&1 || true
-	rm -rf "$log"
 }
-trap cleanup EXIT
-
-fail_setup() {
-	tail -20 "$1"
-	echo "0 passed, 1 failed"
-	exit 1
-}
-
-"$vm/build.sh" >"$log/build" 2>&1 || fail_setup "$log/build"
-# No kernel address on veth-host: droce owns 192.168.77.2 there, in user space.
-"$vm/net.sh" up >"$log/net" 2>&1 || fail_setup "$log/net"
-"$vm/boot.sh" vm1 >"$log/boot" 2>&1 || fail_setup "$log/boot"
+# shellcheck source=vm_common.sh
+. "$(dirname "$0")/vm_common.sh"
+trap vm_cleanup EXIT
+vm_up
 "$vm/vm-exec.sh" vm1 'rxe-up >/dev/null && rxe-gid' >"$log/gid" 2>&1 || fail_setup "$log/gid"
 gid=$(tail -1 "$log/gid")
 

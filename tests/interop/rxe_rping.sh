@@ -13,23 +13,10 @@ count=10
 passed=0 failed=0
 log=$(mktemp -d)
 
-cleanup() {
-	"$vm/stop.sh" vm1 >/dev/null 2>&1 || true
-	"$vm/teardown.sh" >/dev/null 2>&1 || true
-	rm -rf "$log"
-}
-trap cleanup EXIT
-
-fail_setup() {
-	tail -20 "$1"
-	echo "0 passed, 1 failed"
-	exit 1
-}
-
-"$vm/build.sh" >"$log/build" 2>&1 || fail_setup "$log/build"
-# No kernel address on veth-host: droce owns 192.168.77.2 there, in user space.
-"$vm/net.sh" up >"$log/net" 2>&1 || fail_setup "$log/net"
-"$vm/boot.sh" vm1 >"$log/boot" 2>&1 || fail_setup "$log/boot"
+# shellcheck source=vm_common.sh
+. "$(dirname "$0")/vm_common.sh"
+trap vm_cleanup EXIT
+vm_up
 "$vm/vm-exec.sh" vm1 rxe-up >"$log/rxe" 2>&1 || fail_setup "$log/rxe"
 
 droce() {
