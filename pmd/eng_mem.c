@@ -64,10 +64,11 @@ void
 eng_cq_set_notify(struct eng_cq *cq, eng_cq_notify_cb cb, void *arg)
 {
 	/* The argument first, then the callback with release: a slot that sees the new
-	 * callback sees its argument. Clearing stores NULL first for the same reason. */
+	 * callback sees its argument. Clearing leaves the argument alone: a slot that
+	 * loaded the old callback just before may still load it (the caller's grace
+	 * period keeps what it points to alive). */
 	if (cb == NULL) {
 		__atomic_store_n(&cq->notify, NULL, __ATOMIC_RELEASE);
-		cq->notify_arg = NULL;
 		return;
 	}
 	__atomic_store_n(&cq->notify_arg, arg, __ATOMIC_RELAXED);
