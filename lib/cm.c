@@ -392,55 +392,51 @@ cm_flush_qp(struct lib_conn *c)
 		(void)eng_qp_modify(c->qp->eqp, &a);
 }
 
-int
-cm_qp_rtr(struct lib_conn *c)
+/* The QP attributes a connection negotiated, for its move to state. */
+static void
+conn_attr(const struct lib_conn *c, enum eng_qp_state state, struct eng_qp_attr *a)
 {
-	struct eng_qp_attr a = { .state = ENG_QPS_RTR };
 	static const uint32_t mtu[] = { 0, 256, 512, 1024, 2048, 4096 };
 
-	a.access = ENG_ACCESS_REMOTE_WRITE | ENG_ACCESS_REMOTE_READ | ENG_ACCESS_REMOTE_ATOMIC;
-	a.dest_qpn = c->rqpn;
-	memcpy(a.dmac, c->rmac, 6);
-	memcpy(a.sgid, c->laddr, 16);
-	memcpy(a.dgid, c->raddr, 16);
-	a.hop_limit = 64;
-	a.path_mtu = mtu[c->path_mtu];
+	*a = (struct eng_qp_attr){ .state = state };
+	a->access = ENG_ACCESS_REMOTE_WRITE | ENG_ACCESS_REMOTE_READ | ENG_ACCESS_REMOTE_ATOMIC;
+	a->dest_qpn = c->rqpn;
+	memcpy(a->dmac, c->rmac, 6);
+	memcpy(a->sgid, c->laddr, 16);
+	memcpy(a->dgid, c->raddr, 16);
+	a->hop_limit = 64;
+	a->path_mtu = mtu[c->path_mtu];
 	/*
 	 * The Starting PSN a REQ or REP carries is the first PSN its sender expects to
 	 * receive: the peer's send queue starts there. Linux's cm.c keeps the REQ's as the
 	 * passive side's sq_psn and the REP's as its own rq_psn; captured Linux-to-Linux
 	 * traffic (rdma_cm_send.pcap) has each side send from the other's Starting PSN.
 	 */
-	a.rq_psn = c->lpsn;
-	a.sq_psn = c->rpsn;
-	a.timeout = c->ack_timeout;
-	a.retry_cnt = c->retry;
-	a.rnr_retry = c->rnr_retry;
-	a.min_rnr_timer = 1;
-	a.max_rd_atomic = c->ord != 0 ? c->ord : 1;
-	a.max_dest_rd_atomic = c->ird != 0 ? c->ird : 1;
+	a->rq_psn = c->lpsn;
+	a->sq_psn = c->rpsn;
+	a->timeout = c->ack_timeout;
+	a->retry_cnt = c->retry;
+	a->rnr_retry = c->rnr_retry;
+	a->min_rnr_timer = 1;
+	a->max_rd_atomic = c->ord != 0 ? c->ord : 1;
+	a->max_dest_rd_atomic = c->ird != 0 ? c->ird : 1;
+}
+
+int
+cm_qp_rtr(struct lib_conn *c)
+{
+	struct eng_qp_attr a;
+
+	conn_attr(c, ENG_QPS_RTR, &a);
 	return eng_qp_modify(c->qp->eqp, &a);
 }
 
 int
 cm_qp_rts(struct lib_conn *c)
 {
-	struct eng_qp_attr a = { .state = ENG_QPS_RTS };
+	struct eng_qp_attr a;
 
-	/* RTR set everything; the engine keeps those attributes on RTS. */
-	a.access = ENG_ACCESS_REMOTE_WRITE | ENG_ACCESS_REMOTE_READ | ENG_ACCESS_REMOTE_ATOMIC;
-	a.dest_qpn = c->rqpn;
-	memcpy(a.dmac, c->rmac, 6);
-	memcpy(a.sgid, c->laddr, 16);
-	memcpy(a.dgid, c->raddr, 16);
-	a.hop_limit = 64;
-	a.rq_psn = c->lpsn;	/* as in cm_qp_rtr(): we advertised lpsn, we send from rpsn */
-	a.sq_psn = c->rpsn;
-	a.timeout = c->ack_timeout;
-	a.retry_cnt = c->retry;
-	a.rnr_retry = c->rnr_retry;
-	a.max_rd_atomic = c->ord != 0 ? c->ord : 1;
-	a.max_dest_rd_atomic = c->ird != 0 ? c->ird : 1;
+	conn_attr(c, ENG_QPS_RTS, &a);
 	return eng_qp_modify(c->qp->eqp, &a);
 }
 
