@@ -110,6 +110,8 @@ build(struct argv_buf *a, const char *prog, const struct droce_eal_conf *c)
 		ret = default_lcores(buf, sizeof(buf));
 	ret = ret ?: pushf(a, "--lcores=%s", c->lcores ? c->lcores : buf);
 	ret = ret ?: push(a, "--log-level=lib.eal:warning");
+	/* No --no-telemetry: the runtime dir's dpdk_telemetry.v2 socket is how droce-info and
+	 * dpdk-telemetry.py inspect a running process (the /droce/ endpoints). */
 	for (i = 0; i < c->nb_vdevs && ret == 0; i++)
 		ret = pushf(a, "--vdev=%s", c->vdevs[i]);
 	for (i = 0; i < c->nb_pci && ret == 0; i++)

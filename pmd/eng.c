@@ -10,6 +10,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "eng_pvt.h"
+#include "eng_tel.h"
 
 RTE_LOG_REGISTER(eng_logtype, droce.eng, INFO);
 
@@ -48,6 +49,19 @@ static const char *const ctr_names[ENG_CTR_MAX] = {
 	[ENG_CNP_TX] = "cnp_tx",
 	[ENG_CNP_RX] = "cnp_rx",
 	[ENG_CC_PACED] = "cc_paced",
+	[ENG_RX_PAYLOAD_BYTES] = "rx_payload_bytes",
+	[ENG_TX_PAYLOAD_BYTES] = "tx_payload_bytes",
+	/* verbs' ibv_wc_status names, lower case */
+	[ENG_CQE_FIRST + ENG_WC_SUCCESS] = "cqe_success",
+	[ENG_CQE_FIRST + ENG_WC_LOC_LEN_ERR] = "cqe_loc_len_err",
+	[ENG_CQE_FIRST + ENG_WC_LOC_PROT_ERR] = "cqe_loc_prot_err",
+	[ENG_CQE_FIRST + ENG_WC_WR_FLUSH_ERR] = "cqe_wr_flush_err",
+	[ENG_CQE_FIRST + ENG_WC_REM_INV_REQ_ERR] = "cqe_rem_inv_req_err",
+	[ENG_CQE_FIRST + ENG_WC_REM_ACCESS_ERR] = "cqe_rem_access_err",
+	[ENG_CQE_FIRST + ENG_WC_REM_OP_ERR] = "cqe_rem_op_err",
+	[ENG_CQE_FIRST + ENG_WC_RETRY_EXC_ERR] = "cqe_retry_exc_err",
+	[ENG_CQE_FIRST + ENG_WC_RNR_RETRY_EXC_ERR] = "cqe_rnr_retry_exc_err",
+	[ENG_CQE_FIRST + ENG_WC_MW_BIND_ERR] = "cqe_mw_bind_err",
 };
 
 const char *const eng_wc_status_names[ENG_WC_MAX] = {
@@ -128,6 +142,11 @@ eng_rnr_cycles(const struct eng *eng, uint8_t code)
 static void
 qp_rx(struct eng_qp *qp, struct rte_mbuf *m, const struct roce_pkt *p)
 {
+	/* The slot counted the packet when it arrived (eng_rx); the QP counts it here, on
+	 * its own slot, which is the only writer of its counters. */
+	eng_qp_ctr_add(qp, ENG_RX_PKTS, 1);
+	eng_qp_ctr_add(qp, ENG_RX_PAYLOAD_BYTES, p->payload_len);
+	qp->slot->ctr[ENG_RX_PAYLOAD_BYTES] += p->payload_len;
 	/* Annex A17.9: CE means a switch saw congestion on the way here. */
 	if ((p->tclass & 3) == 3)
 		eng_ecn_ce_rx(qp);
@@ -312,15 +331,19 @@ eng_create(const struct eng_conf *conf, struct eng **out)
 	eng->ecn = !conf->no_ecn;
 	eng_cc_params_default(&eng->cc_params,
 			      (conf->line_mbps ? conf->line_mbps : 100000) * 1e6, eng->tsc_hz);
-	sz = rte_rcu_qsbr_get_memsize(conf->nb_slots);
+	/* One reader per slot, and one more for an observer (eng_observe_begin()). */
+	sz = rte_rcu_qsbr_get_memsize(conf->nb_slots + 1);
 	eng->rcu = rte_zmalloc("droce_rcu", sz, RTE_CACHE_LINE_SIZE);
-	ret = eng->rcu == NULL ? -ENOMEM : rte_rcu_qsbr_init(eng->rcu, conf->nb_slots);
+	ret = eng->rcu == NULL ? -ENOMEM : rte_rcu_qsbr_init(eng->rcu, conf->nb_slots + 1);
 	ret = ret ?: init_slots(eng);
+	if (ret == 0 && rte_rcu_qsbr_thread_register(eng->rcu, conf->nb_slots) != 0)
+		ret = -EINVAL;
 	if (ret != 0) {
 		eng_destroy(eng);
 		return ret;
 	}
 	eng_port_set_roce_rx(conf->port, eng_rx, eng);
+	eng_tel_eng_add(eng);
 	*out = eng;
 	return 0;
 }
@@ -332,6 +355,8 @@ eng_destroy(struct eng *eng)
 
 	if (eng == NULL)
 		return;
+	/* First: when this returns no telemetry request is reading the engine. */
+	eng_tel_eng_del(eng);
 	eng_stop(eng);
 	eng_service_unregister(eng);
 	if (eng->port != NULL)
@@ -353,6 +378,8 @@ eng_destroy(struct eng *eng)
 			rte_rcu_qsbr_thread_unregister(eng->rcu, i);
 		}
 	}
+	if (eng->rcu != NULL)
+		rte_rcu_qsbr_thread_unregister(eng->rcu, eng->nb_slots);
 	rte_free(eng->rcu);
 	rte_free(eng);
 }
@@ -395,4 +422,68 @@ eng_xstat(const struct eng *eng, const char *name)
 		if (strcmp(xs[i].name, name) == 0)
 			return xs[i].value;
 	return UINT64_MAX;
+}
+
+/*
+ * The observer is the engine's extra RCU reader: while it is online a grace period cannot
+ * end, so a QP it looked up stays allocated (eng_qp_close_poll() frees only after one).
+ * Online/offline publish with the ordering rte_rcu_qsbr documents for intermittent
+ * readers: an observer that comes online after a close took its token cannot find the QP,
+ * which was unpublished before the token.
+ */
+void
+eng_observe_begin(struct eng *eng)
+{
+	rte_rcu_qsbr_thread_online(eng->rcu, eng->nb_slots);
+}
+
+void
+eng_observe_end(struct eng *eng)
+{
+	rte_rcu_qsbr_thread_offline(eng->rcu, eng->nb_slots);
+}
+
+const char *
+eng_name(const struct eng *eng)
+{
+	return eng->name;
+}
+
+struct eng_port *
+eng_get_port(const struct eng *eng)
+{
+	return eng->port;
+}
+
+unsigned int
+eng_nb_slots(const struct eng *eng)
+{
+	return eng->nb_slots;
+}
+
+int
+eng_slot_info(const struct eng *eng, unsigned int slot, unsigned int *nb_qps)
+{
+	const struct eng_slot *s = &eng->slots[slot];
+
+	*nb_qps = __atomic_load_n(&s->nb_qps, __ATOMIC_RELAXED);
+	return slot < __atomic_load_n(&eng->running, __ATOMIC_RELAXED) ? (int)s->lcore : -1;
+}
+
+int
+eng_qp_xstats(const struct eng_qp *qp, struct eng_xstat *xs, unsigned int n)
+{
+	unsigned int c, count = 0;
+
+	for (c = 0; c < ENG_CTR_MAX; c++) {
+		if (ENG_QP_CTR_EXCLUDED & (1ull << c))
+			continue;
+		if (count < n) {
+			snprintf(xs[count].name, sizeof(xs[count].name), "%s", ctr_names[c]);
+			/* Relaxed: the slot writes with relaxed stores, never torn. */
+			xs[count].value = __atomic_load_n(&qp->ctr[c], __ATOMIC_RELAXED);
+		}
+		count++;
+	}
+	return count;
 }

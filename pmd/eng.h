@@ -302,6 +302,28 @@ void eng_set_fault_hook(struct eng *eng, eng_fault_cb cb, void *arg);
  */
 int eng_xstats(const struct eng *eng, struct eng_xstat *xs, unsigned int n);
 uint64_t eng_xstat(const struct eng *eng, const char *name);
+/*
+ * rx_payload_bytes and tx_payload_bytes count RoCE payload (no headers, pad nor ICRC) of
+ * packets handed to a QP and built by one; cqe_<status> (cqe_success, cqe_wr_flush_err,
+ * ... verbs' ibv_wc_status names) count completions by status.
+ */
+
+/* What the engine is: its name, port and slots. Any thread. */
+const char *eng_name(const struct eng *eng);
+struct eng_port *eng_get_port(const struct eng *eng);
+unsigned int eng_nb_slots(const struct eng *eng);
+/* A slot's QP count and the lcore eng_start() runs it on (-1: services or eng_poll()). */
+int eng_slot_info(const struct eng *eng, unsigned int slot, unsigned int *nb_qps);
+
+/*
+ * Observing from a thread that is not a slot (telemetry): between begin and end the
+ * caller is an RCU reader of the engine (the reader after the slots'), so a QP it
+ * found with eng_qp_get() is not freed under it: eng_qp_close_poll() waits for end.
+ * One observer at a time per engine (callers serialise); never blocks; keep the window
+ * short, as closes wait for it.
+ */
+void eng_observe_begin(struct eng *eng);
+void eng_observe_end(struct eng *eng);
 
 /* CQs: multi-producer rings of struct eng_cqe. */
 int eng_cq_create(struct eng *eng, uint32_t depth, struct eng_cq **out);
@@ -401,6 +423,38 @@ int eng_mr_invalidate(struct eng *eng, uint32_t key, uint32_t pd);
 int eng_qp_create(struct eng *eng, const struct eng_qp_init *init, struct eng_qp **out);
 uint32_t eng_qp_num(const struct eng_qp *qp);
 enum eng_qp_state eng_qp_state(const struct eng_qp *qp);
+/* The QP with that number, or NULL: a slot, or an observer (eng_observe_begin()). */
+struct eng_qp *eng_qp_get(struct eng *eng, uint32_t qpn);
+
+/* A QP as an observer sees it: fields the slot moves are read relaxed, each on its own. */
+struct eng_qp_info {
+	uint32_t qpn;
+	enum eng_qp_type type;
+	enum eng_qp_state state;
+	unsigned int slot;
+	bool closing;			/* eng_qp_close_start() ran */
+	uint32_t dest_qpn;
+	uint8_t dmac[6];
+	uint8_t sgid[16];
+	uint8_t dgid[16];
+	uint32_t path_mtu;
+	uint32_t sq_psn;		/* next PSN the requester sends */
+	uint32_t acked_psn;		/* oldest PSN not yet acknowledged */
+	uint32_t rq_psn;		/* next PSN the responder expects */
+	uint8_t timeout, retry_cnt, rnr_retry, max_rd_atomic, max_dest_rd_atomic;
+	uint32_t sq_depth;
+	uint32_t rq_depth;
+	double rate_mbps;		/* DCQCN rate */
+};
+void eng_qp_info(const struct eng_qp *qp, struct eng_qp_info *info);
+/*
+ * The QP's own counters (the engine's names, but rx_no_qp, rx_handoff, tx_busy,
+ * tx_drops and faults): tx_pkts counts packets the QP built (the engine's, packets the
+ * device took), rx_pkts packets delivered to it. Only the QP's slot writes them; read
+ * with relaxed loads, never torn. Returns the number of counters; fills up to n. The
+ * QP's slot, its creator while no slot polls, or an observer.
+ */
+int eng_qp_xstats(const struct eng_qp *qp, struct eng_xstat *xs, unsigned int n);
 /* Move to attr->state (RESET->INIT->RTR->RTS, any->ERR); -EINVAL on a bad transition. */
 int eng_qp_modify(struct eng_qp *qp, const struct eng_qp_attr *attr);
 /* The QP's current DCQCN send rate in Mb/s (the line rate when not limited). */

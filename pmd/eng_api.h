@@ -62,6 +62,8 @@ int eng_port_attach_id(uint16_t port_id, const struct eng_port_conf *conf,
 void eng_port_detach(struct eng_port *port);
 
 uint16_t eng_port_id(const struct eng_port *port);
+/* The ethdev's name ("net_memif0"). Any thread. */
+const char *eng_port_name(const struct eng_port *port);
 void eng_port_mac(const struct eng_port *port, uint8_t mac[6]);
 uint16_t eng_port_mtu(const struct eng_port *port);
 /* The RoCE path MTU in bytes: 256..4096, derived from the port MTU as Linux rxe does. */
@@ -76,7 +78,13 @@ uint32_t eng_path_mtu_from_mtu(uint32_t mtu);
  */
 int eng_port_addr_add(struct eng_port *port, const uint8_t addr[16], uint8_t prefix_len);
 int eng_port_addr_del(struct eng_port *port, const uint8_t addr[16]);
-/* Returns the number of entries; fills up to n of them. */
+/*
+ * GID table entry i (0..ENG_PORT_MAX_ADDRS-1, the index add returned): 0, or -ENOENT
+ * when unused. Any thread: an entry changing meanwhile may read half old, half new.
+ */
+int eng_port_gid(const struct eng_port *port, unsigned int i, uint8_t addr[16],
+		 uint8_t *prefix_len);
+/* The used entries in table order (their indexes are lost); fills up to n of them. */
 int eng_port_addrs(const struct eng_port *port, uint8_t (*addrs)[16], uint8_t *prefix_lens,
 		   unsigned int n);
 

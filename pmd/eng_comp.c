@@ -110,7 +110,7 @@ rnr_nak(struct eng_qp *qp, const struct roce_pkt *p)
 {
 	struct eng_req *r = &qp->req;
 
-	eng_count(qp->slot, ENG_RNR_NAK_RX);
+	eng_qp_count(qp, ENG_RNR_NAK_RX);
 	ack_upto(qp, roce_psn_add(p->psn, ROCE_PSN_MASK));
 	eng_req_complete(qp);
 	/* IBA 9.7.5.2.8: rnr_retry 7 retries for ever. */
@@ -128,7 +128,7 @@ seq_nak(struct eng_qp *qp, const struct roce_pkt *p)
 {
 	struct eng_req *r = &qp->req;
 
-	eng_count(qp->slot, ENG_NAK_SEQ_RX);
+	eng_qp_count(qp, ENG_NAK_SEQ_RX);
 	/* A NAK for a PSN already acknowledged is stale. */
 	if (roce_psn_cmp(p->psn, r->acked_psn) < 0)
 		return;
@@ -155,10 +155,10 @@ aeth_rx(struct eng_qp *qp, const struct roce_pkt *p)
 
 	switch (syn & ROCE_AETH_TYPE_MASK) {
 	case ROCE_AETH_ACK:
-		eng_count(qp->slot, ENG_ACK_RX);
+		eng_qp_count(qp, ENG_ACK_RX);
 		/* An ACK for nothing new (a duplicate, or overtaken) changes nothing. */
 		if (roce_psn_cmp(roce_psn_add(p->psn, 1), qp->req.acked_psn) <= 0) {
-			eng_count(qp->slot, ENG_DUP_RESPONSES);
+			eng_qp_count(qp, ENG_DUP_RESPONSES);
 			return;
 		}
 		if (!ack_upto(qp, p->psn))
@@ -177,15 +177,15 @@ aeth_rx(struct eng_qp *qp, const struct roce_pkt *p)
 		seq_nak(qp, p);
 		break;
 	case ROCE_NAK_REMOTE_ACCESS:
-		eng_count(qp->slot, ENG_NAK_ACCESS_RX);
+		eng_qp_count(qp, ENG_NAK_ACCESS_RX);
 		fail_at(qp, p->psn, ENG_WC_REM_ACCESS_ERR);
 		break;
 	case ROCE_NAK_REMOTE_OP:
-		eng_count(qp->slot, ENG_NAK_OPERR_RX);
+		eng_qp_count(qp, ENG_NAK_OPERR_RX);
 		fail_at(qp, p->psn, ENG_WC_REM_OP_ERR);
 		break;
 	default:
-		eng_count(qp->slot, ENG_NAK_INVALID_RX);
+		eng_qp_count(qp, ENG_NAK_INVALID_RX);
 		fail_at(qp, p->psn, ENG_WC_REM_INV_REQ_ERR);
 		break;
 	}
@@ -201,7 +201,7 @@ in_order_after(struct eng_qp *qp, uint32_t before)
 {
 	if (ack_upto(qp, roce_psn_add(before, ROCE_PSN_MASK)))
 		return true;
-	eng_count(qp->slot, ENG_DUP_RESPONSES);
+	eng_qp_count(qp, ENG_DUP_RESPONSES);
 	rewind_gap(qp);
 	return false;
 }
@@ -237,7 +237,7 @@ read_resp_rx(struct eng_qp *qp, const struct rte_mbuf *m, const struct roce_pkt 
 	uint32_t expect;
 
 	if (w == NULL || w->wr.opcode != ENG_WR_READ || w->acked) {
-		eng_count(qp->slot, ENG_DUP_RESPONSES);
+		eng_qp_count(qp, ENG_DUP_RESPONSES);
 		return;
 	}
 	if (!in_order_after(qp, w->first_psn))
@@ -247,7 +247,7 @@ read_resp_rx(struct eng_qp *qp, const struct rte_mbuf *m, const struct roce_pkt 
 		rewind_gap(qp);		/* a response of this READ went missing */
 	if (p->psn != expect || !read_resp_in_order(qp, w, p) ||
 	    w->rcvd + p->payload_len > w->length || p->payload_len > sizeof(buf)) {
-		eng_count(qp->slot, ENG_DUP_RESPONSES);
+		eng_qp_count(qp, ENG_DUP_RESPONSES);
 		return;
 	}
 	st = eng_sge_copy(qp->eng, qp->pd, w->wr.sge, w->wr.num_sge, w->rcvd,
@@ -278,7 +278,7 @@ atomic_ack_rx(struct eng_qp *qp, const struct roce_pkt *p)
 	enum eng_wc_status st;
 
 	if (w == NULL || w->acked || w->wr.opcode == ENG_WR_READ || !eng_wqe_is_rd_atomic(w)) {
-		eng_count(qp->slot, ENG_DUP_RESPONSES);
+		eng_qp_count(qp, ENG_DUP_RESPONSES);
 		return;
 	}
 	if (!in_order_after(qp, p->psn))
@@ -304,7 +304,7 @@ eng_comp_rx(struct eng_qp *qp, struct rte_mbuf *m, const struct roce_pkt *p)
 
 	if (qp->type != ENG_QPT_RC || (st != ENG_QPS_RTS && st != ENG_QPS_SQD &&
 				       st != ENG_QPS_SQE)) {
-		eng_count(qp->slot, ENG_RX_BAD_STATE);
+		eng_qp_count(qp, ENG_RX_BAD_STATE);
 		rte_pktmbuf_free(m);
 		return;
 	}

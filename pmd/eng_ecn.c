@@ -18,7 +18,7 @@ eng_ecn_ce_rx(struct eng_qp *qp)
 	struct rte_mbuf *m;
 	uint8_t *payload;
 
-	eng_count(qp->slot, ENG_ECN_CE_RX);
+	eng_qp_count(qp, ENG_ECN_CE_RX);
 	if (!qp->eng->ecn || qp->type != ENG_QPT_RC || now < qp->cnp_at)
 		return;
 	qp->cnp_at = now + qp->eng->tsc_hz / 1000000 * CNP_INTERVAL_US;
@@ -26,14 +26,14 @@ eng_ecn_ce_rx(struct eng_qp *qp)
 	m = eng_pkt_alloc(qp, &p, &payload);
 	if (m == NULL)
 		return;
-	eng_count(qp->slot, ENG_CNP_TX);
+	eng_qp_count(qp, ENG_CNP_TX);
 	eng_pkt_send(qp, m, &p);
 }
 
 void
 eng_ecn_cnp_rx(struct eng_qp *qp)
 {
-	eng_count(qp->slot, ENG_CNP_RX);
+	eng_qp_count(qp, ENG_CNP_RX);
 	if (qp->type == ENG_QPT_RC)
 		eng_cc_cnp(&qp->cc, &qp->eng->cc_params, eng_tsc());
 }
@@ -43,6 +43,6 @@ eng_ecn_may_send(struct eng_qp *qp, uint32_t len)
 {
 	if (eng_cc_send(&qp->cc, &qp->eng->cc_params, eng_tsc(), len + PKT_OVERHEAD))
 		return true;
-	eng_count(qp->slot, ENG_CC_PACED);
+	eng_qp_count(qp, ENG_CC_PACED);
 	return false;
 }

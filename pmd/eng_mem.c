@@ -92,10 +92,12 @@ cq_notify(struct eng_cq *cq)
 }
 
 int
-eng_cq_push(struct eng_slot *s, struct eng_cq *cq, const struct eng_cqe *cqe)
+eng_cq_push(struct eng_qp *qp, struct eng_cq *cq, const struct eng_cqe *cqe)
 {
 	struct eng_cqe copy = *cqe;	/* the ring API takes a non-const pointer */
 
+	if (cqe->status < ENG_WC_MAX)
+		eng_qp_count(qp, ENG_CQE_FIRST + cqe->status);
 	if (rte_ring_enqueue_elem(cq->ring, &copy, sizeof(copy)) == 0) {
 		/* Seq-cst after the enqueue: whoever reads the count (an arm) can find
 		 * the entry, and whoever missed it is told through the callback. */
@@ -107,7 +109,7 @@ eng_cq_push(struct eng_slot *s, struct eng_cq *cq, const struct eng_cqe *cqe)
 	}
 	/* A lost completion is fatal to the CQ's consumer: say so through the flag. */
 	__atomic_store_n(&cq->overflow, true, __ATOMIC_SEQ_CST);
-	eng_count(s, ENG_CQ_OVERFLOWS);
+	eng_qp_count(qp, ENG_CQ_OVERFLOWS);
 	cq_notify(cq);
 	return -ENOSPC;
 }

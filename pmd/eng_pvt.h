@@ -76,8 +76,20 @@ enum eng_ctr {
 	ENG_CNP_TX,
 	ENG_CNP_RX,
 	ENG_CC_PACED,			/* times pacing held a requester back */
-	ENG_CTR_MAX
+	ENG_RX_PAYLOAD_BYTES,		/* payload of packets handed to a QP */
+	ENG_TX_PAYLOAD_BYTES,		/* payload of packets a QP built */
+	ENG_CQE_FIRST,			/* completions by status: + enum eng_wc_status */
+	ENG_CTR_MAX = ENG_CQE_FIRST + ENG_WC_MAX
 };
+
+/*
+ * Counters a QP keeps of its own too (struct eng_qp.ctr, same enum): the engine's
+ * counters but those that mean nothing for one QP (no QP found, handoffs, the device's
+ * ring, the fault hook). eng_qp_xstats() reports these.
+ */
+#define ENG_QP_CTR_EXCLUDED \
+	((1ull << ENG_RX_NO_QP) | (1ull << ENG_RX_HANDOFF) | (1ull << ENG_TX_BUSY) | \
+	 (1ull << ENG_TX_DROPS) | (1ull << ENG_FAULTS))
 
 struct eng_cq {
 	struct eng *eng;
@@ -251,6 +263,12 @@ struct eng_qp {
 	uint64_t token;			/* RCU token taken once unlinked */
 	struct eng_cc cc;		/* DCQCN reaction point of this flow */
 	uint64_t cnp_at;		/* earliest time the next CNP may go (notification point) */
+	/*
+	 * The QP's own counters (enum eng_ctr): written only by its slot, with relaxed
+	 * stores so that a reader on another thread (eng_qp_xstats(), telemetry) never
+	 * sees a torn value; no atomic read-modify-write on the data path.
+	 */
+	uint64_t ctr[ENG_CTR_MAX];
 };
 
 struct eng_slot {
@@ -295,6 +313,21 @@ eng_count(struct eng_slot *s, enum eng_ctr c)
 	s->ctr[c]++;
 }
 
+/* Add n to a QP's own counter c (its slot only; see struct eng_qp.ctr). */
+static inline void
+eng_qp_ctr_add(struct eng_qp *qp, enum eng_ctr c, uint64_t n)
+{
+	__atomic_store_n(&qp->ctr[c], qp->ctr[c] + n, __ATOMIC_RELAXED);
+}
+
+/* Count an event of a QP: its slot's counter (the engine's sum) and the QP's own. */
+static inline void
+eng_qp_count(struct eng_qp *qp, enum eng_ctr c)
+{
+	eng_count(qp->slot, c);
+	eng_qp_ctr_add(qp, c, 1);
+}
+
 /* READ and atomics: answered with data, limited by ORD, fenced against. */
 static inline bool
 eng_wqe_is_rd_atomic(const struct eng_swqe *w)
@@ -322,7 +355,8 @@ void eng_qp_to_error(struct eng_qp *qp);
 bool eng_rq_take(struct eng_qp *qp, struct eng_recv_wr *wr);
 
 /* eng_mem.c */
-int eng_cq_push(struct eng_slot *s, struct eng_cq *cq, const struct eng_cqe *cqe);
+/* A completion of qp's work into cq, counted by status on the slot and the QP. */
+int eng_cq_push(struct eng_qp *qp, struct eng_cq *cq, const struct eng_cqe *cqe);
 /* Give k a free table index and key, and publish it; -ENOSPC when the table is full. */
 int eng_key_publish(struct eng *eng, struct eng_key *k);
 /* Release: lookups after this miss the key. */

@@ -28,6 +28,35 @@ eng_qp_lookup(struct eng *eng, uint32_t qpn)
 	return __atomic_load_n(&eng->qps[qpn], __ATOMIC_ACQUIRE);
 }
 
+struct eng_qp *
+eng_qp_get(struct eng *eng, uint32_t qpn)
+{
+	return eng_qp_lookup(eng, qpn);
+}
+
+void
+eng_qp_info(const struct eng_qp *qp, struct eng_qp_info *i)
+{
+	/* attr changes only on modify (control thread); the PSNs move on the slot. */
+	*i = (struct eng_qp_info){
+		.qpn = qp->qpn, .type = qp->type, .state = eng_qp_state_get(qp),
+		.slot = qp->slot->idx,
+		.closing = __atomic_load_n(&qp->closing, __ATOMIC_ACQUIRE),
+		.dest_qpn = qp->attr.dest_qpn, .path_mtu = qp->attr.path_mtu,
+		.sq_psn = __atomic_load_n(&qp->req.psn, __ATOMIC_RELAXED),
+		.acked_psn = __atomic_load_n(&qp->req.acked_psn, __ATOMIC_RELAXED),
+		.rq_psn = __atomic_load_n(&qp->resp.epsn, __ATOMIC_RELAXED),
+		.timeout = qp->attr.timeout, .retry_cnt = qp->attr.retry_cnt,
+		.rnr_retry = qp->attr.rnr_retry, .max_rd_atomic = qp->attr.max_rd_atomic,
+		.max_dest_rd_atomic = qp->attr.max_dest_rd_atomic,
+		.sq_depth = qp->sq_depth, .rq_depth = qp->rq_depth,
+		.rate_mbps = qp->cc.rc / 1e6,
+	};
+	memcpy(i->dmac, qp->attr.dmac, sizeof(i->dmac));
+	memcpy(i->sgid, qp->attr.sgid, sizeof(i->sgid));
+	memcpy(i->dgid, qp->attr.dgid, sizeof(i->dgid));
+}
+
 static int
 alloc_qpn(struct eng *eng)
 {
@@ -444,7 +473,7 @@ flush_rq(struct eng_qp *qp)
 	while (rte_ring_dequeue_elem(qp->rq, &wr, sizeof(wr)) == 0) {
 		cqe = (struct eng_cqe){ .wr_id = wr.wr_id, .qpn = qp->qpn,
 					.status = ENG_WC_WR_FLUSH_ERR, .opcode = ENG_WC_RECV };
-		eng_cq_push(qp->slot, qp->recv_cq, &cqe);
+		eng_cq_push(qp, qp->recv_cq, &cqe);
 	}
 }
 

@@ -149,7 +149,7 @@ note_sent(struct eng_qp *qp, uint32_t psn)
 	struct eng_req *r = &qp->req;
 
 	if (roce_psn_diff(psn, r->resend_until) < 0)
-		eng_count(qp->slot, ENG_RETRANSMIT_PKTS);
+		eng_qp_count(qp, ENG_RETRANSMIT_PKTS);
 	if (r->rto_deadline == 0 && qp->attr.timeout != 0)
 		r->rto_deadline = eng_tsc() + eng_ack_timeout_cycles(qp->eng, qp->attr.timeout);
 }
@@ -379,7 +379,7 @@ eng_req_timers(struct eng_qp *qp, uint64_t now)
 		r->rto_deadline = 0;
 		return;
 	}
-	eng_count(qp->slot, ENG_RETRANSMIT_TIMEOUTS);
+	eng_qp_count(qp, ENG_RETRANSMIT_TIMEOUTS);
 	/* IBA 9.7.6.1.3: retry_cnt retries, then the WQE fails with a retry error. */
 	if (++r->retries > qp->attr.retry_cnt) {
 		eng_req_fail_head(qp, ENG_WC_RETRY_EXC_ERR);
@@ -421,7 +421,7 @@ complete(struct eng_qp *qp, const struct eng_swqe *w, enum eng_wc_status st)
 
 	/* Unsignalled WRs complete silently unless they failed (IBA 10.8.3.1). */
 	if ((w->wr.flags & ENG_WR_SIGNALED) || st != ENG_WC_SUCCESS)
-		eng_cq_push(qp->slot, qp->send_cq, &cqe);
+		eng_cq_push(qp, qp->send_cq, &cqe);
 }
 
 void

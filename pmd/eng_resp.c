@@ -77,7 +77,7 @@ recv_done(struct eng_qp *qp, enum eng_wc_status st, enum eng_wc_opcode op, uint3
 		c.flags |= ENG_WC_SOLICITED;
 	qp->resp.recv_active = false;
 	if (qp->recv_cq != NULL)
-		(void)eng_cq_push(qp->slot, qp->recv_cq, &c);
+		(void)eng_cq_push(qp, qp->recv_cq, &c);
 }
 
 static enum eng_wc_status
@@ -162,7 +162,7 @@ resp_fatal(struct eng_qp *qp, uint32_t psn, uint8_t nak_code)
 static void
 resp_invalid(struct eng_qp *qp, const struct roce_pkt *p)
 {
-	eng_count(qp->slot, ENG_RX_BAD_OPCODE);
+	eng_qp_count(qp, ENG_RX_BAD_OPCODE);
 	resp_fatal(qp, p->psn, ROCE_NAK_INVALID_REQ);
 }
 
@@ -352,7 +352,7 @@ out_of_seq(struct eng_qp *qp)
 {
 	struct eng_resp *r = &qp->resp;
 
-	eng_count(qp->slot, ENG_OUT_OF_SEQ);
+	eng_qp_count(qp, ENG_OUT_OF_SEQ);
 	if (r->nak_sent)
 		return;
 	r->nak_sent = true;
@@ -409,7 +409,7 @@ dup_reack(struct eng_qp *qp)
 static void
 duplicate(struct eng_qp *qp, const struct roce_pkt *p)
 {
-	eng_count(qp->slot, ENG_DUP_REQUESTS);
+	eng_qp_count(qp, ENG_DUP_REQUESTS);
 	if (p->opcode == ROCE_OP_READ_REQ || p->opcode == ROCE_OP_CMP_SWAP ||
 	    p->opcode == ROCE_OP_FETCH_ADD)
 		dup_response(qp, p);
@@ -688,7 +688,7 @@ resp_rc(struct eng_qp *qp, const struct roce_pkt *p, const uint8_t *data)
 
 	/* UC (or any other transport's) requests never reach an RC QP's state. */
 	if (roce_opcode_transport(p->opcode) != ROCE_TRANSPORT_RC) {
-		eng_count(qp->slot, ENG_RX_BAD_OPCODE);
+		eng_qp_count(qp, ENG_RX_BAD_OPCODE);
 		return;
 	}
 	if (!check_psn(qp, p))
@@ -767,7 +767,7 @@ resp_ud(struct eng_qp *qp, const struct roce_pkt *p, const uint8_t *data)
 
 	if ((p->opcode != ROCE_OP_UD_SEND_ONLY && p->opcode != ROCE_OP_UD_SEND_ONLY_IMM) ||
 	    p->deth.qkey != qp->attr.qkey) {
-		eng_count(qp->slot, ENG_RX_BAD_OPCODE);
+		eng_qp_count(qp, ENG_RX_BAD_OPCODE);
 		return;
 	}
 	if (!eng_rq_take(qp, &qp->resp.recv))
@@ -799,13 +799,13 @@ eng_resp_rx(struct eng_qp *qp, struct rte_mbuf *m, const struct roce_pkt *p)
 	const uint8_t *data = NULL;
 
 	if (!state_accepts(qp)) {
-		eng_count(qp->slot, ENG_RX_BAD_STATE);
+		eng_qp_count(qp, ENG_RX_BAD_STATE);
 		goto out;
 	}
 	if (p->payload_len <= sizeof(bounce))
 		data = rte_pktmbuf_read(m, p->payload_off, p->payload_len, bounce);
 	if (data == NULL) {
-		eng_count(qp->slot, ENG_RX_BAD_OPCODE);
+		eng_qp_count(qp, ENG_RX_BAD_OPCODE);
 		goto out;
 	}
 	if (qp->type == ENG_QPT_UD)

@@ -25,12 +25,12 @@ eng_pkt_alloc(struct eng_qp *qp, struct roce_pkt *p, uint8_t **payload)
 	 * the headroom kept for them. */
 	if (!eng_slot_tx_room(qp->slot, p->opcode == ROCE_OP_ACK || p->opcode == ROCE_OP_CNP ?
 					0 : ENG_TX_HEADROOM)) {
-		eng_count(qp->slot, ENG_TX_BUSY);
+		eng_qp_count(qp, ENG_TX_BUSY);
 		return NULL;
 	}
 	m = rte_pktmbuf_alloc(qp->eng->pool);
 	if (m == NULL) {
-		eng_count(qp->slot, ENG_TX_NO_MBUF);
+		eng_qp_count(qp, ENG_TX_NO_MBUF);
 		return NULL;
 	}
 	eng_port_mac(qp->eng->port, p->smac.addr_bytes);
@@ -56,7 +56,7 @@ eng_pkt_alloc(struct eng_qp *qp, struct roce_pkt *p, uint8_t **payload)
 	/* Room for payload, pad and ICRC: the pool is sized for the port MTU. */
 	if (hdr_len < 0 || rte_pktmbuf_tailroom(m) < p->frame_len) {
 		rte_pktmbuf_free(m);
-		eng_count(qp->slot, ENG_TX_NO_MBUF);
+		eng_qp_count(qp, ENG_TX_NO_MBUF);
 		return NULL;
 	}
 	*payload = (uint8_t *)rte_pktmbuf_append(m, hdr_len + p->payload_len) + hdr_len;
@@ -134,10 +134,15 @@ eng_pkt_send(struct eng_qp *qp, struct rte_mbuf *m, const struct roce_pkt *p)
 	struct eng_slot *s = qp->slot;
 
 	if (roce_build_finish_mbuf(m, p) != 0) {
-		eng_count(s, ENG_TX_NO_MBUF);
+		eng_qp_count(qp, ENG_TX_NO_MBUF);
 		rte_pktmbuf_free(m);
 		return;
 	}
+	/* The slot counts packets as the device takes them (flush_tx); a QP counts what it
+	 * built, as the slot no longer knows whose packet the device took. */
+	eng_qp_ctr_add(qp, ENG_TX_PKTS, 1);
+	eng_qp_ctr_add(qp, ENG_TX_PAYLOAD_BYTES, p->payload_len);
+	s->ctr[ENG_TX_PAYLOAD_BYTES] += p->payload_len;
 	if (qp->eng->fault_cb != NULL && !fault(qp, m, p))
 		return;
 	eng_slot_queue(s, m);
@@ -185,6 +190,6 @@ eng_send_ack(struct eng_qp *qp, uint32_t psn, uint8_t syndrome, uint32_t msn)
 	m = eng_pkt_alloc(qp, &p, &payload);
 	if (m == NULL)
 		return;
-	eng_count(qp->slot, ack_ctr(syndrome));
+	eng_qp_count(qp, ack_ctr(syndrome));
 	eng_pkt_send(qp, m, &p);
 }

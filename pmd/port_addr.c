@@ -90,6 +90,17 @@ eng_port_addrs(const struct eng_port *port, uint8_t (*addrs)[16], uint8_t *prefi
 	return count;
 }
 
+int
+eng_port_gid(const struct eng_port *port, unsigned int i, uint8_t addr[16],
+	     uint8_t *prefix_len)
+{
+	if (i >= ENG_PORT_MAX_ADDRS || !port->addrs[i].used)
+		return -ENOENT;
+	memcpy(addr, port->addrs[i].addr, 16);
+	*prefix_len = port->addrs[i].prefix_len;
+	return 0;
+}
+
 bool
 port_addr_is_mine(const struct eng_port *port, const uint8_t addr[16])
 {
@@ -121,6 +132,12 @@ uint16_t
 eng_port_id(const struct eng_port *port)
 {
 	return port->port_id;
+}
+
+const char *
+eng_port_name(const struct eng_port *port)
+{
+	return port->devname;
 }
 
 void

@@ -98,7 +98,7 @@ static struct {
 	uint8_t ip[16], peer[16], prefix, timeout, retry, ord;
 	unsigned int qps;
 	uint64_t iters, seed;
-	double duration, wait, fault[NB_FAULTS];
+	double duration, wait, linger, fault[NB_FAULTS];
 	uint32_t size_max;
 	uint32_t win;			/* WRs outstanding per QP, from size_max */
 	/* state */
@@ -808,6 +808,19 @@ server_run(void)
 	}
 }
 
+/* --linger: the QPs stay, the engine keeps being polled, until the time is up or a signal. */
+static void
+linger(void)
+{
+	uint64_t end = rte_get_timer_cycles() + (uint64_t)(P.linger * P.hz);
+
+	if (P.linger > 0)
+		printf("rc_peer %s: lingering %.1f s\n", P.role, P.linger);
+	while (!stop && rte_get_timer_cycles() < end)
+		if (eng_poll(P.eng, 0) == 0)
+			usleep(100);
+}
+
 /* Options. */
 
 static __rte_noreturn void
@@ -816,7 +829,8 @@ usage(void)
 	fprintf(stderr, "usage: rc-peer --vdev <devargs> --ip <addr>/<prefix> --peer <addr>\n"
 		"  --role server|client --exchange <path> [--qps N] [--iters N | --duration S]\n"
 		"  [--size-max B] [--timeout T] [--retry N] [--ord N] [--seed S] [--wait S]\n"
-		"  [--drop P] [--dup P] [--hold P] [--corrupt P]  (engine fault hook, %% of packets)\n");
+		"  [--drop P] [--dup P] [--hold P] [--corrupt P]  (engine fault hook, %% of packets)\n"
+		"  [--linger S]  (keep the QPs S seconds after the report, e.g. for telemetry)\n");
 	exit(2);
 }
 
@@ -866,7 +880,8 @@ parse_args(int argc, char **argv)
 		{ "size-max", 1, NULL, 's' }, { "timeout", 1, NULL, 't' },
 		{ "retry", 1, NULL, 'R' }, { "ord", 1, NULL, 'o' }, { "seed", 1, NULL, 'S' },
 		{ "wait", 1, NULL, 'w' }, { "drop", 1, NULL, '0' }, { "dup", 1, NULL, '1' },
-		{ "hold", 1, NULL, '2' }, { "corrupt", 1, NULL, '3' }, { NULL, 0, NULL, 0 },
+		{ "hold", 1, NULL, '2' }, { "corrupt", 1, NULL, '3' }, { "linger", 1, NULL, 'L' },
+		{ NULL, 0, NULL, 0 },
 	};
 	char *arg[128] = { NULL };
 	uint8_t unused;
@@ -897,6 +912,7 @@ parse_args(int argc, char **argv)
 	P.ord = (uint8_t)num(arg['o'], ENG_MAX_RD_ATOMIC, 1, ENG_MAX_RD_ATOMIC);
 	P.seed = (uint64_t)num(arg['S'], 1, 0, 1e15);
 	P.wait = num(arg['w'], 30, 1, 3600);
+	P.linger = num(arg['L'], 0, 0, 3600);
 	for (c = 0; c < NB_FAULTS; c++)
 		P.fault[c] = num(arg['0' + c], 0, 0, 100);
 }
@@ -943,6 +959,7 @@ main(int argc, char **argv)
 	snprintf(head, sizeof(head), "ok qps=%u msgs=%" PRIu64 " bytes=%" PRIu64, P.qps, P.msgs,
 		 P.bytes);
 	print_counters(head);
+	linger();
 	for (k = 0; k < P.qps; k++) {
 		eng_qp_destroy(P.q[k].qp);
 		eng_mr_dereg(P.q[k].mr);

@@ -51,6 +51,8 @@ START_TEST(test_droce_eal_argv_defaults)
 	ck_assert_int_ge(find(argv, "--no-shconf"), 1);
 	ck_assert_int_ge(find(argv, "--no-pci"), 1);
 	ck_assert_int_eq(find(argv, "--in-memory"), -1);
+	/* Telemetry stays on: droce-info --telemetry and dpdk-telemetry.py read it. */
+	ck_assert_int_eq(find(argv, "--no-telemetry"), -1);
 	/* One lcore, floating over the CPUs this process may use. */
 	ck_assert_int_ge(find_prefix(argv, "--lcores=0@("), 1);
 	droce_eal_argv_free(argv);

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Per-QP counters (eng_qp_xstats()) and observing QPs from outside the slots: packets
+ * and payload bytes match what the workload moved, NAKs and retransmissions land on the
+ * QP that saw them, completions are counted by status, the engine's counters are the sum;
+ * an observer (eng_observe_begin()) keeps a closing QP allocated until it is done.
+ */
+#include <check.h>
+#include <string.h>
+
+#include "eng_harness.h"
+#include "roce_opcode.h"
+
+/* A QP's counter by name; fails the test when it has none. */
+static uint64_t
+qp_ctr(const struct eng_qp *qp, const char *name)
+{
+	struct eng_xstat xs[128];
+	int i, n = eng_qp_xstats(qp, xs, 128);
+
+	ck_assert_int_le(n, 128);
+	for (i = 0; i < n; i++)
+		if (strcmp(xs[i].name, name) == 0)
+			return xs[i].value;
+	ck_abort_msg("QP has no counter %s", name);
+	return 0;
+}
+
+START_TEST(test_eng_qp_xstats_names)
+{
+	struct eng_xstat xs[128];
+	int i, n;
+
+	eh_setup(NULL);
+	n = eng_qp_xstats(eh_a.qp, xs, 128);
+	ck_assert_int_eq(eng_qp_xstats(eh_a.qp, NULL, 0), n);
+	for (i = 0; i < n; i++) {
+		/* Engine-only counters are not a QP's. */
+		ck_assert_str_ne(xs[i].name, "rx_no_qp");
+		ck_assert_str_ne(xs[i].name, "rx_handoff");
+		ck_assert_uint_eq(xs[i].value, 0);
+	}
+	qp_ctr(eh_a.qp, "cqe_success");
+	qp_ctr(eh_a.qp, "cqe_wr_flush_err");
+	qp_ctr(eh_a.qp, "rnr_nak_rx");
+	qp_ctr(eh_a.qp, "cnp_tx");
+}
+END_TEST
+
+/* SENDs, WRITEs and READs: packets and payload bytes on both QPs, and completions. */
+START_TEST(test_eng_qp_ctr_traffic)
+{
+	static const uint32_t lens[] = { 1, 1000, 1024, 3000, 8192 };
+	struct eh_buf *la, *lb;
+	uint64_t bytes = 0, pkts = 0, rbytes = 0, rpkts = 0;
+	unsigned int i;
+
+	eh_setup(NULL);
+	la = eh_buf_new(&eh_a, 8192 + 64, EH_PD, EH_ACC_ALL);
+	lb = eh_buf_new(&eh_b, 8192 + 64, EH_PD, EH_ACC_ALL);
+	for (i = 0; i < RTE_DIM(lens); i++) {
+		eh_transfer(ENG_WR_SEND, lens[i], i, la, lb);
+		eh_transfer(ENG_WR_WRITE, lens[i], i + 10, la, lb);
+		bytes += 2ull * lens[i];
+		pkts += 2ull * ((lens[i] + 1023) / 1024);
+		eh_transfer(ENG_WR_READ, lens[i], i + 20, la, lb);
+		rbytes += lens[i];
+		rpkts += (lens[i] + 1023) / 1024;
+	}
+	/* A built the requests (a READ request has no payload), B the READ responses. */
+	ck_assert_uint_eq(qp_ctr(eh_a.qp, "tx_payload_bytes"), bytes);
+	ck_assert_uint_eq(qp_ctr(eh_b.qp, "rx_payload_bytes"), bytes);
+	ck_assert_uint_eq(qp_ctr(eh_b.qp, "tx_payload_bytes"), rbytes);
+	ck_assert_uint_eq(qp_ctr(eh_a.qp, "rx_payload_bytes"), rbytes);
+	/* Packets: requests plus READ requests one way, ACKs and responses the other. */
+	ck_assert_uint_eq(qp_ctr(eh_a.qp, "tx_pkts"), pkts + RTE_DIM(lens));
+	ck_assert_uint_eq(qp_ctr(eh_b.qp, "rx_pkts"), pkts + RTE_DIM(lens));
+	ck_assert_uint_eq(qp_ctr(eh_b.qp, "tx_pkts"), rpkts + qp_ctr(eh_b.qp, "ack_tx"));
+	ck_assert_uint_eq(qp_ctr(eh_a.qp, "rx_pkts"), qp_ctr(eh_b.qp, "tx_pkts"));
+	ck_assert_uint_eq(qp_ctr(eh_a.qp, "ack_rx"), qp_ctr(eh_b.qp, "ack_tx"));
+	/* Every WR completed on A; B's receives (one per SEND) completed on B. */
+	ck_assert_uint_eq(qp_ctr(eh_a.qp, "cqe_success"), 3 * RTE_DIM(lens));
+	ck_assert_uint_eq(qp_ctr(eh_b.qp, "cqe_success"), RTE_DIM(lens));
+	ck_assert_uint_eq(qp_ctr(eh_a.qp, "retransmit_pkts"), 0);
+	/* One QP per engine: the engine's counters are the QP's. */
+	ck_assert_uint_eq(eh_ctr(&eh_a, "tx_payload_bytes"), bytes);
+	ck_assert_uint_eq(eh_ctr(&eh_b, "rx_payload_bytes"), bytes);
+	ck_assert_uint_eq(eh_ctr(&eh_a, "cqe_success"), 3 * RTE_DIM(lens));
+	ck_assert_uint_eq(eh_ctr(&eh_a, "rx_pkts"), qp_ctr(eh_a.qp, "rx_pkts"));
+	eh_buf_free(la);
+	eh_buf_free(lb);
+	eh_assert_quiet();
+}
+END_TEST
+
+/* A lost middle packet: B NAKs the sequence, A goes back; both counted on the QPs. */
+START_TEST(test_eng_qp_ctr_nak_retransmit)
+{
+	struct eh_buf *la, *lb;
+	struct eh_faults *fa;
+
+	eh_setup(NULL);
+	la = eh_buf_new(&eh_a, 4096, EH_PD, EH_ACC_ALL);
+	lb = eh_buf_new(&eh_b, 4096, EH_PD, EH_ACC_ALL);
+	fa = eh_faults_on(&eh_a);
+	eh_faults_add(fa, ROCE_OP_SEND_MIDDLE, 1, ENG_FAULT_DROP);
+	eh_transfer(ENG_WR_SEND, 3000, 7, la, lb);
+	ck_assert_uint_eq(qp_ctr(eh_b.qp, "nak_seq_tx"), 1);
+	ck_assert_uint_eq(qp_ctr(eh_a.qp, "nak_seq_rx"), 1);
+	ck_assert_uint_ge(qp_ctr(eh_a.qp, "retransmit_pkts"), 2);
+	ck_assert_uint_eq(qp_ctr(eh_a.qp, "retransmit_pkts"), eh_ctr(&eh_a, "retransmit_pkts"));
+	ck_assert_uint_ge(qp_ctr(eh_b.qp, "out_of_seq"), 1);
+	/* The dropped packet was built: A's QP counts it, B never saw it. */
+	ck_assert_uint_eq(qp_ctr(eh_a.qp, "tx_pkts"), qp_ctr(eh_b.qp, "rx_pkts") + 1);
+	eh_buf_free(la);
+	eh_buf_free(lb);
+	eh_assert_quiet();
+}
+END_TEST
+
+/* Flushed receives are counted as cqe_wr_flush_err on the QP that flushed them. */
+START_TEST(test_eng_qp_ctr_flush)
+{
+	struct eng_qp_attr err = { .state = ENG_QPS_ERR };
+	struct eng_cqe c[3];
+	struct eh_buf *lb;
+
+	eh_setup(NULL);
+	lb = eh_buf_new(&eh_b, 4096, EH_PD, EH_ACC_ALL);
+	eh_post_recv(&eh_b, 1, lb, 0, 64);
+	eh_post_recv(&eh_b, 2, lb, 64, 64);
+	eh_post_recv(&eh_b, 3, lb, 128, 64);
+	ck_assert_int_eq(eng_qp_modify(eh_b.qp, &err), 0);
+	ck_assert_uint_eq(eh_wait_cqes(eh_b.rcq, c, 3, EH_WAIT_MS), 3);
+	ck_assert_uint_eq(qp_ctr(eh_b.qp, "cqe_wr_flush_err"), 3);
+	ck_assert_uint_eq(qp_ctr(eh_b.qp, "cqe_success"), 0);
+	ck_assert_uint_eq(qp_ctr(eh_a.qp, "cqe_wr_flush_err"), 0);
+	ck_assert_uint_eq(eh_ctr(&eh_b, "cqe_wr_flush_err"), 3);
+	eh_buf_free(lb);
+}
+END_TEST
+
+static bool
+qp_closed(void *arg)
+{
+	return eng_qp_close_poll(arg);
+}
+
+/*
+ * An observer that found a QP keeps it allocated through a close: the grace period
+ * waits for eng_observe_end(). One that comes later no longer finds it.
+ */
+START_TEST(test_eng_observe_close)
+{
+	struct eng_qp_attr err = { .state = ENG_QPS_ERR };
+	struct eng_qp_init init = { .type = ENG_QPT_RC, .pd = EH_PD, .slot = 0 };
+	struct eng_qp_info qi;
+	struct eng_qp *qp, *seen;
+	uint32_t qpn;
+
+	eh_setup(NULL);
+	/* Not the harness's (eh_qp_new()): this test closes it itself. */
+	init.send_cq = eh_a.scq;
+	init.recv_cq = eh_a.rcq;
+	ck_assert_int_eq(eng_qp_create(eh_a.eng, &init, &qp), 0);
+	qpn = eng_qp_num(qp);
+	eng_observe_begin(eh_a.eng);
+	seen = eng_qp_get(eh_a.eng, qpn);
+	ck_assert_ptr_eq(seen, qp);
+	ck_assert_int_eq(eng_qp_modify(qp, &err), 0);
+	eng_qp_close_start(qp);
+	/* Unpublished, but still allocated for the observer that holds it. */
+	ck_assert_ptr_null(eng_qp_get(eh_a.eng, qpn));
+	ck_assert(!eh_run_until(qp_closed, qp, 50));
+	eng_qp_info(seen, &qi);
+	ck_assert_uint_eq(qi.qpn, qpn);
+	ck_assert(qi.closing);
+	ck_assert_uint_eq(qp_ctr(seen, "cqe_success"), 0);
+	eng_observe_end(eh_a.eng);
+	ck_assert(eh_run_until(qp_closed, qp, EH_WAIT_MS));
+	eng_observe_begin(eh_a.eng);
+	ck_assert_ptr_null(eng_qp_get(eh_a.eng, qpn));
+	eng_observe_end(eh_a.eng);
+}
+END_TEST
+
+int
+main(int argc, char **argv)
+{
+	Suite *s = suite_create("eng_qp_ctr");
+	TCase *tc = tcase_create("qp_ctr");
+
+	(void)argc;
+	tcase_add_checked_fixture(tc, NULL, eh_teardown);
+	tcase_add_test(tc, test_eng_qp_xstats_names);
+	tcase_add_test(tc, test_eng_qp_ctr_traffic);
+	tcase_add_test(tc, test_eng_qp_ctr_nak_retransmit);
+	tcase_add_test(tc, test_eng_qp_ctr_flush);
+	tcase_add_test(tc, test_eng_observe_close);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return eh_main(argv[0], s);
+}
