@@ -20,12 +20,12 @@
 #define GSI_RECVS	512		/* as Linux ib_mad: bursts of requests fit */
 #define GRH_LEN		40
 #define GSI_BUF		(GRH_LEN + CM_MAD_SIZE)
-#define RETRY_MS	200		/* our retransmission interval */
-#define MAX_RETRIES	10		/* then the peer is silent: about 2 s */
 #define RESOLVE_MS	5000		/* neighbour resolution gives up after this */
-#define CM_TIMEOUT	20		/* what we advertise: 4.096 us * 2^20, as rdma_cm */
 #define ACK_TIMEOUT	14		/* local ACK timeout we ask for: 67 ms */
-#define MAX_CM_RETRIES	15
+/* Packet lifetime: rdma_cm asks for a local ACK timeout of the lifetime plus one. */
+#define PKT_LIFETIME	(ACK_TIMEOUT - 1)
+/* The service timeout of the MRAs we send: rdma_cm's CMA_CM_MRA_SETTING, about 69 s. */
+#define MRA_TIMEOUT	24
 
 const char *const conn_state_names[CONN_STATE_MAX] = {
 	[CONN_IDLE] = "idle", [CONN_RESOLVING] = "resolving", [CONN_REQ_SENT] = "req-sent",
@@ -39,6 +39,25 @@ static uint64_t
 ms_tsc(unsigned int ms)
 {
 	return rte_get_timer_hz() / 1000 * ms;
+}
+
+/* IBA's timeout encoding, 4.096 us * 2^exp, in TSC cycles. */
+static uint64_t
+iba_tsc(unsigned int exp)
+{
+	uint64_t ns = 4096ull << RTE_MIN(exp, 31u);
+
+	return ns * (rte_get_timer_hz() / 1000000) / 1000;
+}
+
+/*
+ * How long to wait for an answer before sending again: the response timeout the answering
+ * side advertised plus a round trip of two packet lifetimes, as Linux's cm.c computes it.
+ */
+static uint64_t
+answer_tsc(uint8_t response_timeout)
+{
+	return iba_tsc(response_timeout) + 2 * iba_tsc(PKT_LIFETIME);
 }
 
 static uint8_t
@@ -153,7 +172,7 @@ send_conn(struct cm *cm, struct lib_conn *c, bool retransmit)
 
 	if (retransmit) {
 		c->retries = 0;
-		c->deadline = rte_get_timer_cycles() + ms_tsc(RETRY_MS);
+		c->deadline = rte_get_timer_cycles() + c->retry_tsc;
 	} else {
 		c->deadline = 0;
 	}
@@ -210,21 +229,24 @@ send_req(struct cm *cm, struct lib_conn *c, const uint8_t *upd, uint32_t ulen)
 	r->local_qpn = eng_qp_num(c->qp->eqp);
 	r->resp_resources = c->ird;
 	r->init_depth = c->ord;
-	r->remote_cm_timeout = CM_TIMEOUT;
-	r->local_cm_timeout = CM_TIMEOUT;
+	r->remote_cm_timeout = cm->timeout;
+	r->local_cm_timeout = cm->timeout;
 	r->qp_type = CM_QPT_RC;
 	r->starting_psn = c->lpsn;
 	r->retry_count = 7;
 	r->rnr_retry_count = 7;
 	r->pkey = 0xffff;
 	r->path_mtu = mtu_enum(pmtu);
-	r->max_cm_retries = MAX_CM_RETRIES;
+	r->max_cm_retries = cm->retries;
 	r->srq = c->qp->srq != NULL;
 	fill_path(c, &r->primary, pmtu);
 	if (cma_hdr_build(r->pdata, c->laddr, c->raddr, c->lport) < 0)
 		return -EINVAL;
 	memcpy(r->pdata + CMA_HDR_SIZE, upd, ulen);
 	c->path_mtu = r->path_mtu;
+	/* We said the peer answers within cm->timeout; the DREQ later waits as long. */
+	c->retry_tsc = answer_tsc(cm->timeout);
+	c->max_retries = cm->retries;
 	if (build(c, &m) != 0)
 		return -EINVAL;
 	c->st = CONN_REQ_SENT;
@@ -239,9 +261,12 @@ cm_start_connect(struct cm *cm, struct lib_conn *c)
 	int ret = eng_neigh_resolve_mt(droce_engine_port(cm->ad->de), c->raddr, mac);
 
 	if (ret == -EAGAIN) {
-		c->st = CONN_RESOLVING;
-		if (c->deadline == 0)
+		if (c->deadline == 0) {
 			c->deadline = rte_get_timer_cycles() + ms_tsc(RESOLVE_MS);
+			/* The control context may sleep 100 ms: resolution is polled each ms. */
+			ctl_wake(cm->ad);
+		}
+		c->st = CONN_RESOLVING;
 		return 0;
 	}
 	if (ret != 0)
@@ -311,6 +336,8 @@ cm_send_dreq(struct cm *cm, struct lib_conn *c)
 	m.dreq.local_comm_id = c->local_id;
 	m.dreq.remote_comm_id = c->remote_id;
 	m.dreq.remote_qpn = c->rqpn;
+	/* A new request gets a new transaction ID (IBA 13.4.6.4); the DREP will carry it. */
+	c->tid = ++cm->next_tid;
 	if (build(c, &m) != 0)
 		return -EINVAL;
 	c->st = CONN_DREQ_SENT;
@@ -335,6 +362,25 @@ answer_stray(struct cm *cm, const struct cm_mad *in, uint16_t attr, uint16_t rea
 	}
 	if (cm_mad_build(&m, buf) == CM_MAD_SIZE)
 		(void)send_mad(cm, mac, src, dst, buf);
+}
+
+/*
+ * A peer sent its REQ or REP again while our consumer is still deciding: tell it to wait
+ * (IBA 12.6.6) instead of letting it give up. rdma_cm does the same (an MRA delayed until
+ * a duplicate arrives) with the same service timeout.
+ */
+static void
+send_mra(struct cm *cm, const struct lib_conn *c, uint8_t msg)
+{
+	struct cm_mad m = { .attr_id = CM_ATTR_MRA, .method = CM_METHOD_SEND, .tid = c->tid };
+	uint8_t buf[CM_MAD_SIZE];
+
+	m.mra.local_comm_id = c->local_id;
+	m.mra.remote_comm_id = c->remote_id;
+	m.mra.msg_mraed = msg;
+	m.mra.service_timeout = MRA_TIMEOUT;
+	if (cm_mad_build(&m, buf) == CM_MAD_SIZE)
+		(void)send_mad(cm, c->rmac, c->laddr, c->raddr, buf);
 }
 
 /* Completions and events: queued, run on the control context without the lock. */
@@ -501,7 +547,9 @@ on_req(struct cm *cm, const struct cm_mad *m, const uint8_t mac[6], const uint8_
 		if (!c->active && c->remote_id == r->local_comm_id &&
 		    memcmp(c->raddr, src, 16) == 0) {
 			if (c->st == CONN_REP_SENT)
-				(void)send_conn(cm, c, false);
+				(void)send_mad(cm, c->rmac, c->laddr, c->raddr, c->mad);
+			else if (c->st == CONN_REQ_RCVD)
+				send_mra(cm, c, CM_MSG_REQ);
 			return;
 		}
 	if ((r->service_id & CMA_SID_MASK) != CMA_PS_TCP_SID ||
@@ -531,6 +579,9 @@ on_req(struct cm *cm, const struct cm_mad *m, const uint8_t mac[6], const uint8_
 							 ACK_TIMEOUT;
 	c->retry = r->retry_count;
 	c->rnr_retry = r->rnr_retry_count;
+	/* Our REP (and DREQ) waits what the REQ says its sender answers within. */
+	c->retry_tsc = answer_tsc(r->local_cm_timeout);
+	c->max_retries = r->max_cm_retries;
 	memcpy(c->rmac, mac, 6);
 	memcpy(c->raddr, src, 16);
 	memcpy(c->laddr, dst, 16);
@@ -549,9 +600,12 @@ on_rep(struct cm *cm, struct lib_conn *c, const struct cm_mad *m)
 {
 	const struct cm_rep *r = &m->rep;
 
-	if (c->st == CONN_ESTABLISHED || c->st == CONN_REP_RCVD) {
-		if (c->st == CONN_ESTABLISHED)	/* our RTU was lost */
-			(void)cm_send_rtu(cm, c);
+	if (c->st == CONN_ESTABLISHED) {	/* our RTU was lost */
+		(void)cm_send_rtu(cm, c);
+		return;
+	}
+	if (c->st == CONN_REP_RCVD) {		/* our consumer has not completed yet */
+		send_mra(cm, c, CM_MSG_REP);
 		return;
 	}
 	if (c->st != CONN_REQ_SENT)
@@ -705,11 +759,13 @@ handle(struct cm *cm, const uint8_t *buf, uint32_t len, const uint8_t mac[6])
 			on_rej(cm, c, &m);
 		break;
 	case CM_ATTR_MRA:
-		/* The peer needs longer: wait its service timeout before retrying. */
+		/*
+		 * The peer's consumer needs longer: wait its service timeout plus a packet
+		 * lifetime before sending again (IBA 12.6.6, Linux's cm_mra_handler()).
+		 */
 		if (c != NULL && c->deadline != 0)
-			c->deadline = rte_get_timer_cycles() +
-				      ms_tsc(RETRY_MS + (4096u << RTE_MIN(m.mra.service_timeout,
-									  20u)) / 1000000);
+			c->deadline = rte_get_timer_cycles() + iba_tsc(m.mra.service_timeout) +
+				      iba_tsc(PKT_LIFETIME);
 		break;
 	case CM_ATTR_DREQ:
 		on_dreq(cm, c, &m, mac, src, dst);
@@ -749,9 +805,9 @@ expire(struct cm *cm, struct lib_conn *c, uint64_t now)
 	}
 	if (now < c->deadline)
 		return;
-	if (++c->retries <= MAX_RETRIES) {
+	if (++c->retries <= c->max_retries) {
 		(void)send_mad(cm, c->rmac, c->laddr, c->raddr, c->mad);
-		c->deadline = now + ms_tsc(RETRY_MS);
+		c->deadline = now + c->retry_tsc;
 		return;
 	}
 	c->deadline = 0;
@@ -807,6 +863,28 @@ cm_poll(struct adapter *ad)
 	return work;
 }
 
+int
+cm_wait_ms(struct adapter *ad, int max)
+{
+	uint64_t now = rte_get_timer_cycles(), next = UINT64_MAX, per_ms = ms_tsc(1);
+	struct cm *cm = ad->cm;
+	struct lib_conn *c;
+
+	if (cm == NULL)
+		return max;
+	pthread_mutex_lock(&cm->lock);
+	TAILQ_FOREACH(c, &cm->conns, next) {
+		if (c->st == CONN_RESOLVING)	/* the neighbour table is polled */
+			next = now + per_ms;
+		else if (c->deadline != 0 && c->deadline < next)
+			next = c->deadline;
+	}
+	pthread_mutex_unlock(&cm->lock);
+	if (next <= now)
+		return 0;
+	return next - now >= (uint64_t)max * per_ms ? max : (int)((next - now + per_ms - 1) / per_ms);
+}
+
 /* The GSI QP: our side of QP1. */
 
 static void
@@ -829,6 +907,7 @@ cm_init(struct adapter *ad)
 	if (cm == NULL)
 		return -ENOMEM;
 	cm->ad = ad;
+	droce_engine_cm_conf(ad->de, &cm->timeout, &cm->retries);
 	pthread_mutex_init(&cm->lock, NULL);
 	TAILQ_INIT(&cm->conns);
 	TAILQ_INIT(&cm->listeners);

@@ -69,7 +69,9 @@ struct lib_conn {
 	uint32_t rds;			/* its size as GetConnectionData reports it */
 	uint8_t mad[CM_MAD_SIZE];	/* the last message sent, for retransmission */
 	uint64_t deadline;		/* retransmit (or give up) at this TSC */
+	uint64_t retry_tsc;		/* how long the peer may take to answer (IBA 12.6.5) */
 	unsigned int retries;
+	uint8_t max_retries;		/* then it is silent: ours, or what its REQ said */
 	ndk_request_cb cb;		/* the pending request */
 	void *cb_ctx;
 	int cb_status;
@@ -109,6 +111,7 @@ struct cm {
 	uint32_t next_id;
 	uint64_t next_tid;
 	uint16_t next_port;
+	uint8_t timeout, retries;	/* the engine's CM settings */
 	TAILQ_HEAD(, lib_conn) conns;
 	TAILQ_HEAD(, lib_listener) listeners;
 	TAILQ_HEAD(, cm_bind) binds;
@@ -121,6 +124,8 @@ int cm_init(struct adapter *ad);
 void cm_fini(struct adapter *ad);
 /* Control context: received MADs, timers, address resolution. Returns the work done. */
 int cm_poll(struct adapter *ad);
+/* Milliseconds until the CM's next timer, at most max (MADs arriving wake the context). */
+int cm_wait_ms(struct adapter *ad, int max);
 
 /* Under the CM lock. */
 int cm_bind_get(struct cm *cm, const uint8_t addr[16], uint16_t port, struct cm_bind **out);

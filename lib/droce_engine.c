@@ -13,6 +13,7 @@ struct droce_engine {
 	struct eng_port *port;
 	bool on_lcores;
 	unsigned int nb_slots;
+	uint8_t cm_timeout, cm_retries;
 };
 
 struct eng *
@@ -27,6 +28,13 @@ droce_engine_port(struct droce_engine *de)
 	return de->port;
 }
 
+void
+droce_engine_cm_conf(const struct droce_engine *de, uint8_t *timeout, uint8_t *retries)
+{
+	*timeout = de->cm_timeout;
+	*retries = de->cm_retries;
+}
+
 int
 droce_engine_create(struct droce_port *port, const struct droce_engine_conf *conf,
 		    struct droce_engine **out)
@@ -39,9 +47,14 @@ droce_engine_create(struct droce_port *port, const struct droce_engine_conf *con
 
 	if (port == NULL || out == NULL)
 		return -EINVAL;
+	/* The REQ carries the timeout in 5 bits and Max CM Retries in 4 (IBA 12.6.5). */
+	if (conf != NULL && (conf->cm_timeout > 31 || conf->cm_retries > 15))
+		return -EINVAL;
 	de = calloc(1, sizeof(*de));
 	if (de == NULL)
 		return -ENOMEM;
+	de->cm_timeout = conf != NULL && conf->cm_timeout != 0 ? conf->cm_timeout : 20;
+	de->cm_retries = conf != NULL && conf->cm_retries != 0 ? conf->cm_retries : 15;
 	snprintf(name, sizeof(name), "eng%u", __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
 	ec.port = droce_port_eng(port);
 	ec.nb_slots = conf != NULL && conf->nb_slots != 0 ? conf->nb_slots : 1;

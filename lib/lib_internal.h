@@ -17,5 +17,7 @@ struct eng;
 struct eng_port *droce_port_eng(struct droce_port *port);
 struct eng *droce_engine_eng(struct droce_engine *de);
 struct eng_port *droce_engine_port(struct droce_engine *de);
+/* The engine's CM settings: response timeout exponent and retransmissions. */
+void droce_engine_cm_conf(const struct droce_engine *de, uint8_t *timeout, uint8_t *retries);
 
 #endif /* LIB_INTERNAL_H */

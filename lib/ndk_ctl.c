@@ -126,9 +126,9 @@ ctl_main(void *arg)
 		if (stop && TAILQ_EMPTY(&ad->closing) && TAILQ_EMPTY(&ad->polling) &&
 		    __atomic_load_n(&ad->queue, __ATOMIC_ACQUIRE) == NULL)
 			break;
-		/* The CM's timers want a look every millisecond (retransmissions). */
-		ms = !TAILQ_EMPTY(&ad->closing) || !TAILQ_EMPTY(&ad->polling) || srqs_armed(ad) ||
-		     ad->cm != NULL ? CTL_BUSY_MS : CTL_IDLE_MS;
+		/* Closes and SRQ limits are polled; the CM says when its next timer is due. */
+		ms = !TAILQ_EMPTY(&ad->closing) || !TAILQ_EMPTY(&ad->polling) || srqs_armed(ad) ?
+			     CTL_BUSY_MS : cm_wait_ms(ad, CTL_IDLE_MS);
 		if (poll(&pfd, 1, ms) > 0 && read(ad->efd, &v, sizeof(v)) < 0)
 			LIB_LOG(DEBUG, "control wake-up read failed");
 	}

@@ -92,6 +92,7 @@ teardown_all(void)
 {
 	droce_engine_destroy(nh_eng[0]);	/* stops its lcore */
 	droce_engine_destroy(nh_eng[1]);
+	nh_capture_stop();		/* no lcore transmits any more */
 	droce_port_detach(nh_port[0]);
 	droce_port_detach(nh_port[1]);
 	rte_eal_cleanup();
@@ -126,7 +127,14 @@ nh_init(void)
 		uint8_t mac[6] = { 0x02, 0, 0, 0, 0x77, (uint8_t)(i + 1) };
 		struct droce_port_conf pc = { .mac = mac };
 		unsigned int lcore = (unsigned int)i + 1;
-		struct droce_engine_conf ec = { .nb_slots = 1, .lcores = &lcore };
+		/*
+		 * CM: 4.096 us * 2^16 = 268 ms response timeout (plus 67 ms of packet
+		 * lifetimes) and 5 retransmissions, so a silent peer is given up on after
+		 * about 2 s instead of rdma_cm's minute.
+		 */
+		struct droce_engine_conf ec = { .nb_slots = 1, .lcores = &lcore,
+						.cm_timeout = NH_CM_TIMEOUT,
+						.cm_retries = NH_CM_RETRIES };
 
 		if (pid[i] < 0 || droce_port_attach_id((uint16_t)pid[i], &pc, &nh_port[i]) != 0 ||
 		    droce_port_addr_add(nh_port[i], addrs[i]) < 0 ||
@@ -135,6 +143,10 @@ nh_init(void)
 			fprintf(stderr, "setting up side %d failed\n", i);
 			exit(1);
 		}
+	}
+	if (getenv("NH_PCAP") != NULL && nh_capture_start(getenv("NH_PCAP")) != 0) {
+		fprintf(stderr, "cannot capture to %s\n", getenv("NH_PCAP"));
+		exit(1);
 	}
 	atexit(teardown_all);
 }

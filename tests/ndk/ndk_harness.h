@@ -24,6 +24,11 @@
 #include "droce/ndk_ext.h"
 
 #define NH_WAIT_MS	5000u
+/* The engines' CM settings (droce_engine_conf): what a silent peer costs. */
+#define NH_CM_TIMEOUT	16
+#define NH_CM_RETRIES	5
+/* One CM retransmission interval in ms: 4.096 us * 2^16 plus two 2^13 packet lifetimes. */
+#define NH_CM_RETRY_MS	(268u + 2u * 33u)
 
 /* Side A is 10.77.0.1 and fd77::1, side B 10.77.0.2 and fd77::2. */
 
@@ -73,5 +78,12 @@ uint32_t nh_results(struct ndk_cq *cq, struct ndk_result_ex *r, uint32_t n, unsi
 void nh_notify_cb(void *ctx, int cq_status);
 /* Sleep ms milliseconds. */
 void nh_sleep_ms(unsigned int ms);
+
+/*
+ * Write every frame either engine sends to QP1 (the CM's MADs) into a pcap file; nh_init()
+ * starts it when NH_PCAP names a file, the teardown stops it (nh_capture.c).
+ */
+int nh_capture_start(const char *path);
+void nh_capture_stop(void);
 
 #endif /* NDK_HARNESS_H */

@@ -4,7 +4,8 @@
  * private data both ways, accept, complete, move data, disconnect from either side;
  * rejects with private data; nobody listening; paused listeners; an unresolvable peer and
  * a silent one; NetworkDirect's listener-closing, receive-on-closed-connector and
- * reject-then-close cases; a thousand connections one after another and 256 at once.
+ * reject-then-close cases; consumers slower than the peer's retransmissions (MRA); a
+ * thousand connections one after another and 256 at once.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "check_run.h"
 #include "ndk_harness.h"
@@ -312,6 +314,16 @@ START_TEST(test_unreachable_and_bad_args)
 				     (struct sockaddr *)&dst, sizeof(dst), 0, 0, NULL, 0,
 				     nh_request_cb, &a.req), -EBADF);
 	ck_assert_int_eq(a.req.done, 0);
+	/* CM settings the REQ's fields cannot carry (5-bit timeout, 4-bit retries). */
+	{
+		struct droce_engine_conf ec = { .cm_timeout = 32 };
+		struct droce_engine *e = NULL;
+
+		ck_assert_int_eq(droce_engine_create(nh_port[0], &ec, &e), -EINVAL);
+		ec = (struct droce_engine_conf){ .cm_retries = 16 };
+		ck_assert_int_eq(droce_engine_create(nh_port[0], &ec, &e), -EINVAL);
+		ck_assert_ptr_null(e);
+	}
 	/* A peer that never answers address resolution. */
 	ck_assert_int_eq(ndk_connect(a.conn, a.qp, NULL, 0, (struct sockaddr *)&dst,
 				     sizeof(dst), 0, 0, NULL, 0, nh_request_cb, &a.req),
@@ -501,21 +513,116 @@ START_TEST(test_reject_then_close)
 }
 END_TEST
 
-/* A peer whose engine runs but whose CM is gone: the request times out. */
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * A peer whose engine runs but whose CM is gone: the request times out, and not before
+ * the engine's CM settings let it (NH_CM_RETRIES retransmissions, NH_CM_RETRY_MS apart).
+ */
 START_TEST(test_silent_peer_times_out)
 {
 	struct end a;
+	uint64_t t0;
 
 	ndk_close_adapter(nh_ad[1]);	/* B's QP1 goes with it */
 	end_open(&a, 0);
+	t0 = now_ms();
 	ck_assert_int_eq(start_connect(&a, PORT, NULL), NDK_PENDING);
 	for (int ms = 0; ms < 10000 && a.req.done == 0; ms++)
 		nh_sleep_ms(1);
 	ck_assert_int_eq(a.req.done, 1);
 	ck_assert_int_eq(a.req.status, -ETIMEDOUT);
+	ck_assert_uint_ge(now_ms() - t0, (NH_CM_RETRIES + 1) * NH_CM_RETRY_MS - 50);
 	end_close(&a);
 	ck_assert_int_eq(ndk_open_adapter(nh_eng[1], (struct ndk_version){ 2, 0 }, NULL,
 					  &nh_ad[1]), 0);
+}
+END_TEST
+
+/* Longer than a peer waits for an answer without an MRA: all its retransmissions. */
+#define SLOWER_THAN_PEER_MS	((NH_CM_RETRIES + 4) * NH_CM_RETRY_MS)
+
+/*
+ * A listener's consumer slower to accept than the active side retransmits: the duplicate
+ * REQs are answered with an MRA (IBA 12.6.6, as rdma_cm does), so the active side keeps
+ * waiting instead of timing out, and they offer no second connection.
+ */
+START_TEST(test_slow_accept_sends_mra)
+{
+	struct end a, b;
+	struct lis l;
+
+	end_open(&a, 0);
+	end_open(&b, 1);
+	lis_open(&l, PORT);
+	ck_assert_int_eq(start_connect(&a, PORT, "patience"), NDK_PENDING);
+	b.conn = wait_event(&l, 1);
+	nh_sleep_ms(SLOWER_THAN_PEER_MS);
+	ck_assert_int_eq(a.req.done, 0);
+	ck_assert_int_eq(__atomic_load_n(&l.n, __ATOMIC_SEQ_CST), 1);
+	ck_assert_int_eq(ndk_accept(b.conn, b.qp, 1, 1, NULL, 0, on_disc_event, &b.disc_event,
+				    nh_request_cb, &b.req), NDK_PENDING);
+	nh_wait(&a.req, "connect");
+	ck_assert_int_eq(a.req.status, 0);
+	a.req.done = 0;
+	ck_assert_int_eq(ndk_complete_connect(a.conn, on_disc_event, &a.disc_event,
+					      nh_request_cb, &a.req), NDK_PENDING);
+	nh_wait(&a.req, "complete_connect");
+	ck_assert_int_eq(a.req.status, 0);
+	nh_wait(&b.req, "accept");
+	ck_assert_int_eq(b.req.status, 0);
+	exchange(&a, &b, 512, 3);
+	ck_assert_int_eq(ndk_disconnect(a.conn, nh_request_cb, &a.disc_done), NDK_PENDING);
+	nh_wait(&a.disc_done, "disconnect");
+	ck_assert_int_eq(a.disc_done.status, 0);
+	end_close(&a);
+	end_close(&b);
+	nh_close_obj(l.l);
+}
+END_TEST
+
+/*
+ * The active side's consumer slow to complete the connection: the passive side's
+ * duplicate REPs get an MRA, and its accept completes when the RTU finally comes.
+ */
+START_TEST(test_slow_complete_sends_mra)
+{
+	struct end a, b;
+	struct lis l;
+
+	end_open(&a, 0);
+	end_open(&b, 1);
+	lis_open(&l, PORT);
+	ck_assert_int_eq(start_connect(&a, PORT, NULL), NDK_PENDING);
+	b.conn = wait_event(&l, 1);
+	ck_assert_int_eq(ndk_accept(b.conn, b.qp, 1, 1, NULL, 0, on_disc_event, &b.disc_event,
+				    nh_request_cb, &b.req), NDK_PENDING);
+	nh_wait(&a.req, "connect");
+	ck_assert_int_eq(a.req.status, 0);
+	nh_sleep_ms(SLOWER_THAN_PEER_MS);
+	ck_assert_int_eq(b.req.done, 0);
+	a.req.done = 0;
+	ck_assert_int_eq(ndk_complete_connect(a.conn, on_disc_event, &a.disc_event,
+					      nh_request_cb, &a.req), NDK_PENDING);
+	nh_wait(&a.req, "complete_connect");
+	ck_assert_int_eq(a.req.status, 0);
+	nh_wait(&b.req, "accept");
+	ck_assert_int_eq(b.req.status, 0);
+	exchange(&b, &a, 700, 9);
+	ck_assert_int_eq(ndk_disconnect(b.conn, nh_request_cb, &b.disc_done), NDK_PENDING);
+	nh_wait(&b.disc_done, "disconnect");
+	ck_assert_int_eq(b.disc_done.status, 0);
+	nh_wait(&a.disc_event, "disconnect event");
+	end_close(&a);
+	end_close(&b);
+	nh_close_obj(l.l);
 }
 END_TEST
 
@@ -625,6 +732,8 @@ suite(void)
 	tcase_add_test(tc, test_receive_connector_closed);
 	tcase_add_test(tc, test_reject_then_close);
 	tcase_add_test(tc, test_silent_peer_times_out);
+	tcase_add_test(tc, test_slow_accept_sends_mra);
+	tcase_add_test(tc, test_slow_complete_sends_mra);
 	tcase_add_test(tc, test_concurrent_connections);
 	suite_add_tcase(s, tc);
 	return s;

@@ -186,13 +186,21 @@ struct droce_engine_conf {
 	const unsigned int *lcores;
 	const char *name;		/**< unique per process, < 16 chars; NULL = "eng<n>" */
 	uint32_t line_mbps;		/**< link rate congestion control recovers to; 0 = 100000 */
+	/**
+	 * Connection management (IBA 12.6.4/12.7.2): the CM response timeout advertised in
+	 * our REQs and waited before our REQ is sent again, 4.096 us * 2^cm_timeout (0 = 20,
+	 * about 4.3 s, as rdma_cm; at most 31). A REP or DREQ waits what the peer advertised.
+	 */
+	uint8_t cm_timeout;
+	/** CM retransmissions before a silent peer is given up on; 0 = 15 (rdma_cm), max 15. */
+	uint8_t cm_retries;
 };
 
 /**
  * Start a RoCEv2 engine on an attached port. From now on slot 0 polls the port (ARP, ND,
  * ping and RoCE); do not call droce_port_poll() any more.
  * @return 0 and *out; -EINVAL (bad conf: too many slots for the port's tx queues, name
- *         too long), -EBUSY (an lcore is not a free worker lcore), -ENOMEM.
+ *         too long, cm_timeout above 31, cm_retries above 15), -EBUSY (an lcore is not a free worker lcore), -ENOMEM.
  * Main thread.
  */
 int droce_engine_create(struct droce_port *port, const struct droce_engine_conf *conf,
