@@ -1,0 +1,448 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The bandwidth tests, perftest's run_iter_bw() / run_iter_bw_server() / run_iter_bi()
+ * on NDK: each QP keeps -t requests outstanding, posted -l at a time (all but the last
+ * with DEFER, so one doorbell submits the list), every -Q'th one signalled and the rest
+ * SILENT_SUCCESS (a signalled completion retires the silent ones before it: RC
+ * completes in order). Completions are taken 64 at a time; nothing is allocated and no
+ * lock is taken on this path. The message order on the control channel around a run is
+ * perftest's for each test (see run_sizes()).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "perf.h"
+
+#define BURST		64
+#define CTX_QP_SHIFT	20
+
+/* --data_validation's pattern: byte i of every message is (i * 7 + 3) & 0xff. */
+void
+bw_fill(struct perf *p, uint64_t size)
+{
+	int i;
+	uint64_t k;
+
+	for (i = 0; i < p->o->qps; i++)
+		for (k = 0; k < size; k++)
+			p->q[i].src[k] = (char)((k * 7 + 3) & 0xff);
+	/* Tests prove the check works by corrupting one byte on the sender. */
+	if (getenv("DROCE_PERF_TEST_CORRUPT") != NULL)
+		for (i = 0; i < p->o->qps; i++)
+			p->q[i].src[size / 2] ^= 0x5a;
+}
+
+int
+bw_check(struct perf *p, const char *buf, uint64_t size)
+{
+	uint64_t k;
+
+	for (k = 0; k < size; k++)
+		if (buf[k] != (char)((k * 7 + 3) & 0xff)) {
+			if (p->validate_errors++ == 0)
+				fprintf(stderr, " Data validation failed: byte %lu of a %lu-byte"
+					" message is 0x%02x, expected 0x%02x\n",
+					(unsigned long)k, (unsigned long)size,
+					(unsigned char)buf[k], (unsigned)((k * 7 + 3) & 0xff));
+			return -EBADMSG;
+		}
+	return 0;
+}
+
+static int
+post_one(struct perf *p, int i, uint64_t size, bool signal, bool defer)
+{
+	struct perf_qp *q = &p->q[i];
+	struct ndk_sge s = { .va = q->src, .length = (uint32_t)size, .token = p->lkey };
+	uint32_t flags = defer ? NDK_OP_FLAG_DEFER : 0;
+	void *ctx = NULL;
+
+	if (signal) {
+		ctx = (void *)(uintptr_t)(((uint64_t)i << CTX_QP_SHIFT) | (q->unsignaled + 1));
+		q->unsignaled = 0;
+	} else {
+		flags |= NDK_OP_FLAG_SILENT_SUCCESS;
+		q->unsignaled++;
+	}
+	if (p->o->verb != PERF_READ && size <= (uint64_t)p->o->inline_size)
+		flags |= NDK_OP_FLAG_INLINE;
+	q->scnt++;
+	switch (p->o->verb) {
+	case PERF_WRITE:
+		return ndk_write(q->qp, ctx, &s, 1, q->rem.vaddr, q->rem.rkey, flags);
+	case PERF_READ:		/* into the source region: cleared before the run */
+		return ndk_read(q->qp, ctx, &s, 1, q->rem.vaddr, q->rem.rkey, flags);
+	default:
+		return ndk_send(q->qp, ctx, &s, 1, flags);
+	}
+}
+
+/* Fill QP i's send queue: whole post lists while they fit. */
+static int
+fill_sq(struct perf *p, int i, uint64_t size, uint64_t iters, bool timed)
+{
+	const struct perf_opts *o = p->o;
+	struct perf_qp *q = &p->q[i];
+	int k, ret;
+
+	while ((timed || q->scnt < iters) &&
+	       q->scnt - q->ccnt + (uint64_t)o->post_list <= (uint64_t)o->tx_depth) {
+		for (k = 0; k < o->post_list && (timed || q->scnt < iters); k++) {
+			bool last = k == o->post_list - 1 || (!timed && q->scnt + 1 == iters);
+			bool sig = (q->scnt + 1) % (uint64_t)o->cq_mod == 0 ||
+				   (!timed && q->scnt + 1 == iters);
+
+			ret = post_one(p, i, size, sig, !last);
+			if (ret != 0) {
+				fprintf(stderr, " Couldn't post send: qp %d scnt=%lu: %s\n", i,
+					(unsigned long)q->scnt, droce_strerror(ret));
+				return ret;
+			}
+		}
+	}
+	return 0;
+}
+
+static int
+post_recv(struct perf *p, int i, uint64_t size)
+{
+	struct perf_qp *q = &p->q[p->srq != NULL ? 0 : i];
+	struct ndk_sge s = { .va = q->dst, .length = (uint32_t)size, .token = p->lkey };
+
+	if (p->srq != NULL)
+		return ndk_srq_receive(p->srq, (void *)(uintptr_t)i, &s, 1);
+	return ndk_receive(q->qp, (void *)(uintptr_t)i, &s, 1);
+}
+
+/* perftest's ctx_set_recv_wqes(): -r receives per QP (or in the SRQ). */
+static int
+post_recvs(struct perf *p, uint64_t size)
+{
+	int i, k, n = p->srq != NULL ? 1 : p->o->qps, ret;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < p->o->rx_depth; k++) {
+			ret = post_recv(p, i, size);
+			if (ret != 0) {
+				fprintf(stderr, " Failed to post receive recv_wqes: %s\n",
+					droce_strerror(ret));
+				return ret;
+			}
+		}
+	return 0;
+}
+
+/* Peak: the best rate over windows of at least a tenth of the run (or 100 ms). */
+struct peak {
+	uint64_t t0, n0, win_msgs, win_ns;
+};
+
+static void
+peak_update(struct perf *p, struct peak *pk, uint64_t size, uint64_t now)
+{
+	double bw;
+
+	if (p->done - pk->n0 < pk->win_msgs && now - pk->t0 < pk->win_ns)
+		return;
+	if (now > pk->t0) {
+		bw = (double)((p->done - pk->n0) * size) / (double)(now - pk->t0);
+		if (bw > p->peak_bw)
+			p->peak_bw = bw;
+	}
+	pk->t0 = now;
+	pk->n0 = p->done;
+}
+
+static int
+on_send_done(struct perf *p, const struct ndk_result *r)
+{
+	uintptr_t c = (uintptr_t)r->request_context;
+	struct perf_qp *q = &p->q[c >> CTX_QP_SHIFT];
+	uint64_t n = c & ((1u << CTX_QP_SHIFT) - 1);
+
+	if (r->status != 0) {
+		fprintf(stderr, " Completion with error at client: %s (qp %lu, ccnt %lu)\n",
+			ndk_status_name(r->status), (unsigned long)(c >> CTX_QP_SHIFT),
+			(unsigned long)q->ccnt);
+		return r->status;
+	}
+	q->ccnt += n;
+	p->done += n;
+	return 0;
+}
+
+static int
+on_recv_done(struct perf *p, const struct ndk_result *r, uint64_t size, bool repost)
+{
+	int i = (int)(uintptr_t)r->request_context;
+	struct perf_qp *q = &p->q[p->srq != NULL ? 0 : i];
+
+	if (r->status != 0) {
+		fprintf(stderr, " Completion with error at server: %s\n",
+			ndk_status_name(r->status));
+		return r->status;
+	}
+	if (p->o->validate && (r->bytes_transferred != size || bw_check(p, q->dst, size)))
+		p->validate_errors += r->bytes_transferred != size;
+	q->rcnt++;
+	p->done++;
+	return repost ? post_recv(p, i, size) : 0;
+}
+
+static void
+progress(struct perf *p, uint64_t size, uint64_t now, uint64_t *next, uint64_t *last_done)
+{
+	double secs = 1.0;
+
+	if (now < *next)
+		return;
+	fprintf(stderr, " [%lu s] %.2f MB/sec\n",
+		(unsigned long)((now - p->t_start) / 1000000000ull),
+		(double)((p->done - *last_done) * size) / secs / 1048576.0);
+	*last_done = p->done;
+	*next += 1000000000ull;
+}
+
+/*
+ * One run at one size. send: the client sends, the server receives (-b: both); other
+ * verbs: the client posts (-b: both) and the peer's CPU takes no part.
+ */
+static int
+run_once(struct perf *p, uint64_t size, uint64_t iters)
+{
+	const struct perf_opts *o = p->o;
+	bool sender = !perf_server(p) || o->bidir;
+	bool receiver = o->verb == PERF_SEND && (perf_server(p) || o->bidir);
+	bool timed = o->duration > 0;
+	uint64_t want_s = sender ? iters * (uint64_t)o->qps : 0;
+	uint64_t want_r = receiver ? iters * (uint64_t)o->qps : 0;
+	uint64_t sent = 0, rcvd = 0, now, end, next, last = 0;
+	struct ndk_result r[BURST];
+	struct peak pk = { .win_msgs = (want_s + want_r) / 10 + 1, .win_ns = 100000000 };
+	uint32_t n, k;
+	int i, ret;
+
+	for (i = 0; i < o->qps; i++)
+		p->q[i].scnt = p->q[i].ccnt = p->q[i].rcnt = p->q[i].unsignaled = 0;
+	p->done = 0;
+	p->peak_bw = 0;
+	p->t_start = pk.t0 = perf_now_ns();
+	end = p->t_start + (uint64_t)o->duration * 1000000000ull;
+	next = p->t_start + 1000000000ull;
+	for (;;) {
+		now = perf_now_ns();
+		if (timed && (now >= end || (!sender && conn_poll_peer(p))))
+			break;
+		if (!timed && sent >= want_s && rcvd >= want_r)
+			break;
+		if (perf_stop)
+			return -EINTR;
+		for (i = 0; sender && (timed || sent < want_s) && i < o->qps; i++) {
+			ret = fill_sq(p, i, size, iters, timed);
+			if (ret != 0)
+				return ret;
+		}
+		n = sender ? res_poll(p, p->scq, r, BURST) : 0;
+		for (k = 0; k < n; k++) {
+			uint64_t before = p->done;
+
+			if (on_send_done(p, &r[k]) != 0)
+				return -EIO;
+			sent += p->done - before;
+		}
+		n = receiver ? res_poll(p, p->rcq, r, BURST) : 0;
+		for (k = 0; k < n; k++, rcvd++)
+			if (on_recv_done(p, &r[k], size, true) != 0)
+				return -EIO;
+		peak_update(p, &pk, size, now);
+		if (timed)
+			progress(p, size, now, &next, &last);
+	}
+	p->t_end = perf_now_ns();
+	peak_update(p, &pk, size, p->t_end);
+	if (sender && o->verb == PERF_READ && o->validate)
+		for (i = 0; i < o->qps; i++)
+			(void)bw_check(p, p->q[i].src, size);
+	return 0;
+}
+
+/* Wait for every signalled request of a timed run, so the QPs are idle afterwards. */
+static void
+drain(struct perf *p)
+{
+	struct ndk_result r[BURST];
+	uint64_t end = perf_now_ns() + 2000000000ull;
+	uint32_t n, k;
+	int i, busy;
+
+	do {
+		n = res_poll(p, p->scq, r, BURST);
+		for (k = 0; k < n; k++)
+			(void)on_send_done(p, &r[k]);
+		for (busy = 0, i = 0; i < p->o->qps; i++)
+			busy |= p->q[i].scnt - p->q[i].unsignaled > p->q[i].ccnt;
+	} while (busy && perf_now_ns() < end);
+}
+
+static int
+one_size(struct perf *p, uint64_t size, struct perf_bw_rep *mine)
+{
+	const struct perf_opts *o = p->o;
+	uint64_t iters = o->duration > 0 ? 0 : o->iters;
+	int i, ret;
+
+	if (o->validate && o->verb == PERF_READ)
+		for (i = 0; i < o->qps; i++)
+			memset(p->q[i].src, 0, size);
+	ret = run_once(p, size, iters);
+	if (ret != 0)
+		return ret;
+	if (o->duration > 0)
+		drain(p);
+	res_cpu_sample(p, 1);
+	report_bw_rep(p, size, o->duration > 0 ? p->done / (uint64_t)o->qps : o->iters, mine);
+	return 0;
+}
+
+/* Both sides' results as one line (-b), as perftest's print_full_bw_report(). */
+static void
+print_sum(struct perf *p, const struct perf_bw_rep *a, const struct perf_bw_rep *b)
+{
+	struct perf_bw_rep s = *a;
+
+	s.bw_peak += b->bw_peak;
+	s.bw_avg += b->bw_avg;
+	s.msg_rate += b->msg_rate;
+	report_bw_line(p, &s);
+	(void)report_json_bw(p, &s);
+}
+
+/* --data_validation for WRITE: what the peer wrote last (the largest size) is checked. */
+static void
+check_written(struct perf *p, uint64_t size)
+{
+	int i;
+
+	if (!p->o->validate || p->o->verb != PERF_WRITE)
+		return;
+	for (i = 0; i < p->o->qps; i++)
+		(void)bw_check(p, p->q[i].dst, size);
+}
+
+/* write/read bw: the server only waits for the client's report (unless -b). */
+static int
+rdma_sizes(struct perf *p, uint64_t lo, uint64_t hi)
+{
+	struct perf_bw_rep mine = { 0 }, theirs = { 0 };
+	uint64_t size;
+	int ret = 0;
+
+	if (perf_server(p) && !p->o->bidir) {
+		ret = conn_hand_shake(p, 0);
+		if (ret == 0)
+			ret = conn_xchg_reports(p, &mine, &theirs);
+		if (ret == 0) {
+			report_bw_line(p, &theirs);
+			(void)report_json_bw(p, &theirs);
+			check_written(p, hi);
+		}
+		return ret;
+	}
+	for (size = lo; size <= hi && ret == 0; size *= 2) {
+		if (p->o->bidir)
+			ret = conn_hand_shake(p, 0);
+		if (ret == 0)
+			ret = one_size(p, size, &mine);
+		if (ret == 0 && p->o->bidir && p->o->all)
+			ret = conn_hand_shake(p, 0);
+		if (ret != 0)
+			break;
+		if (!p->o->bidir) {
+			report_bw_line(p, &mine);
+			(void)report_json_bw(p, &mine);
+		} else {
+			ret = conn_xchg_reports(p, &mine, &theirs);
+			if (ret == 0)
+				print_sum(p, &mine, &theirs);
+		}
+	}
+	if (ret == 0 && !p->o->bidir) {
+		ret = conn_hand_shake(p, 0);
+		if (ret == 0)
+			ret = conn_xchg_reports(p, &mine, &theirs);
+	}
+	if (ret == 0 && p->o->bidir)
+		check_written(p, hi);
+	return ret;
+}
+
+/* send bw: receives posted before a sync, both sides report (send_bw.c's order). */
+static int
+send_sizes(struct perf *p, uint64_t lo, uint64_t hi)
+{
+	struct perf_bw_rep mine = { 0 }, theirs = { 0 };
+	uint64_t size;
+	int ret = 0;
+
+	for (size = lo; size <= hi && ret == 0; size *= 2) {
+		if (perf_server(p) || p->o->bidir)
+			ret = post_recvs(p, size);
+		if (ret == 0)
+			ret = conn_hand_shake(p, 0);
+		if (ret == 0)
+			ret = one_size(p, size, &mine);
+		if (ret != 0)
+			break;
+		if (!p->o->bidir) {
+			report_bw_line(p, &mine);
+			(void)report_json_bw(p, &mine);
+		} else {
+			ret = conn_xchg_reports(p, &mine, &theirs);
+			if (ret == 0)
+				print_sum(p, &mine, &theirs);
+		}
+		if (ret == 0 && p->o->all)
+			ret = conn_hand_shake(p, 0);
+		/* Receives left over from a timed run are flushed at disconnect. */
+	}
+	return ret;
+}
+
+int
+bw_run(struct perf *p)
+{
+	const struct perf_opts *o = p->o;
+	uint64_t lo = o->all ? 2 : o->size, hi = o->all ? (o->size_set ? o->size :
+							       PERF_MAX_SIZE) : o->size;
+	int i, ret = 0;
+
+	if (o->validate) {
+		/* Sources hold the pattern; READ serves it from the sink regions. */
+		bw_fill(p, hi);
+		for (i = 0; i < o->qps; i++)
+			if (o->verb == PERF_READ)
+				memcpy(p->q[i].dst, p->q[i].src, hi);
+	}
+	for (i = 0; i < o->qps && ret == 0; i++)
+		ret = conn_hand_shake(p, i);
+	if (ret == 0)
+		ret = conn_hand_shake(p, 0);		/* after RTR, as perftest */
+	if (ret == 0 && o->verb == PERF_SEND)
+		for (i = 0; i < o->qps && ret == 0; i++)
+			ret = conn_hand_shake(p, i);
+	if (ret != 0)
+		return ret;
+	report_dests(p);
+	report_bw_header(p);
+	res_cpu_sample(p, 0);
+	ret = o->verb == PERF_SEND ? send_sizes(p, lo, hi) : rdma_sizes(p, lo, hi);
+	report_line();
+	if (ret == 0)
+		ret = conn_hand_shake(p, 0);		/* ctx_close_connection() */
+	if (ret == 0 && p->validate_errors != 0) {
+		fprintf(stderr, " Data validation: %d bad messages\n", p->validate_errors);
+		ret = -EBADMSG;
+	}
+	return ret;
+}

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The latency tests, as perftest runs them (one QP, one request at a time):
+ *  write_lat: ping-pong by RDMA WRITE; each side spins on the last byte of its sink
+ *    for the iteration number the peer wrote there (run_iter_lat_write());
+ *  send_lat: ping-pong by SEND; the client sends first;
+ *  read_lat: the client reads, one at a time; the server only waits.
+ * Ping-pong samples are the time between two of our posts, halved (one way); read
+ * samples are post to completion. Both roles of a ping-pong report.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "perf.h"
+
+struct lat_run {
+	uint64_t size, iters, end;	/* end: deadline in ns with -D, else 0 */
+	bool timed;
+};
+
+static bool
+expired(const struct lat_run *l)
+{
+	return perf_stop || (l->timed && perf_now_ns() >= l->end);
+}
+
+/* One signalled request; waits for its completion. */
+static int
+post_wait(struct perf *p, uint64_t size, bool read)
+{
+	struct perf_qp *q = &p->q[0];
+	struct ndk_sge s = { .va = q->src, .length = (uint32_t)size, .token = p->lkey };
+	uint32_t flags = !read && size <= (uint64_t)p->o->inline_size ? NDK_OP_FLAG_INLINE : 0;
+	struct ndk_result r;
+	int ret;
+
+	if (read)
+		ret = ndk_read(q->qp, NULL, &s, 1, q->rem.vaddr, q->rem.rkey, 0);
+	else if (p->o->verb == PERF_WRITE)
+		ret = ndk_write(q->qp, NULL, &s, 1, q->rem.vaddr, q->rem.rkey, flags);
+	else
+		ret = ndk_send(q->qp, NULL, &s, 1, flags);
+	if (ret != 0) {
+		fprintf(stderr, "Couldn't post send: %s\n", droce_strerror(ret));
+		return ret;
+	}
+	while (res_poll(p, p->scq, &r, 1) == 0)
+		if (perf_stop)
+			return -EINTR;
+	if (r.status != 0) {
+		fprintf(stderr, " Completion with error: %s\n", ndk_status_name(r.status));
+		return r.status;
+	}
+	return 0;
+}
+
+static int
+post_recv(struct perf *p, uint64_t size)
+{
+	struct ndk_sge s = { .va = p->q[0].dst, .length = (uint32_t)size, .token = p->lkey };
+
+	if (p->srq != NULL)
+		return ndk_srq_receive(p->srq, NULL, &s, 1);
+	return ndk_receive(p->q[0].qp, NULL, &s, 1);
+}
+
+/* Wait for the peer's n-th message: a byte in our sink (WRITE) or a receive (SEND). */
+static int
+wait_peer(struct perf *p, const struct lat_run *l, uint64_t n)
+{
+	volatile char *poll_buf = p->q[0].dst + l->size - 1;
+	struct ndk_result r;
+
+	if (p->o->verb == PERF_WRITE) {
+		while (*poll_buf != (char)n)
+			if (expired(l))
+				return -ETIMEDOUT;
+		return 0;
+	}
+	while (res_poll(p, p->rcq, &r, 1) == 0)
+		if (expired(l))
+			return -ETIMEDOUT;
+	if (r.status != 0) {
+		fprintf(stderr, " Completion with error: %s\n", ndk_status_name(r.status));
+		return r.status;
+	}
+	/* The last byte carries the iteration number. */
+	if (p->o->validate && bw_check(p, p->q[0].dst, l->size - 1) != 0)
+		return -EBADMSG;
+	return post_recv(p, l->size);
+}
+
+/*
+ * perftest's run_iter_lat_write() / run_iter_lat_send(): the server posts first; then
+ * each side waits for the peer's n-th message before posting its own n-th (n + 1-th
+ * for the client), until both sent and received -n messages.
+ */
+static int
+ping_pong(struct perf *p, struct lat_run *l)
+{
+	uint64_t scnt = 0, rcnt = 0, prev = 0, now;
+	int ret;
+
+	while (l->timed || scnt < l->iters || rcnt < l->iters) {
+		if ((l->timed || rcnt < l->iters) && !(perf_server(p) && scnt == 0)) {
+			ret = wait_peer(p, l, ++rcnt);
+			if (ret == -ETIMEDOUT && l->timed)
+				break;
+			if (ret != 0)
+				return ret;
+		}
+		if (!l->timed && scnt >= l->iters)
+			continue;
+		if (expired(l))
+			break;
+		now = perf_now_ns();
+		if (scnt > 0 && p->nsamples < l->iters)
+			p->samples[p->nsamples++] = (now - prev) / 2;
+		prev = now;
+		p->q[0].src[l->size - 1] = (char)++scnt;
+		ret = post_wait(p, l->size, false);
+		if (ret != 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* perftest's run_iter_lat() for READ: post, wait, sample. */
+static int
+reads(struct perf *p, struct lat_run *l)
+{
+	uint64_t t, i;
+	int ret;
+
+	for (i = 0; l->timed || i < l->iters; i++) {
+		if (expired(l))
+			break;
+		t = perf_now_ns();
+		ret = post_wait(p, l->size, true);
+		if (ret != 0)
+			return ret;
+		if (p->nsamples < l->iters)
+			p->samples[p->nsamples++] = perf_now_ns() - t;
+	}
+	if (p->o->validate)
+		return bw_check(p, p->q[0].src, l->size);
+	return 0;
+}
+
+static int
+one_size(struct perf *p, uint64_t size)
+{
+	const struct perf_opts *o = p->o;
+	struct lat_run l = { .size = size, .timed = o->duration > 0 };
+	int ret;
+
+	/* With -D the samples array holds the first million; all count in t_avg. */
+	l.iters = l.timed ? 1000000 : o->iters;
+	l.end = perf_now_ns() + (uint64_t)o->duration * 1000000000ull;
+	p->nsamples = 0;
+	p->t_start = perf_now_ns();
+	if (o->verb == PERF_READ)
+		memset(p->q[0].src, 0, size);
+	ret = o->verb == PERF_READ ? reads(p, &l) : ping_pong(p, &l);
+	p->t_end = perf_now_ns();
+	if (ret == 0) {
+		res_cpu_sample(p, 1);
+		report_lat_line(p, size);
+	}
+	return ret;
+}
+
+int
+lat_run(struct perf *p)
+{
+	const struct perf_opts *o = p->o;
+	uint64_t lo = o->all ? 2 : o->size, hi = o->all ? (o->size_set ? o->size :
+							       PERF_MAX_SIZE) : o->size;
+	bool active = o->verb != PERF_READ || !perf_server(p);
+	uint64_t size;
+	int ret, k;
+
+	p->samples = calloc(o->duration > 0 ? 1000000 : o->iters, sizeof(*p->samples));
+	if (p->samples == NULL)
+		return -ENOMEM;
+	if (o->validate) {
+		bw_fill(p, hi);
+		memcpy(p->q[0].dst, p->q[0].src, hi);	/* what a READ serves */
+	}
+	ret = conn_hand_shake(p, 0);
+	if (ret == 0)
+		ret = conn_hand_shake(p, 0);
+	for (k = 0; ret == 0 && o->verb == PERF_SEND && k < o->rx_depth; k++)
+		ret = post_recv(p, hi);
+	if (ret == 0)
+		ret = conn_hand_shake(p, 0);		/* after RTR, as perftest */
+	if (ret != 0)
+		return ret;
+	report_dests(p);
+	if (active)
+		report_lat_header(p);
+	res_cpu_sample(p, 0);
+	for (size = lo; active && size <= hi && ret == 0; size *= 2)
+		ret = one_size(p, size);
+	if (active)
+		report_line();
+	/* ctx_close_connection(): write_lat ends without it. */
+	if (ret == 0 && o->verb != PERF_WRITE)
+		ret = conn_hand_shake(p, 0);
+	return ret;
+}

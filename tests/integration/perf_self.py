@@ -1,0 +1,167 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""droce-perf against itself: two processes over net_memif, perftest's -R protocol.
+
+usage: perf_self.py <droce-perf> <tmp dir>
+
+Each case runs a server and a client with the same options and checks what perftest's
+users read: the table parses, rows have the sizes and iterations asked for, BW > 0, the
+JSON has perftest's keys, --data_validation catches a corrupted byte. Then every bad
+option gets its one-line error and exit status 1. Prints one line per case.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import traceback
+
+PERF, TMP = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+os.makedirs(TMP, exist_ok=True)
+BW_ROW = re.compile(r"^ (\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*$")
+LAT_ROW = re.compile(r"^ (\d+)\s+(\d+)" + r"\s+([\d.]+)" * 7 + r"\s*$")
+N = [0]
+
+
+def port(role, sock, ip):
+    return ["--vdev", "net_memif0,role=%s,socket=%s" % (role, sock), "--ip", ip + "/24"]
+
+
+def pair(test, args, env=None, srv_args=(), cli_args=()):
+    N[0] += 1
+    sock = os.path.join(TMP, "perf-%d-%d.sock" % (os.getpid(), N[0]))
+    e = dict(os.environ, **(env or {}))
+    srv = subprocess.Popen([PERF, test] + args + list(srv_args) +
+                           port("server", sock, "192.0.2.1"), stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, env=e, cwd=TMP)
+    time.sleep(0.5)
+    cli = subprocess.run([PERF, test] + args + list(cli_args) +
+                         port("client", sock, "192.0.2.2") + ["192.0.2.1"],
+                         capture_output=True, text=True, timeout=120, env=e, cwd=TMP)
+    sout, _ = srv.communicate(timeout=60)
+    return cli.returncode, cli.stdout + cli.stderr, srv.returncode, sout
+
+
+def rows(text, lat=False):
+    pat = LAT_ROW if lat else BW_ROW
+    return [m.groups() for m in map(pat.match, text.splitlines()) if m]
+
+
+def ok_pair(test, args, **kw):
+    crc, cout, src, sout = pair(test, args, **kw)
+    assert crc == 0 and src == 0, "exit %d/%d\n--- client\n%s\n--- server\n%s" % (
+        crc, src, cout[-3000:], sout[-3000:])
+    return cout, sout
+
+
+def bw_case(test, args, sizes, iters):
+    cout, sout = ok_pair(test, args)
+    hdr = " #bytes     #iterations    BW peak[MB/sec]    BW average[MB/sec]   MsgRate[Mpps]"
+    assert hdr in cout, cout
+    r = rows(cout)
+    assert [int(x[0]) for x in r] == sizes, r
+    assert all(int(x[1]) == iters and float(x[3]) > 0 and float(x[4]) > 0 for x in r), r
+    assert rows(sout), sout
+
+
+def lat_case(test, args, iters):
+    cout, sout = ok_pair(test, args)
+    assert "t_typical[usec]" in cout and "99.9% percentile[usec]" in cout, cout
+    r = rows(cout, lat=True)
+    assert len(r) == 1 and int(r[0][1]) == iters, r
+    vals = [float(v) for v in r[0][2:]]
+    assert 0 < vals[0] <= vals[2] <= vals[1], vals  # min <= typical <= max
+
+
+def json_case():
+    f = os.path.join(TMP, "perf.json")
+    ok_pair("write_bw", ["-n", "300", "-s", "4096"], cli_args=["--out_json_file", f])
+    j = json.load(open(f))["results"]
+    for k in ("MsgSize", "n_iterations", "BW_peak", "BW_average", "MsgRate"):
+        assert k in j, j
+    assert j["MsgSize"] == 4096 and j["n_iterations"] == 300 and j["BW_average"] > 0, j
+
+
+def validation_case():
+    ok_pair("send_bw", ["-n", "200", "--data_validation"])
+    ok_pair("read_bw", ["-n", "200", "--data_validation"])
+    crc, cout, src, sout = pair("write_bw", ["-n", "100", "--data_validation"],
+                                env={"DROCE_PERF_TEST_CORRUPT": "1"})
+    assert src == 1 and "Data validation failed: byte 32768" in sout, sout
+
+
+BAD = [
+    (["write_bw", "-s", "0"], "Message size should be between"),
+    (["write_bw", "-n", "2"], "Iteration num should be between"),
+    (["write_bw", "-q", "0"], "Num of qps should be between"),
+    (["write_bw", "-t", "0"], "Tx depth should be between"),
+    (["send_bw", "-r", "99999"], "Rx depth should be between"),
+    (["write_bw", "-m", "1000"], "Invalid MTU"),
+    (["write_bw", "-I", "5000"], "Inline size should be between"),
+    (["write_bw", "-Q", "0"], "CQ moderation should be between"),
+    (["write_bw", "-l", "200"], "Post list (200) cannot exceed"),
+    (["write_bw", "-p", "70000"], "Port should be between"),
+    (["write_bw", "-u", "40"], "QP timeout should be between"),
+    (["write_bw", "--retry_count", "9"], "Retry count should be between"),
+    (["write_bw", "-D", "0"], "Duration should be between"),
+    (["write_bw", "-D", "2", "-n", "100"], "cannot be combined with -n"),
+    (["write_bw", "--use-srq"], "Using SRQ only avavilible in SEND tests"),
+    (["write_lat", "-b"], "Bidirectional is only available in BW tests"),
+    (["atomic_bw"], "no atomic operations"),
+    (["write_bw", "--write_with_imm"], "no immediate data"),
+    (["nosuch_bw"], "name a test"),
+    (["write_bw", "not-an-ip"], "not an IPv4 or IPv6 address"),
+    (["write_bw", "1.2.3.4", "extra"], "unexpected argument"),
+]
+
+
+def bad_case(args, want):
+    p = subprocess.run([PERF] + args + ["--vdev", "net_null0", "--ip", "192.0.2.9/24"],
+                       capture_output=True, text=True, timeout=30)
+    assert p.returncode == 1 and want in p.stderr, (p.returncode, p.stderr)
+    assert len([ln for ln in p.stderr.splitlines() if ln.strip()]) == 1, p.stderr
+
+
+CASES = [
+    ("write_bw", lambda: bw_case("write_bw", ["-n", "500"], [65536], 500)),
+    ("read_bw", lambda: bw_case("read_bw", ["-n", "500"], [65536], 500)),
+    ("send_bw", lambda: bw_case("send_bw", ["-n", "500"], [65536], 500)),
+    ("write_lat", lambda: lat_case("write_lat", ["-n", "100"], 100)),
+    ("send_lat", lambda: lat_case("send_lat", ["-n", "100"], 100)),
+    ("read_lat", lambda: lat_case("read_lat", ["-n", "100"], 100)),
+    ("write_bw -a -s 256", lambda: bw_case("write_bw", ["-a", "-s", "256", "-n", "50"],
+                                           [2, 4, 8, 16, 32, 64, 128, 256], 50)),
+    ("write_bw -q 2", lambda: bw_case("write_bw", ["-q", "2", "-n", "300"], [65536], 300)),
+    ("write_bw -b", lambda: bw_case("write_bw", ["-b", "-n", "300"], [65536], 300)),
+    ("send_bw -b", lambda: bw_case("send_bw", ["-b", "-n", "300"], [65536], 300)),
+    ("send_bw --use-srq -q 2", lambda: bw_case("send_bw", ["--use-srq", "-q", "2", "-n",
+                                                           "300"], [65536], 300)),
+    ("send_bw -e", lambda: bw_case("send_bw", ["-e", "-n", "300"], [65536], 300)),
+    ("write_bw -l 8 -s 1024", lambda: bw_case("write_bw", ["-l", "8", "-s", "1024", "-n",
+                                                           "2000"], [1024], 2000)),
+    ("--out_json_file", json_case),
+    ("--data_validation", validation_case),
+    ("atomic_bw/atomic_lat refused", lambda: [bad_case([t], "no atomic operations")
+                                              for t in ("atomic_bw", "atomic_lat")]),
+] + [("bad: " + " ".join(a), (lambda a=a, w=w: bad_case(a, w))) for a, w in BAD]
+
+
+def main():
+    passed = failed = 0
+    for name, fn in CASES:
+        t0 = time.time()
+        try:
+            fn()
+            print("PASS %s (%.1f s)" % (name, time.time() - t0))
+            passed += 1
+        except Exception:
+            print("FAIL %s" % name)
+            traceback.print_exc()
+            failed += 1
+        sys.stdout.flush()
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
