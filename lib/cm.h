@@ -14,11 +14,20 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/queue.h>
+#include <string.h>
 #include <sys/socket.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
 
 #include "cm_mad.h"
 #include "roce_pkt.h"
 #include "ndk_pvt.h"
+
+#define CM_GRH_LEN	40		/* the GRH area in front of every received MAD */
+#define CM_ACK_TIMEOUT	14		/* local ACK timeout we ask for: 67 ms */
+/* Packet lifetime: rdma_cm asks for a local ACK timeout of the lifetime plus one. */
+#define CM_PKT_LIFETIME	(CM_ACK_TIMEOUT - 1)
 
 enum conn_state {
 	CONN_IDLE,		/* created, nothing asked */
@@ -118,6 +127,50 @@ struct cm {
 	bool closing_gsi;
 };
 
+static inline uint64_t
+cm_ms_tsc(unsigned int ms)
+{
+	return rte_get_timer_hz() / 1000 * ms;
+}
+
+/* IBA's timeout encoding, 4.096 us * 2^exp, in TSC cycles. */
+static inline uint64_t
+cm_iba_tsc(unsigned int exp)
+{
+	uint64_t ns = 4096ull << RTE_MIN(exp, 31u);
+
+	return ns * (rte_get_timer_hz() / 1000000) / 1000;
+}
+
+/*
+ * How long to wait for an answer before sending again: the response timeout the answering
+ * side advertised plus a round trip of two packet lifetimes, as Linux's cm.c computes it.
+ */
+static inline uint64_t
+cm_answer_tsc(uint8_t response_timeout)
+{
+	return cm_iba_tsc(response_timeout) + 2 * cm_iba_tsc(CM_PKT_LIFETIME);
+}
+
+/* The IBA MTU code (CM_MTU_*) of the largest path MTU within bytes. */
+static inline uint8_t
+cm_mtu_enum(uint32_t bytes)
+{
+	uint8_t e = 1;
+
+	while (e < CM_MTU_4096 && (256u << e) <= bytes)
+		e++;
+	return e;
+}
+
+static inline bool
+cm_addr_zero(const uint8_t a[16])
+{
+	static const uint8_t z[16];
+
+	return memcmp(a, z, 16) == 0;
+}
+
 /* cm.c */
 int cm_init(struct adapter *ad);
 /* Adapter close: take QP1 down (blocks until its grace period passed). */
@@ -128,16 +181,32 @@ int cm_poll(struct adapter *ad);
 int cm_wait_ms(struct adapter *ad, int max);
 
 /* Under the CM lock. */
+/* cm.c */
 int cm_bind_get(struct cm *cm, const uint8_t addr[16], uint16_t port, struct cm_bind **out);
 void cm_bind_put(struct cm *cm, struct cm_bind *b);
 int cm_local_addr(struct cm *cm, uint8_t addr[16], const uint8_t peer[16]);
+/* cm_send.c */
 int cm_start_connect(struct cm *cm, struct lib_conn *c);
 int cm_send_rtu(struct cm *cm, struct lib_conn *c);
 int cm_send_rep(struct cm *cm, struct lib_conn *c, const void *pdata, uint32_t len);
 int cm_send_rej(struct cm *cm, struct lib_conn *c, const void *pdata, uint32_t len);
 int cm_send_dreq(struct cm *cm, struct lib_conn *c);
+/* Send c's message in c->mad; with retransmit, arm its timer (c->retry_tsc). */
+int cm_send_conn(struct cm *cm, struct lib_conn *c, bool retransmit);
+int cm_send_mad(struct cm *cm, const uint8_t mac[6], const uint8_t src[16],
+		const uint8_t dst[16], const uint8_t mad[CM_MAD_SIZE]);
+/* A reply to a message that matches no connection (REJ for a REQ, DREP for a DREQ). */
+void cm_answer_stray(struct cm *cm, const struct cm_mad *in, uint16_t attr, uint16_t reason,
+		     const uint8_t mac[6], const uint8_t src[16], const uint8_t dst[16]);
+/* An MRA for the peer's REQ or REP (msg: CM_MSG_REQ or CM_MSG_REP). */
+void cm_send_mra(struct cm *cm, const struct lib_conn *c, uint8_t msg);
+/* cm_recv.c: one received MAD (GRH area first), from the sender's MAC. */
+void cm_handle(struct cm *cm, const uint8_t *buf, uint32_t len, const uint8_t mac[6]);
+/* cm.c */
 /* Queue the pending request's completion (cb runs on the control context). */
 void cm_complete(struct lib_conn *c, int status);
+/* Report the peer's disconnect to the consumer, once. */
+void cm_tell_disconnect(struct lib_conn *c);
 /* Move the connection's QP to the error state (flush). */
 void cm_flush_qp(struct lib_conn *c);
 /* The QP's RTR and RTS from what was negotiated. */

@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Connection management: the messages we send (IBA 12.6), built from a connection's
+ * state and put on QP1, with the retransmission timer armed for those that want an
+ * answer. Everything here runs under the CM lock.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+
+#include "cm.h"
+#include "eng_api.h"
+
+#define RESOLVE_MS	5000		/* neighbour resolution gives up after this */
+/* The service timeout of the MRAs we send: rdma_cm's CMA_CM_MRA_SETTING, about 69 s. */
+#define MRA_TIMEOUT	24
+
+int
+cm_send_mad(struct cm *cm, const uint8_t mac[6], const uint8_t src[16], const uint8_t dst[16],
+	 const uint8_t mad[CM_MAD_SIZE])
+{
+	struct eng_send_wr wr;
+	struct eng_cqe c[16];
+
+	/* Drain the send completions first: the queue is ours alone. */
+	while (eng_cq_poll(cm->scq, c, RTE_DIM(c)) > 0)
+		;
+	memset(&wr, 0, offsetof(struct eng_send_wr, sge));
+	wr.opcode = ENG_WR_SEND;
+	wr.flags = ENG_WR_SIGNALED | ENG_WR_INLINE;
+	wr.num_sge = 1;
+	wr.sge[0] = (struct eng_sge){ .addr = (uintptr_t)mad, .length = CM_MAD_SIZE };
+	memcpy(wr.ud.dmac, mac, 6);
+	memcpy(wr.ud.dgid, dst, 16);
+	memcpy(wr.ud.sgid, src, 16);
+	wr.ud.dest_qpn = CM_GSI_QPN;
+	wr.ud.qkey = CM_GSI_QKEY;
+	return eng_post_send(cm->gsi, &wr);
+}
+
+/* Send c's message in c->mad and arm its retransmission. */
+int
+cm_send_conn(struct cm *cm, struct lib_conn *c, bool retransmit)
+{
+	int ret = cm_send_mad(cm, c->rmac, c->laddr, c->raddr, c->mad);
+
+	if (retransmit) {
+		c->retries = 0;
+		c->deadline = rte_get_timer_cycles() + c->retry_tsc;
+	} else {
+		c->deadline = 0;
+	}
+	return ret;
+}
+
+static int
+build(struct lib_conn *c, struct cm_mad *m)
+{
+	m->method = CM_METHOD_SEND;
+	m->tid = c->tid;
+	return cm_mad_build(m, c->mad) == CM_MAD_SIZE ? 0 : -EINVAL;
+}
+
+/*
+ * Our CA GUID: the EUI-64 of the port's MAC, as rxe makes its node GUID. Linux's CM keys
+ * duplicate-REQ and stale-connection detection on (remote QPN or comm ID, remote CA GUID):
+ * with 0, two droce hosts both using QPN 2 looked like one stale connection to Linux.
+ */
+static uint64_t
+ca_guid(struct cm *cm)
+{
+	uint8_t m[6];
+
+	eng_port_mac(droce_engine_port(cm->ad->de), m);
+	return (uint64_t)(m[0] ^ 2) << 56 | (uint64_t)m[1] << 48 | (uint64_t)m[2] << 40 |
+	       (uint64_t)0xfffe << 24 | (uint64_t)m[3] << 16 | (uint64_t)m[4] << 8 | m[5];
+}
+
+static void
+fill_path(struct lib_conn *c, struct cm_path *p, uint32_t pmtu)
+{
+	RTE_SET_USED(pmtu);
+	p->slid = p->dlid = 0xffff;	/* rdma_cm on RoCE: permissive LIDs */
+	memcpy(p->sgid, c->laddr, 16);
+	memcpy(p->dgid, c->raddr, 16);
+	p->hop_limit = 64;
+	p->packet_rate = 3;		/* 2.5 Gb/s class, as rxe reports */
+	p->local_ack_timeout = CM_ACK_TIMEOUT;
+	/* Linux's cm_format_req(): subnet local only for a hop limit of 1 or less. */
+	p->subnet_local = 0;
+}
+
+static int
+send_req(struct cm *cm, struct lib_conn *c, const uint8_t *upd, uint32_t ulen)
+{
+	struct cm_mad m = { .attr_id = CM_ATTR_REQ };
+	struct cm_req *r = &m.req;
+	uint32_t pmtu = eng_port_path_mtu(droce_engine_port(cm->ad->de));
+
+	r->local_comm_id = c->local_id;
+	r->service_id = cma_service_id(c->rport);
+	r->local_ca_guid = ca_guid(cm);
+	r->local_qpn = eng_qp_num(c->qp->eqp);
+	r->resp_resources = c->ird;
+	r->init_depth = c->ord;
+	r->remote_cm_timeout = cm->timeout;
+	r->local_cm_timeout = cm->timeout;
+	r->qp_type = CM_QPT_RC;
+	r->starting_psn = c->lpsn;
+	r->retry_count = 7;
+	r->rnr_retry_count = 7;
+	r->pkey = 0xffff;
+	r->path_mtu = cm_mtu_enum(pmtu);
+	r->max_cm_retries = cm->retries;
+	r->srq = c->qp->srq != NULL;
+	fill_path(c, &r->primary, pmtu);
+	if (cma_hdr_build(r->pdata, c->laddr, c->raddr, c->lport) < 0)
+		return -EINVAL;
+	memcpy(r->pdata + CMA_HDR_SIZE, upd, ulen);
+	c->path_mtu = r->path_mtu;
+	/* We said the peer answers within cm->timeout; the DREQ later waits as long. */
+	c->retry_tsc = cm_answer_tsc(cm->timeout);
+	c->max_retries = cm->retries;
+	if (build(c, &m) != 0)
+		return -EINVAL;
+	c->st = CONN_REQ_SENT;
+	return cm_send_conn(cm, c, true);
+}
+
+/* The user's private data kept for the REQ until the MAC is known. */
+int
+cm_start_connect(struct cm *cm, struct lib_conn *c)
+{
+	uint8_t mac[6];
+	int ret = eng_neigh_resolve_mt(droce_engine_port(cm->ad->de), c->raddr, mac);
+
+	if (ret == -EAGAIN) {
+		if (c->deadline == 0) {
+			c->deadline = rte_get_timer_cycles() + cm_ms_tsc(RESOLVE_MS);
+			/* The control context may sleep 100 ms: resolution is polled each ms. */
+			ctl_wake(cm->ad);
+		}
+		c->st = CONN_RESOLVING;
+		return 0;
+	}
+	if (ret != 0)
+		return ret;
+	memcpy(c->rmac, mac, 6);
+	return send_req(cm, c, c->pdata, CM_REQ_PDATA - CMA_HDR_SIZE);
+}
+
+int
+cm_send_rep(struct cm *cm, struct lib_conn *c, const void *pdata, uint32_t len)
+{
+	struct cm_mad m = { .attr_id = CM_ATTR_REP };
+	struct cm_rep *r = &m.rep;
+
+	r->local_comm_id = c->local_id;
+	r->remote_comm_id = c->remote_id;
+	r->local_qpn = eng_qp_num(c->qp->eqp);
+	r->local_ca_guid = ca_guid(cm);
+	r->starting_psn = c->lpsn;
+	r->resp_resources = c->ird;
+	r->init_depth = c->ord;
+	r->target_ack_delay = 15;
+	r->rnr_retry_count = 7;
+	r->srq = c->qp->srq != NULL;
+	if (len != 0)
+		memcpy(r->pdata, pdata, len);
+	if (build(c, &m) != 0)
+		return -EINVAL;
+	c->st = CONN_REP_SENT;
+	return cm_send_conn(cm, c, true);
+}
+
+int
+cm_send_rtu(struct cm *cm, struct lib_conn *c)
+{
+	struct cm_mad m = { .attr_id = CM_ATTR_RTU };
+
+	m.rtu.local_comm_id = c->local_id;
+	m.rtu.remote_comm_id = c->remote_id;
+	if (build(c, &m) != 0)
+		return -EINVAL;
+	return cm_send_conn(cm, c, false);
+}
+
+int
+cm_send_rej(struct cm *cm, struct lib_conn *c, const void *pdata, uint32_t len)
+{
+	struct cm_mad m = { .attr_id = CM_ATTR_REJ };
+
+	m.rej.local_comm_id = c->local_id;
+	m.rej.remote_comm_id = c->remote_id;
+	m.rej.msg_rejected = c->active ? CM_MSG_REP : CM_MSG_REQ;
+	m.rej.reason = CM_REJ_CONSUMER_DEFINED;
+	if (pdata != NULL)
+		memcpy(m.rej.pdata, pdata, len);
+	if (build(c, &m) != 0)
+		return -EINVAL;
+	c->st = CONN_CLOSED;
+	return cm_send_conn(cm, c, false);
+}
+
+int
+cm_send_dreq(struct cm *cm, struct lib_conn *c)
+{
+	struct cm_mad m = { .attr_id = CM_ATTR_DREQ };
+
+	m.dreq.local_comm_id = c->local_id;
+	m.dreq.remote_comm_id = c->remote_id;
+	m.dreq.remote_qpn = c->rqpn;
+	/* A new request gets a new transaction ID (IBA 13.4.6.4); the DREP will carry it. */
+	c->tid = ++cm->next_tid;
+	if (build(c, &m) != 0)
+		return -EINVAL;
+	c->st = CONN_DREQ_SENT;
+	return cm_send_conn(cm, c, true);
+}
+
+/* A reply to a message that matches no connection (REJ for a REQ, DREP for a DREQ). */
+void
+cm_answer_stray(struct cm *cm, const struct cm_mad *in, uint16_t attr, uint16_t reason,
+	     const uint8_t mac[6], const uint8_t src[16], const uint8_t dst[16])
+{
+	struct cm_mad m = { .attr_id = attr, .method = CM_METHOD_SEND, .tid = in->tid };
+	uint8_t buf[CM_MAD_SIZE];
+
+	if (attr == CM_ATTR_REJ) {
+		m.rej.remote_comm_id = in->req.local_comm_id;
+		m.rej.msg_rejected = CM_MSG_REQ;
+		m.rej.reason = reason;
+	} else {
+		m.drep.remote_comm_id = in->dreq.local_comm_id;
+		m.drep.local_comm_id = in->dreq.remote_comm_id;
+	}
+	if (cm_mad_build(&m, buf) == CM_MAD_SIZE)
+		(void)cm_send_mad(cm, mac, src, dst, buf);
+}
+
+/*
+ * A peer sent its REQ or REP again while our consumer is still deciding: tell it to wait
+ * (IBA 12.6.6) instead of letting it give up. rdma_cm does the same (an MRA delayed until
+ * a duplicate arrives) with the same service timeout.
+ */
+void
+cm_send_mra(struct cm *cm, const struct lib_conn *c, uint8_t msg)
+{
+	struct cm_mad m = { .attr_id = CM_ATTR_MRA, .method = CM_METHOD_SEND, .tid = c->tid };
+	uint8_t buf[CM_MAD_SIZE];
+
+	m.mra.local_comm_id = c->local_id;
+	m.mra.remote_comm_id = c->remote_id;
+	m.mra.msg_mraed = msg;
+	m.mra.service_timeout = MRA_TIMEOUT;
+	if (cm_mad_build(&m, buf) == CM_MAD_SIZE)
+		(void)cm_send_mad(cm, c->rmac, c->laddr, c->raddr, buf);
+}
