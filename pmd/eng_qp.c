@@ -15,6 +15,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "eng_pvt.h"
+#include "eng_tel.h"
 
 #define DEF_DEPTH	256
 #define MAX_DEPTH	16384
@@ -224,6 +225,8 @@ eng_qp_destroy(struct eng_qp *qp)
 	if (qp == NULL)
 		return;
 	eng_qp_close_start(qp);
+	/* No grace period here: a telemetry request that found it must be done first. */
+	eng_tel_quiesce();
 	/* No thread polls the slot: do its part here. */
 	eng_slot_qps_update(qp->slot);
 	if (!qp->unlinked)

@@ -18,5 +18,11 @@ void eng_tel_port_del(struct eng_port *port);
 void eng_tel_eng_add(struct eng *eng);
 /* Returns once no telemetry request reads the engine. */
 void eng_tel_eng_del(struct eng *eng);
+/*
+ * Wait for the telemetry request running now, if any: what it found before a QP was
+ * unpublished is then no longer in use. For eng_qp_destroy(), which frees without an
+ * RCU grace period.
+ */
+void eng_tel_quiesce(void);
 
 #endif /* ENG_TEL_H */
