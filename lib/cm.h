@@ -74,6 +74,8 @@ struct lib_conn {
 	uint8_t peer_ird, peer_ord;	/* the peer's responder resources, initiator depth */
 	uint8_t path_mtu;		/* CM_MTU_* agreed */
 	uint8_t ack_timeout, retry, rnr_retry;
+	uint8_t max_mtu;		/* CM_MTU_* the consumer allows; 0 = the port's */
+	bool params_set;		/* NDK_EXT_DROCE_CONN set_params() was called */
 	uint8_t pdata[CM_REP_PDATA];	/* the peer's private data (REQ, REP or REJ) */
 	uint32_t rds;			/* its size as GetConnectionData reports it */
 	uint8_t mad[CM_MAD_SIZE];	/* the last message sent, for retransmission */
@@ -215,6 +217,9 @@ int cm_qp_rts(struct lib_conn *c);
 
 /* ndk_conn.c */
 extern const struct ndk_connector_dispatch conn_dispatch;
+/* ndk_conn_ext.c: NDK_EXT_DROCE_CONN */
+int conn_query_extension(struct ndk_object_header *obj, uint32_t id,
+			 struct ndk_version version, const void **dispatch);
 extern const struct ndk_listener_dispatch listener_dispatch;
 extern const struct ndk_shared_endpoint_dispatch sep_dispatch;
 /* A new passive connection for a REQ (under the CM lock); NULL when out of memory. */

@@ -86,7 +86,7 @@ fill_path(struct lib_conn *c, struct cm_path *p, uint32_t pmtu)
 	memcpy(p->dgid, c->raddr, 16);
 	p->hop_limit = 64;
 	p->packet_rate = 3;		/* 2.5 Gb/s class, as rxe reports */
-	p->local_ack_timeout = CM_ACK_TIMEOUT;
+	p->local_ack_timeout = c->ack_timeout;
 	/* Linux's cm_format_req(): subnet local only for a hop limit of 1 or less. */
 	p->subnet_local = 0;
 }
@@ -108,10 +108,12 @@ send_req(struct cm *cm, struct lib_conn *c, const uint8_t *upd, uint32_t ulen)
 	r->local_cm_timeout = cm->timeout;
 	r->qp_type = CM_QPT_RC;
 	r->starting_psn = c->lpsn;
-	r->retry_count = 7;
-	r->rnr_retry_count = 7;
+	r->retry_count = c->retry;
+	r->rnr_retry_count = c->rnr_retry;
 	r->pkey = 0xffff;
 	r->path_mtu = cm_mtu_enum(pmtu);
+	if (c->max_mtu != 0 && c->max_mtu < r->path_mtu)
+		r->path_mtu = c->max_mtu;
 	r->max_cm_retries = cm->retries;
 	r->srq = c->qp->srq != NULL;
 	fill_path(c, &r->primary, pmtu);

@@ -260,9 +260,11 @@ connect_common(struct lib_conn *c, struct ndk_qp *qp, struct cm_bind *bind,
 	c->ird = (uint8_t)ird;
 	c->ord = (uint8_t)ord;
 	c->lpsn = (uint32_t)rte_rand() & 0xffffff;
-	c->ack_timeout = 14;
-	c->retry = 7;
-	c->rnr_retry = 7;
+	if (!c->params_set) {		/* NDK_EXT_DROCE_CONN may have set them */
+		c->ack_timeout = CM_ACK_TIMEOUT;
+		c->retry = 7;
+		c->rnr_retry = 7;
+	}
 	memset(c->pdata, 0, sizeof(c->pdata));
 	if (len != 0)
 		memcpy(c->pdata, pdata, len);
@@ -548,7 +550,7 @@ conn_disconnect(struct ndk_connector *pub, ndk_request_cb cb, void *ctx)
 
 const struct ndk_connector_dispatch conn_dispatch = {
 	.close = obj_close_fn,
-	.query_extension = ext_none,
+	.query_extension = conn_query_extension,
 	.connect = conn_connect,
 	.connect_with_shared_endpoint = conn_connect_sep,
 	.complete_connect = conn_complete_connect,

@@ -18,6 +18,10 @@
 
 #include <rte_rcu_qsbr.h>
 
+#include <rte_byteorder.h>
+
+#include <droce/ndk_ext.h>
+
 #include "ndk_pvt.h"
 
 #define ARM_ERRORS	1u
@@ -169,9 +173,15 @@ op_type(const struct eng_cqe *c)
 {
 	switch (c->opcode) {
 	case ENG_WC_RECV:
+		if (c->flags & ENG_WC_WITH_INV)
+			return NDK_OP_RECEIVE_AND_INVALIDATE;
+		return (c->flags & ENG_WC_WITH_IMM) ? NDK_OP_DROCE_RECEIVE_IMM : NDK_OP_RECEIVE;
 	case ENG_WC_RECV_WRITE_IMM:
-		return (c->flags & ENG_WC_WITH_INV) ? NDK_OP_RECEIVE_AND_INVALIDATE :
-		       NDK_OP_RECEIVE;
+		return NDK_OP_DROCE_RECEIVE_WRITE_IMM;
+	case ENG_WC_CMP_SWAP:
+		return NDK_OP_DROCE_COMPARE_SWAP;
+	case ENG_WC_FETCH_ADD:
+		return NDK_OP_DROCE_FETCH_ADD;
 	case ENG_WC_WRITE:
 		return NDK_OP_WRITE;
 	case ENG_WC_READ:
@@ -231,8 +241,12 @@ get_results_ex(struct ndk_cq *pub, struct ndk_result_ex *r, uint32_t n)
 			x->request_context = plain.request_context;
 			x->type = op_type(&c[i]);
 			x->provider_error_code = c[i].status;
-			x->type_specific = x->type == NDK_OP_RECEIVE_AND_INVALIDATE ?
-					   c[i].inv_rkey : 0;
+			if (x->type == NDK_OP_RECEIVE_AND_INVALIDATE)
+				x->type_specific = c[i].inv_rkey;
+			else if (c[i].flags & ENG_WC_WITH_IMM)
+				x->type_specific = rte_be_to_cpu_32(c[i].imm);
+			else
+				x->type_specific = 0;
 		}
 		done += got;
 		if ((uint32_t)got < want)

@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include <droce/ndk_ext.h>
+
 #include "ndk_pvt.h"
 
 int ndk_create_mr_impl(struct ndk_pd *pub, bool fast, ndk_create_cb cb, void *ctx,
@@ -15,7 +17,8 @@ int ndk_create_mr_impl(struct ndk_pd *pub, bool fast, ndk_create_cb cb, void *ct
 int ndk_create_mw_impl(struct ndk_pd *pub, ndk_create_cb cb, void *ctx, struct ndk_mw **out);
 
 #define MR_FLAGS_ALL	(NDK_MR_FLAG_LOCAL_WRITE | NDK_MR_FLAG_REMOTE_READ | \
-			 NDK_MR_FLAG_REMOTE_WRITE | NDK_MR_FLAG_RDMA_READ_SINK)
+			 NDK_MR_FLAG_REMOTE_WRITE | NDK_MR_FLAG_RDMA_READ_SINK | \
+			 NDK_MR_FLAG_DROCE_REMOTE_ATOMIC)
 
 static uint32_t
 mr_access(uint32_t flags)
@@ -32,6 +35,9 @@ mr_access(uint32_t flags)
 	/* A READ lands in any MR with local write (RDMA_READ_SINK_NOT_REQUIRED). */
 	if (flags & NDK_MR_FLAG_RDMA_READ_SINK)
 		a |= ENG_ACCESS_LOCAL_WRITE;
+	/* ndk_ext.h: atomics write the region, so the flag carries local write too. */
+	if ((flags & NDK_MR_FLAG_DROCE_REMOTE_ATOMIC) == NDK_MR_FLAG_DROCE_REMOTE_ATOMIC)
+		a |= ENG_ACCESS_REMOTE_ATOMIC | ENG_ACCESS_LOCAL_WRITE;
 	return a;
 }
 

@@ -13,6 +13,10 @@
 #include <errno.h>
 #include <string.h>
 
+#include <rte_byteorder.h>
+
+#include <droce/ndk_ext.h>
+
 #include "ndk_pvt.h"
 
 int ndk_post_send_impl(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge,
@@ -113,8 +117,9 @@ qp_of(struct ndk_qp *pub)
 }
 
 static int
-post_data(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge, uint32_t nsge,
-	  uint32_t flags, uint32_t allowed, uint8_t opcode, uint64_t raddr, uint32_t rtoken)
+post_imm(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge, uint32_t nsge,
+	 uint32_t flags, uint32_t allowed, uint8_t opcode, uint64_t raddr, uint32_t rtoken,
+	 uint32_t imm)
 {
 	struct lib_qp *qp = qp_of(pub);
 	uint8_t inl[ENG_MAX_INLINE];
@@ -129,7 +134,15 @@ post_data(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge, uint32_t
 	wr.remote_addr = raddr;
 	wr.rkey = rtoken;
 	wr.inv_rkey = rtoken;
+	wr.imm = rte_cpu_to_be_32(imm);
 	return eng_post_send_defer(qp->eqp, &wr, (flags & NDK_OP_FLAG_DEFER) != 0);
+}
+
+static int
+post_data(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge, uint32_t nsge,
+	  uint32_t flags, uint32_t allowed, uint8_t opcode, uint64_t raddr, uint32_t rtoken)
+{
+	return post_imm(pub, req_ctx, sge, nsge, flags, allowed, opcode, raddr, rtoken, 0);
 }
 
 int
@@ -335,3 +348,82 @@ ndk_post_invalidate_impl(struct ndk_qp *pub, void *req_ctx, struct ndk_object_he
 	wr.opcode = ENG_WR_LOCAL_INV;
 	return eng_post_send_defer(qp->eqp, &wr, (flags & NDK_OP_FLAG_DEFER) != 0);
 }
+
+/* NDK_EXT_DROCE_VERBS: immediate data and atomics. */
+
+static int
+ext_send_imm(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge, uint32_t nsge,
+	     uint32_t flags, uint32_t imm)
+{
+	int ret;
+
+	/* Extensions are called through their table: check the object as ndk_*() do. */
+	if (obj_get(pub, NDK_OBJECT_QP, &ret) == NULL)
+		return ret;
+	return post_imm(pub, req_ctx, sge, nsge, flags, SEND_FLAGS, ENG_WR_SEND_IMM, 0, 0, imm);
+}
+
+static int
+ext_write_imm(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge, uint32_t nsge,
+	      uint64_t raddr, uint32_t rtoken, uint32_t flags, uint32_t imm)
+{
+	int ret;
+
+	if (obj_get(pub, NDK_OBJECT_QP, &ret) == NULL)
+		return ret;
+	return post_imm(pub, req_ctx, sge, nsge, flags, SEND_FLAGS, ENG_WR_WRITE_IMM, raddr,
+			rtoken, imm);
+}
+
+/* IBA 9.4.5: one 8-byte, 8-byte-aligned target; the original value lands in result. */
+static int
+post_atomic(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *result, uint64_t raddr,
+	    uint32_t rtoken, uint8_t opcode, uint64_t compare_add, uint64_t swap,
+	    uint32_t flags)
+{
+	struct eng_send_wr wr;
+	struct lib_qp *qp;
+	int ret;
+
+	qp = (struct lib_qp *)obj_get(pub, NDK_OBJECT_QP, &ret);
+	if (qp == NULL)
+		return ret;
+	ret = begin(qp, flags, COMMON_FLAGS, (uintptr_t)req_ctx, &wr);
+	if (ret != 0)
+		return refuse(qp, ret);
+	if (result == NULL || result->length != 8 || (raddr & 7) != 0)
+		return refuse(qp, -EINVAL);
+	wr.opcode = opcode;
+	wr.num_sge = 1;
+	wr.sge[0] = (struct eng_sge){ .addr = result->logical, .length = 8,
+				      .lkey = result->token };
+	wr.remote_addr = raddr;
+	wr.rkey = rtoken;
+	wr.compare_add = compare_add;
+	wr.swap = swap;
+	return eng_post_send_defer(qp->eqp, &wr, (flags & NDK_OP_FLAG_DEFER) != 0);
+}
+
+static int
+ext_compare_swap(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *result,
+		 uint64_t raddr, uint32_t rtoken, uint64_t compare, uint64_t swap,
+		 uint32_t flags)
+{
+	return post_atomic(pub, req_ctx, result, raddr, rtoken, ENG_WR_CMP_SWAP, compare, swap,
+			   flags);
+}
+
+static int
+ext_fetch_add(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *result, uint64_t raddr,
+	      uint32_t rtoken, uint64_t add, uint32_t flags)
+{
+	return post_atomic(pub, req_ctx, result, raddr, rtoken, ENG_WR_FETCH_ADD, add, 0,
+			   flags);
+}
+
+const struct droce_verbs_ext verbs_ext = {
+	.send_imm = ext_send_imm,
+	.write_imm = ext_write_imm,
+	.compare_swap = ext_compare_swap,
+	.fetch_add = ext_fetch_add,
+};

@@ -168,6 +168,8 @@ extern const struct ndk_mr_dispatch mr_dispatch;
 extern const struct ndk_mw_dispatch mw_dispatch;
 extern const struct ndk_srq_dispatch srq_dispatch;
 extern const struct ndk_qp_dispatch qp_dispatch;
+/* ndk_post.c: NDK_EXT_DROCE_VERBS (ndk_ext.h) */
+extern const struct droce_verbs_ext verbs_ext;
 
 int ext_none(struct ndk_object_header *obj, uint32_t id, struct ndk_version version,
 	     const void **dispatch);

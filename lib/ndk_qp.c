@@ -239,9 +239,14 @@ qp_query_extension(struct ndk_object_header *obj, uint32_t id, struct ndk_versio
 	if (dispatch == NULL)
 		return -EINVAL;
 	*dispatch = NULL;
-	if (id != NDK_EXT_DROCE_QP || version.major != 1)
+	if (version.major != 1)
 		return -ENOTSUP;
-	*dispatch = &qp_ext;
+	if (id == NDK_EXT_DROCE_QP)
+		*dispatch = &qp_ext;
+	else if (id == NDK_EXT_DROCE_VERBS)
+		*dispatch = &verbs_ext;
+	else
+		return -ENOTSUP;
 	return 0;
 }
 

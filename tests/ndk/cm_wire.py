@@ -11,8 +11,9 @@ holds that capture against tshark's InfiniBand dissector and the IBA message tab
   finds nothing malformed (its only remark allowed: IPv6's zero UDP checksum);
 - all seven messages droce sends are there: REQ, MRA, REJ, REP, RTU, DREQ, DREP;
 - each REQ carries rdma_cm's service ID for the suite's ports, the harness's CM settings
-  (response timeouts 16, Max CM Retries 5), a local ACK timeout of 14 and rdma_cm's IP
-  header of the right IP version;
+  (response timeouts 16, Max CM Retries 5), rdma_cm's IP header of the right IP version,
+  and either the defaults (ACK timeout 14, retry and RNR retry 7, path MTU 1024) or
+  test_conn_params's (18, 3, 5, 512);
 - the conversations hold together: a REP, RTU, MRA or REJ names the REQ's communication
   ID and carries its transaction ID; an RTU names both IDs; a DREQ names a connection's
   IDs and the peer's QPN; a DREP answers a DREQ with its IDs swapped and its TID;
@@ -47,6 +48,8 @@ FIELDS = ['frame.number', '_ws.malformed', '_ws.expert.message', 'infiniband.bth
           'infiniband.cm.req', 'infiniband.cm.req.serviceid', 'infiniband.cm.req.localqpn',
           'infiniband.cm.req.remoteresptout', 'infiniband.cm.req.localresptout',
           'infiniband.cm.req.maxcmretr', 'infiniband.cm.req.prim_localacktout',
+          'infiniband.cm.req.retrcount', 'infiniband.cm.req.rnrretrcount',
+          'infiniband.cm.req.pppmtu',
           'infiniband.cm.req.ip_cm.ipv', 'infiniband.cm.req.ip_cm.sport',
           'infiniband.cm.rep', 'infiniband.cm.rep.remotecommid', 'infiniband.cm.rep.localqpn',
           'infiniband.cm.rtu.localcommid', 'infiniband.cm.rtu.remotecommid',
@@ -141,16 +144,21 @@ def main():
     for a, ms in by.items():
         check(ms, 'no %s on the wire' % a)
 
-    reqs = {}
+    reqs, custom = {}, 0
     for m in by['REQ']:
         v = m['v']
         sid = v['infiniband.cm.req.serviceid']
         check(sid is not None and sid & ~0xffff == SID_BASE and sid & 0xffff in PORTS,
               'frame %s: service ID %s' % (m['n'], sid))
         check((v['infiniband.cm.req.remoteresptout'], v['infiniband.cm.req.localresptout'],
-               v['infiniband.cm.req.maxcmretr'], v['infiniband.cm.req.prim_localacktout']) ==
-              (CM_TIMEOUT, CM_TIMEOUT, CM_RETRIES, 14),
-              'frame %s: CM timeouts/retries/ACK timeout' % m['n'])
+               v['infiniband.cm.req.maxcmretr']) == (CM_TIMEOUT, CM_TIMEOUT, CM_RETRIES),
+              'frame %s: CM timeouts/retries' % m['n'])
+        # The defaults, or test_conn_params's NDK_EXT_DROCE_CONN settings.
+        path = (v['infiniband.cm.req.prim_localacktout'], v['infiniband.cm.req.retrcount'],
+                v['infiniband.cm.req.rnrretrcount'], v['infiniband.cm.req.pppmtu'])
+        check(path in ((14, 7, 7, 3), (18, 3, 5, 2)),
+              'frame %s: ACK timeout, retry, RNR retry, MTU %s' % (m['n'], path))
+        custom += path == (18, 3, 5, 2)
         v4 = m['mad'][24 + 56 + 10:][:2] == b'\xff\xff'     # primary local GID, ::ffff:a.b.c.d
         check(v['infiniband.cm.req.ip_cm.ipv'] == (4 if v4 else 6),
               'frame %s: rdma_cm IP version %s' % (m['n'], v['infiniband.cm.req.ip_cm.ipv']))
@@ -159,6 +167,7 @@ def main():
         check(r['tid'] == m['tid'], 'frame %s: a REQ retransmitted with another TID' % m['n'])
         r['sent'] += 1
 
+    check(custom >= 1, 'no REQ with NDK_EXT_DROCE_CONN parameters')
     conns = {}                          # (active ID, passive ID) -> the two QPNs
     answered = set()
     for m in by['REP']:

@@ -18,6 +18,7 @@
 struct ndk_adapter *nh_ad[2];
 struct droce_engine *nh_eng[2];
 struct droce_port *nh_port[2];
+uint8_t nh_ack_timeout = 10;
 
 static const char *const addrs[2] = { "10.77.0.1/24", "10.77.0.2/24" };
 static const char *const addrs6[2] = { "fd77::1/64", "fd77::2/64" };
@@ -260,8 +261,8 @@ void
 nh_connect(struct ndk_qp *a, struct ndk_qp *b)
 {
 	const struct droce_qp_ext *ext = qp_ext(a);
-	struct droce_qp_path pa = { .sq_psn = 100, .rq_psn = 200, .timeout = 10 };
-	struct droce_qp_path pb = { .sq_psn = 200, .rq_psn = 100, .timeout = 10 };
+	struct droce_qp_path pa = { .sq_psn = 100, .rq_psn = 200, .timeout = nh_ack_timeout };
+	struct droce_qp_path pb = { .sq_psn = 200, .rq_psn = 100, .timeout = nh_ack_timeout };
 
 	droce_port_mac(nh_port[1], pa.dmac);
 	droce_port_mac(nh_port[0], pb.dmac);

@@ -41,6 +41,8 @@
 extern struct ndk_adapter *nh_ad[2];
 extern struct droce_engine *nh_eng[2];
 extern struct droce_port *nh_port[2];
+/* The local ACK timeout nh_connect() gives both QPs: 10 (4 ms) unless a suite says. */
+extern uint8_t nh_ack_timeout;
 
 /* One asynchronous call's outcome, filled by the nh_*_cb callbacks. */
 struct nh_call {

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <droce/ndk_ext.h>
+
 #include "check_run.h"
 #include "ndk_harness.h"
 
@@ -546,6 +548,84 @@ START_TEST(test_silent_peer_times_out)
 }
 END_TEST
 
+static const struct droce_conn_ext *
+conn_ext(struct ndk_connector *c)
+{
+	const void *d = NULL;
+
+	ck_assert_int_eq(ndk_query_extension((struct ndk_object_header *)c, NDK_EXT_DROCE_CONN,
+					     (struct ndk_version){ 1, 0 }, &d), 0);
+	return d;
+}
+
+/*
+ * NDK_EXT_DROCE_CONN: the active side's ACK timeout, retry counts and path MTU cap go in
+ * its REQ (cm_wire.py checks them on the wire), both sides report what they use, and data
+ * crosses at the smaller MTU.
+ */
+START_TEST(test_conn_params)
+{
+	struct sockaddr_in dst = sa4("10.77.0.2", PORT);
+	struct droce_conn_params want = { .ack_timeout = 18, .retry_cnt = 3, .rnr_retry = 5,
+					  .path_mtu = 512 }, got, bad;
+	const struct droce_conn_ext *x;
+	struct end a, b;
+	struct lis l;
+
+	end_open(&a, 0);
+	end_open(&b, 1);
+	lis_open(&l, PORT);
+	ck_assert_int_eq(ndk_create_connector(nh_ad[0], nh_create_cb, NULL, &a.conn), 0);
+	x = conn_ext(a.conn);
+	ck_assert_int_eq(x->get_params(a.conn, &got), -ENOTCONN);
+	ck_assert_int_eq(x->set_params(a.conn, NULL), -EINVAL);
+	ck_assert_int_eq(x->get_params(a.conn, NULL), -EINVAL);
+	bad = want;
+	bad.ack_timeout = 32;
+	ck_assert_int_eq(x->set_params(a.conn, &bad), -EINVAL);
+	bad = want;
+	bad.retry_cnt = 8;
+	ck_assert_int_eq(x->set_params(a.conn, &bad), -EINVAL);
+	bad = want;
+	bad.path_mtu = 300;
+	ck_assert_int_eq(x->set_params(a.conn, &bad), -EINVAL);
+	bad.path_mtu = 8192;
+	ck_assert_int_eq(x->set_params(a.conn, &bad), -EINVAL);
+	ck_assert_int_eq(x->set_params((struct ndk_connector *)a.qp, &want), -EBADF);
+	ck_assert_int_eq(x->set_params(a.conn, &want), 0);
+	ck_assert_int_eq(ndk_connect(a.conn, a.qp, NULL, 0, (struct sockaddr *)&dst, sizeof(dst),
+				     1, 1, NULL, 0, nh_request_cb, &a.req), NDK_PENDING);
+	ck_assert_int_eq(x->set_params(a.conn, &want), -EISCONN);
+	b.conn = wait_event(&l, 1);
+	ck_assert_int_eq(x->set_params(b.conn, &want), -EINVAL);	/* the REQ decided */
+	ck_assert_int_eq(x->get_params(b.conn, &got), 0);
+	ck_assert_uint_eq(got.ack_timeout, 18);
+	ck_assert_uint_eq(got.retry_cnt, 3);
+	ck_assert_uint_eq(got.rnr_retry, 5);
+	ck_assert_uint_eq(got.path_mtu, 512);
+	ck_assert_int_eq(ndk_accept(b.conn, b.qp, 1, 1, NULL, 0, NULL, NULL, nh_request_cb,
+				    &b.req), NDK_PENDING);
+	nh_wait(&a.req, "connect");
+	ck_assert_int_eq(a.req.status, 0);
+	ck_assert_int_eq(x->get_params(a.conn, &got), 0);
+	ck_assert_uint_eq(got.ack_timeout, 18);
+	ck_assert_uint_eq(got.retry_cnt, 3);
+	ck_assert_uint_eq(got.rnr_retry, 7);		/* the REP's, for our QP */
+	ck_assert_uint_eq(got.path_mtu, 512);
+	a.req.done = 0;
+	ck_assert_int_eq(ndk_complete_connect(a.conn, NULL, NULL, nh_request_cb, &a.req),
+			 NDK_PENDING);
+	nh_wait(&a.req, "complete_connect");
+	nh_wait(&b.req, "accept");
+	ck_assert_int_eq(b.req.status, 0);
+	exchange(&a, &b, 3000, 5);
+	exchange(&b, &a, 1025, 6);
+	end_close(&a);
+	end_close(&b);
+	nh_close_obj(l.l);
+}
+END_TEST
+
 /* Longer than a peer waits for an answer without an MRA: all its retransmissions. */
 #define SLOWER_THAN_PEER_MS	((NH_CM_RETRIES + 4) * NH_CM_RETRY_MS)
 
@@ -732,6 +812,7 @@ suite(void)
 	tcase_add_test(tc, test_receive_connector_closed);
 	tcase_add_test(tc, test_reject_then_close);
 	tcase_add_test(tc, test_silent_peer_times_out);
+	tcase_add_test(tc, test_conn_params);
 	tcase_add_test(tc, test_slow_accept_sends_mra);
 	tcase_add_test(tc, test_slow_complete_sends_mra);
 	tcase_add_test(tc, test_concurrent_connections);
