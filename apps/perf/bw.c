@@ -133,7 +133,14 @@ post_recvs(struct perf *p, uint64_t size)
 	return 0;
 }
 
-/* Peak: the best rate over windows of at least a tenth of the run (or 100 ms). */
+/*
+ * Peak: the best rate over windows of at least a tenth of the run (or 100 ms), each at
+ * least PEAK_MIN_NS long: completions are taken in bursts, and a burst over a few
+ * microseconds is no rate (a receiver that polled 64 completions at once saw 1000x its
+ * average). A run shorter than that reports its average as its peak.
+ */
+#define PEAK_MIN_NS	10000000ull
+
 struct peak {
 	uint64_t t0, n0, win_msgs, win_ns;
 };
@@ -143,7 +150,8 @@ peak_update(struct perf *p, struct peak *pk, uint64_t size, uint64_t now)
 {
 	double bw;
 
-	if (p->done - pk->n0 < pk->win_msgs && now - pk->t0 < pk->win_ns)
+	if (now - pk->t0 < PEAK_MIN_NS ||
+	    (p->done - pk->n0 < pk->win_msgs && now - pk->t0 < pk->win_ns))
 		return;
 	if (now > pk->t0) {
 		bw = (double)((p->done - pk->n0) * size) / (double)(now - pk->t0);
@@ -424,13 +432,18 @@ bw_run(struct perf *p)
 			if (o->verb == PERF_READ)
 				memcpy(p->q[i].dst, p->q[i].src, hi);
 	}
+	/*
+	 * perftest: every QP's record, then every QP's record again (printed) and the sync
+	 * after RTR; send_bw does that sync between the two rounds.
+	 */
 	for (i = 0; i < o->qps && ret == 0; i++)
 		ret = conn_hand_shake(p, i);
-	if (ret == 0)
-		ret = conn_hand_shake(p, 0);		/* after RTR, as perftest */
 	if (ret == 0 && o->verb == PERF_SEND)
-		for (i = 0; i < o->qps && ret == 0; i++)
-			ret = conn_hand_shake(p, i);
+		ret = conn_hand_shake(p, 0);
+	for (i = 0; i < o->qps && ret == 0; i++)
+		ret = conn_hand_shake(p, i);
+	if (ret == 0 && o->verb != PERF_SEND)
+		ret = conn_hand_shake(p, 0);		/* after RTR */
 	if (ret != 0)
 		return ret;
 	report_dests(p);

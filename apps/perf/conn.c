@@ -220,19 +220,32 @@ on_disconnect(void *ctx)
 	sem_post(&p->sem);
 }
 
-/* One rdma_connect(), as perftest's client: retried while the server is not there. */
+/*
+ * One rdma_connect(), as perftest's client: retried while the server is not there
+ * (perftest's server listens for the data connections only once the control channel
+ * has synced, so the first REQ may meet a REJ). A QP that went through a connect is not
+ * taken by another one (ndk_connect: -EISCONN), so each retry gets a fresh *qp.
+ */
 static int
-connect_one(struct perf *p, struct ndk_qp *qp, uint32_t rd, struct ndk_connector **out)
+connect_one(struct perf *p, struct ndk_qp **qp, bool control, uint32_t rd,
+	    struct ndk_connector **out)
 {
 	const struct perf_opts *o = p->o;
 	int tries, ret = -ECONNREFUSED;
 
 	for (tries = 0; tries < 100 && !perf_stop; tries++) {
+		if (tries > 0) {
+			(void)ndk_close(&(*qp)->header, NULL, NULL);
+			*qp = NULL;
+			ret = res_create_qp(p, control, qp);
+			if (ret != 0)
+				break;
+		}
 		ret = ndk_create_connector(p->ad, NULL, NULL, out);
 		if (ret != 0)
 			break;
 		__atomic_add_fetch(&p->pending, 1, __ATOMIC_ACQ_REL);
-		ret = ndk_connect(*out, qp, NULL, 0, (const struct sockaddr *)&o->addr,
+		ret = ndk_connect(*out, *qp, NULL, 0, (const struct sockaddr *)&o->addr,
 				  sa_len(&o->addr), rd, rd, NULL, 0, res_request_cb, p);
 		ret = ret == NDK_PENDING ? res_wait(p, &p->pending, 0, PERF_STEP_MS) : ret;
 		if (ret == 0)
@@ -372,7 +385,7 @@ data_connections(struct perf *p)
 		ret = res_create_qp(p, false, &q->qp);
 		if (ret == 0)
 			ret = perf_server(p) ? accept_one(p, q->qp, &q->conn) :
-					       connect_one(p, q->qp, rd, &q->conn);
+					       connect_one(p, &q->qp, false, rd, &q->conn);
 		if (ret == 0)
 			p->nq++;
 	}
@@ -396,9 +409,11 @@ conn_setup(struct perf *p)
 		if (ret == 0)
 			ret = accept_one(p, p->cqp, &p->cconn);
 	} else {
-		ret = post_recv(p);
+		/* The receive after connecting: a retry replaces the QP (the client sends
+		 * first, so nothing arrives before it is posted). */
+		ret = connect_one(p, &p->cqp, true, 0, &p->cconn);
 		if (ret == 0)
-			ret = connect_one(p, p->cqp, 0, &p->cconn);
+			ret = post_recv(p);
 	}
 	if (ret == 0)
 		ret = exchange_params(p);
