@@ -2,8 +2,10 @@
 /*
  * The latency tests, as perftest runs them (one QP, one request at a time):
  *  write_lat: ping-pong by RDMA WRITE; each side spins on the last byte of its sink
- *    for the iteration number the peer wrote there (run_iter_lat_write());
- *  send_lat: ping-pong by SEND; the client sends first;
+ *    for the iteration number the peer wrote there (run_iter_lat_write()); the server
+ *    writes first;
+ *  send_lat: ping-pong by SEND (run_iter_lat_send()); the server polls its receive
+ *    first, so the client sends first;
  *  read_lat: the client reads, one at a time; the server only waits.
  * Ping-pong samples are the time between two of our posts, halved (one way); read
  * samples are post to completion. Both roles of a ping-pong report.
@@ -16,6 +18,7 @@
 
 struct lat_run {
 	uint64_t size, iters, end;	/* end: deadline in ns with -D, else 0 */
+	uint64_t rsize;			/* receive buffers: the largest size */
 	bool timed;
 };
 
@@ -88,22 +91,24 @@ wait_peer(struct perf *p, const struct lat_run *l, uint64_t n)
 	/* The last byte carries the iteration number. */
 	if (p->o->validate && bw_check(p, p->q[0].dst, l->size - 1) != 0)
 		return -EBADMSG;
-	return post_recv(p, l->size);
+	return post_recv(p, l->rsize);
 }
 
 /*
- * perftest's run_iter_lat_write() / run_iter_lat_send(): the server posts first; then
- * each side waits for the peer's n-th message before posting its own n-th (n + 1-th
- * for the client), until both sent and received -n messages.
+ * perftest's run_iter_lat_write() / run_iter_lat_send(): the first mover (write: the
+ * server, send: the client) posts first; then each side waits for the peer's n-th
+ * message before posting its own n-th (n + 1-th for the first mover), until both sent
+ * and received -n messages.
  */
 static int
 ping_pong(struct perf *p, struct lat_run *l)
 {
+	bool first = p->o->verb == PERF_WRITE ? perf_server(p) : !perf_server(p);
 	uint64_t scnt = 0, rcnt = 0, prev = 0, now;
 	int ret;
 
 	while (l->timed || scnt < l->iters || rcnt < l->iters) {
-		if ((l->timed || rcnt < l->iters) && !(perf_server(p) && scnt == 0)) {
+		if ((l->timed || rcnt < l->iters) && !(first && scnt == 0)) {
 			ret = wait_peer(p, l, ++rcnt);
 			if (ret == -ETIMEDOUT && l->timed)
 				break;
@@ -149,12 +154,19 @@ reads(struct perf *p, struct lat_run *l)
 }
 
 static int
-one_size(struct perf *p, uint64_t size)
+one_size(struct perf *p, uint64_t size, uint64_t rsize)
 {
 	const struct perf_opts *o = p->o;
-	struct lat_run l = { .size = size, .timed = o->duration > 0 };
+	struct lat_run l = { .size = size, .rsize = rsize, .timed = o->duration > 0 };
 	int ret;
 
+	/* send_lat: a sync before each size, once the receives are up (perftest posts -r
+	 * receives for the size first; ours, of the largest size, are reposted). */
+	if (o->verb == PERF_SEND) {
+		ret = conn_hand_shake(p, 0);
+		if (ret != 0)
+			return ret;
+	}
 	/* With -D the samples array holds the first million; all count in t_avg. */
 	l.iters = l.timed ? 1000000 : o->iters;
 	l.end = perf_now_ns() + (uint64_t)o->duration * 1000000000ull;
@@ -188,13 +200,20 @@ lat_run(struct perf *p)
 		bw_fill(p, hi);
 		memcpy(p->q[0].dst, p->q[0].src, hi);	/* what a READ serves */
 	}
+	/*
+	 * perftest's records before the run: write_lat and read_lat sync, exchange the
+	 * QP's record twice and sync after RTR; send_lat exchanges the record, syncs after
+	 * RTR and exchanges the record again (send_bw's order).
+	 */
 	ret = conn_hand_shake(p, 0);
 	if (ret == 0)
 		ret = conn_hand_shake(p, 0);
+	if (ret == 0)
+		ret = conn_hand_shake(p, 0);
+	if (ret == 0 && o->verb != PERF_SEND)
+		ret = conn_hand_shake(p, 0);
 	for (k = 0; ret == 0 && o->verb == PERF_SEND && k < o->rx_depth; k++)
 		ret = post_recv(p, hi);
-	if (ret == 0)
-		ret = conn_hand_shake(p, 0);		/* after RTR, as perftest */
 	if (ret != 0)
 		return ret;
 	report_dests(p);
@@ -202,7 +221,7 @@ lat_run(struct perf *p)
 		report_lat_header(p);
 	res_cpu_sample(p, 0);
 	for (size = lo; active && size <= hi && ret == 0; size *= 2)
-		ret = one_size(p, size);
+		ret = one_size(p, size, hi);
 	if (active)
 		report_line();
 	/* ctx_close_connection(): write_lat ends without it. */
