@@ -40,6 +40,21 @@ parse_mtu(struct app_port_opts *o, const char *arg)
 	return 1;
 }
 
+/* --cm-timeout (IBA's 5-bit exponent) and --cm-retries (4 bits): droce_engine_conf. */
+static int
+parse_cm(const char *name, const char *arg, unsigned long max, uint8_t *out)
+{
+	char *end;
+	unsigned long v = strtoul(arg, &end, 10);
+
+	if (*arg == '\0' || *end != '\0' || v < 1 || v > max) {
+		fprintf(stderr, "--%s %s: expected a number from 1 to %lu\n", name, arg, max);
+		return -1;
+	}
+	*out = (uint8_t)v;
+	return 1;
+}
+
 static int
 parse_mac(struct app_port_opts *o, const char *arg)
 {
@@ -72,7 +87,7 @@ parse_bool(const char *key, const char *v, bool *out)
 	return 1;
 }
 
-/* One "key = value" of the [port] or [eal] section. */
+/* One "key = value" of the [port], [engine] or [eal] section. */
 static int
 config_entry(struct app_port_opts *o, const char *sect, const char *key, const char *v)
 {
@@ -87,6 +102,11 @@ config_entry(struct app_port_opts *o, const char *sect, const char *key, const c
 			return parse_mtu(o, v);
 		if (strcmp(key, "mac") == 0)
 			return parse_mac(o, v);
+	} else if (strcmp(sect, "engine") == 0) {
+		if (strcmp(key, "cm_timeout") == 0)
+			return app_port_opt(o, APP_OPT_BASE + 9, v);
+		if (strcmp(key, "cm_retries") == 0)
+			return app_port_opt(o, APP_OPT_BASE + 10, v);
 	} else if (strcmp(sect, "eal") == 0) {
 		if (strcmp(key, "lcores") == 0)
 			return app_port_opt(o, APP_OPT_BASE + 3, v);
@@ -112,7 +132,7 @@ keep(struct app_port_opts *o, const char *v)
 static int
 load_sections(struct app_port_opts *o, struct rte_cfgfile *cfg)
 {
-	static const char *const sects[] = { "port", "eal" };
+	static const char *const sects[] = { "port", "engine", "eal" };
 	char names[8][CFG_NAME_LEN], *ptrs[8];
 	struct rte_cfgfile_entry e[16];
 	int nsect, s, n, i, j;
@@ -187,6 +207,10 @@ app_port_opt(struct app_port_opts *o, int opt, const char *arg)
 		return load_config(o, arg);
 	case APP_OPT_BASE + 8:
 		return parse_mac(o, arg);
+	case APP_OPT_BASE + 9:
+		return parse_cm("cm-timeout", arg, 31, &o->cm_timeout);
+	case APP_OPT_BASE + 10:
+		return parse_cm("cm-retries", arg, 15, &o->cm_retries);
 	default:
 		return 0;
 	}
@@ -260,4 +284,11 @@ app_port_opts_free(struct app_port_opts *o)
 	for (i = 0; i < o->nb_owned; i++)
 		free(o->owned[i]);
 	o->nb_owned = 0;
+}
+
+void
+app_engine_conf(const struct app_port_opts *o, struct droce_engine_conf *ec)
+{
+	ec->cm_timeout = o->cm_timeout;
+	ec->cm_retries = o->cm_retries;
 }

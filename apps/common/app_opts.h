@@ -6,7 +6,7 @@
  * The port options every droce application takes, so that nobody has to know EAL
  * arguments: --vdev <devargs> | --pci <bdf>, --ip <addr>/<prefix> (repeatable),
  * --lcores <list>, --eal "<extra EAL args>", --mtu <bytes>, --mac <addr>, --hugepages,
- * --config <file>.
+ * --cm-timeout <n>, --cm-retries <n>, --config <file>.
  */
 
 #include <getopt.h>
@@ -28,6 +28,7 @@ struct app_port_opts {
 	bool has_mac;
 	uint8_t mac[6];
 	bool hugepages;
+	uint8_t cm_timeout, cm_retries;	/* 0: the engine's defaults */
 	char *owned[32];		/* --config values, freed by app_port_close() */
 	unsigned int nb_owned;
 	bool config_loaded;
@@ -44,7 +45,9 @@ struct app_port_opts {
 	{ "mtu", required_argument, NULL, APP_OPT_BASE + 5 }, \
 	{ "hugepages", no_argument, NULL, APP_OPT_BASE + 6 }, \
 	{ "config", required_argument, NULL, APP_OPT_BASE + 7 }, \
-	{ "mac", required_argument, NULL, APP_OPT_BASE + 8 }
+	{ "mac", required_argument, NULL, APP_OPT_BASE + 8 }, \
+	{ "cm-timeout", required_argument, NULL, APP_OPT_BASE + 9 }, \
+	{ "cm-retries", required_argument, NULL, APP_OPT_BASE + 10 }
 
 #define APP_PORT_USAGE \
 	"port options:\n" \
@@ -57,7 +60,10 @@ struct app_port_opts {
 	"  --mtu <bytes>        IP MTU (default 1500 or the device maximum)\n" \
 	"  --mac <xx:..:xx>     use this MAC instead of the device's\n" \
 	"  --hugepages          use hugepages (default: ordinary memory)\n" \
+	"  --cm-timeout <n>     CM response timeout 4.096 us * 2^n (default 20, ~4.3 s)\n" \
+	"  --cm-retries <n>     CM retransmissions before giving up (default 15)\n" \
 	"  --config <file>      INI file: [port] vdev, pci, ip, mtu, mac;\n" \
+	"                       [engine] cm_timeout, cm_retries;\n" \
 	"                       [eal] lcores, args, hugepages\n"
 
 /*
@@ -70,6 +76,8 @@ int app_port_opts_check(const struct app_port_opts *o);
 /* Start the EAL and attach the port with its addresses. Prints why; -1 / 0. */
 int app_port_open(const char *prog, struct app_port_opts *o, struct droce_port **port);
 void app_port_close(struct app_port_opts *o, struct droce_port *port);
+/* The engine settings the options name (CM timeout and retries) into ec. */
+void app_engine_conf(const struct app_port_opts *o, struct droce_engine_conf *ec);
 /* Free what option parsing kept (app_port_close() does this too). */
 void app_port_opts_free(struct app_port_opts *o);
 

@@ -200,6 +200,7 @@ engine_start(struct rping *r, struct poller *p)
 	struct droce_engine_conf ec = { .nb_slots = 1, .name = "rping" };
 	int ret;
 
+	app_engine_conf(&r->o->port, &ec);
 	if (lcore < RTE_MAX_LCORE)
 		ec.lcores = &lcore;
 	ret = droce_engine_create(r->port, &ec, &r->eng);
