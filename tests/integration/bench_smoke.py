@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""usertools/droce-bench --quick: the script works (not its numbers).
+
+usage: bench_smoke.py <droce-bench> <build dir> <tmp dir>
+
+Runs the quick benchmark on memif and veth and checks what it promises: exit status 0
+(every measurement taken; a MISS is not a failure), summary.md with every ratio row for
+both links and PASS/MISS on each goal row, the CSV and JSON files with data, and the four
+plots as PNG files. Prints 'N passed, M failed'.
+"""
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+BENCH, BUILD, TMP = sys.argv[1:4]
+LINKS = ("memif", "veth")
+METRICS = ["WRITE 64 KiB bandwidth / raw byte rate", "READ 64 KiB bandwidth / raw byte rate",
+           "SEND 64 KiB bandwidth / raw byte rate", "WRITE 64 B message rate / raw packet rate",
+           "READ 64 B message rate / raw packet rate", "SEND 64 B message rate / raw packet rate",
+           "SEND 8 B half round trip / TCP's", "WRITE 8 B half round trip / TCP's",
+           "READ 8 B round trip / TCP's half round trip"]
+GOALS = {("memif", METRICS[0]), ("memif", METRICS[3]), ("veth", METRICS[3]),
+         ("memif", METRICS[6]), ("veth", METRICS[6])}
+
+
+def check(out):
+    rows = {}
+    for line in open(os.path.join(out, "summary.md")):
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 7 and cells[0] != "link" and not cells[0].startswith("---"):
+            rows[(cells[0].split()[0], cells[1])] = cells
+    for link in LINKS:
+        for m in METRICS:
+            r = rows.get((link, m))
+            assert r is not None, "no row '%s' for %s" % (m, link)
+            assert r[4] != "-", "no ratio in %s" % r
+            want = ("PASS", "MISS") if (link, m) in GOALS else ("-",)
+            assert r[6] in want, "verdict %s, want one of %s" % (r, want)
+    for name, least in (("raw.csv", 4), ("bw.csv", 10), ("lat.csv", 6), ("tcp.csv", 1)):
+        n = len(list(csv.reader(open(os.path.join(out, name))))) - 1
+        assert n >= least, "%s: %d rows, want at least %d" % (name, n, least)
+    res = json.load(open(os.path.join(out, "results.json")))
+    assert not res["errors"] and sorted(res["links"]) == sorted(LINKS), res["errors"]
+    for kind in ("bw", "lat"):
+        for link in LINKS:
+            png = os.path.join(out, "%s-%s.png" % (kind, link))
+            with open(png, "rb") as f:
+                head = f.read(8)
+            assert head == b"\x89PNG\r\n\x1a\n" and os.path.getsize(png) > 5000, png
+
+
+def main():
+    out = os.path.join(TMP, "out")
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(TMP, exist_ok=True)
+    p = subprocess.run([BENCH, "--quick", "-o", out, "--build", BUILD],
+                       capture_output=True, text=True, timeout=280)
+    print(p.stdout[-6000:] + p.stderr[-3000:])
+    try:
+        assert p.returncode == 0, "droce-bench exit %d" % p.returncode
+        check(out)
+    except AssertionError as e:
+        print("FAIL bench-smoke: %s" % e)
+        print("0 passed, 1 failed")
+        return 1
+    print("PASS bench-smoke")
+    print("1 passed, 0 failed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
