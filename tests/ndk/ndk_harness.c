@@ -18,7 +18,7 @@
 struct ndk_adapter *nh_ad[2];
 struct droce_engine *nh_eng[2];
 struct droce_port *nh_port[2];
-uint8_t nh_ack_timeout = 10;
+uint8_t nh_ack_timeout = 17;
 
 static const char *const addrs[2] = { "10.77.0.1/24", "10.77.0.2/24" };
 static const char *const addrs6[2] = { "fd77::1/64", "fd77::2/64" };

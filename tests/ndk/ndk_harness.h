@@ -41,7 +41,11 @@
 extern struct ndk_adapter *nh_ad[2];
 extern struct droce_engine *nh_eng[2];
 extern struct droce_port *nh_port[2];
-/* The local ACK timeout nh_connect() gives both QPs: 10 (4 ms) unless a suite says. */
+/*
+ * The local ACK timeout nh_connect() gives both QPs: 17 (537 ms, "retry exceeded" after
+ * about 4 s). net_ring loses nothing, so only a slot descheduled on a loaded host ever
+ * makes a QP retransmit; short timeouts turned such stalls into failed tests.
+ */
 extern uint8_t nh_ack_timeout;
 
 /* One asynchronous call's outcome, filled by the nh_*_cb callbacks. */

@@ -238,12 +238,6 @@ suite(void)
 int
 main(void)
 {
-	/*
-	 * 67 ms, as perftest: with the harness's 4 ms an atomic that is retransmitted on a
-	 * loaded host can end in "retry exceeded" (an engine issue, noted; not this
-	 * extension's business).
-	 */
-	nh_ack_timeout = 14;
 	nh_init();
 	return test_run_suite(suite());
 }

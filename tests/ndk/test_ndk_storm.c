@@ -315,11 +315,6 @@ suite(void)
 int
 main(void)
 {
-	/*
-	 * The traffic pair must not fail while slots are descheduled on a loaded host: 537 ms
-	 * ACK timeouts, about 4 s before "retry exceeded" (net_ring loses nothing).
-	 */
-	nh_ack_timeout = 17;
 	nh_init();
 	return test_run_suite(suite());
 }
