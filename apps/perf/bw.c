@@ -137,7 +137,10 @@ post_recvs(struct perf *p, uint64_t size)
  * Peak: the best rate over windows of at least a tenth of the run (or 100 ms), each at
  * least PEAK_MIN_NS long: completions are taken in bursts, and a burst over a few
  * microseconds is no rate (a receiver that polled 64 completions at once saw 1000x its
- * average). A run shorter than that reports its average as its peak.
+ * average). A window ends only with a completion, so it spans whole completion
+ * intervals: with -Q 100, the 100 messages a completion retires were posted since the
+ * previous one, not within the last window of no completions. A run shorter than that
+ * reports its average as its peak.
  */
 #define PEAK_MIN_NS	10000000ull
 
@@ -150,7 +153,7 @@ peak_update(struct perf *p, struct peak *pk, uint64_t size, uint64_t now)
 {
 	double bw;
 
-	if (now - pk->t0 < PEAK_MIN_NS ||
+	if (p->done == pk->n0 || now - pk->t0 < PEAK_MIN_NS ||
 	    (p->done - pk->n0 < pk->win_msgs && now - pk->t0 < pk->win_ns))
 		return;
 	if (now > pk->t0) {
@@ -309,7 +312,8 @@ one_size(struct perf *p, uint64_t size, struct perf_bw_rep *mine)
 	if (o->duration > 0)
 		drain(p);
 	res_cpu_sample(p, 1);
-	report_bw_rep(p, size, o->duration > 0 ? p->done / (uint64_t)o->qps : o->iters, mine);
+	/* perftest's #iterations counts every QP's messages (-q 2 -n 100: 200). */
+	report_bw_rep(p, size, o->duration > 0 ? p->done : o->iters * (uint64_t)o->qps, mine);
 	return 0;
 }
 

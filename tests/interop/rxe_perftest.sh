@@ -1,0 +1,155 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# droce-perf against stock perftest (Debian 12's 4.5+0.17, protocol version 6.06) in
+# rdma_cm mode (-R), on Linux Soft-RoCE (rdma_rxe) in a QEMU VM; droce-perf runs on
+# veth-host. Both roles for each case:
+#   "droce-perf server": droce-perf <test> serves, `ib_<test> -R ... 192.168.77.2` on
+#     the VM is the client;
+#   "droce-perf client": `ib_<test> -R` serves on the VM, droce-perf connects to it.
+# Each case passes when both sides exit 0 and print the result row perftest's users
+# read: for bw tests, on both sides, the size asked, #iterations = -n x -q and
+# BW average > 0; for latency tests, on every side that prints a table (read_lat: the
+# client only), the size, -n and seven latency values with 0 < t_min <= t_max.
+# A case takes 2-10 s; the whole test about 3 minutes with the VM's boot.
+# Sizes 64 B and 64 KiB, -q 2, and -a (droce-perf client, sizes 2 .. -s; perftest's -a
+# always sweeps to 8 MiB, so perftest as the -a client is not run).
+# droce-perf's client runs send_bw at 64 KiB with -t 16: with perftest's default 128
+# SENDs of 64 packets in flight, the rxe VM (TCG) drops so many frames that the
+# transport retry count runs out (see README, droce-perf).
+# Uses ../shared/tools/rxe-vm (builds the VM image from Debian packages).
+#   rxe_perftest.sh <droce-perf> <rxe-vm dir>
+# RXE_PERFTEST_KEEP=<dir>: copy the logs there.
+set -euo pipefail
+perf=$1 vm=$2
+passed=0 failed=0
+log=$(mktemp -d)
+
+vm_cleanup_hook() {
+	if [ -n "${RXE_PERFTEST_KEEP:-}" ]; then
+		mkdir -p "$RXE_PERFTEST_KEEP" && cp -r "$log"/. "$RXE_PERFTEST_KEEP"/ || true
+	fi
+}
+# shellcheck source=vm_common.sh
+. "$(dirname "$0")/vm_common.sh"
+trap vm_cleanup EXIT
+vm_up
+"$vm/vm-exec.sh" vm1 'rxe-up >/dev/null && rxe-gid' >"$log/gid" 2>&1 || fail_setup "$log/gid"
+gid=$(tail -1 "$log/gid")
+
+droce() {
+	timeout 90 ip netns exec rxe "$perf" "$@" --vdev net_af_packet0,iface=veth-host \
+		--ip 192.168.77.2/24
+}
+
+# pair ROLE TEST "PERFTEST ARGS" "DROCE ARGS": both sides of one run; outputs in
+# $log/droce and $log/vm, exit statuses in $drc and $vrc.
+pair() {
+	local role=$1 test=$2 pargs=$3 dargs=$4 id dpid
+	rm -f "$log/droce" "$log/vm"
+	drc=0 vrc=0
+	if [ "$role" = server ]; then
+		# shellcheck disable=SC2086
+		droce "$test" $dargs >"$log/droce" 2>&1 &
+		dpid=$!
+		for _ in $(seq 100); do
+			grep -q 'Waiting for client' "$log/droce" 2>/dev/null && break
+			sleep 0.1
+		done
+		"$vm/vm-exec.sh" -t 100 vm1 "timeout 80 ib_$test -d rxe0 -x $gid -R $pargs \
+			192.168.77.2" >"$log/vm" 2>&1 || vrc=$?
+		wait "$dpid" || drc=$?
+	else
+		id=$("$vm/vm-exec.sh" -b vm1 "timeout 80 ib_$test -d rxe0 -x $gid -R $pargs")
+		sleep 1
+		# shellcheck disable=SC2086
+		droce "$test" $dargs 192.168.77.11 >"$log/droce" 2>&1 || drc=$?
+		"$vm/vm-exec.sh" -t 100 -w "$id" vm1 >"$log/vm" 2>&1 || vrc=$?
+	fi
+}
+
+# bw_row FILE SIZE ITERS: a row " SIZE ITERS peak avg rate" with avg > 0 (below 64 B,
+# where a few thousand messages a second print as 0.00 MB/sec, the message rate > 0).
+bw_row() {
+	awk -v s="$2" -v n="$3" 'NF == 5 && $1 == s && $2 == n && $1 ~ /^[0-9]+$/ &&
+		($4 + 0 > 0 || (s < 64 && $5 + 0 > 0)) { ok = 1 } END { exit !ok }' "$1"
+}
+
+# lat_row FILE SIZE ITERS: " SIZE ITERS t_min t_max typical avg stdev p99 p99.9".
+lat_row() {
+	awk -v s="$2" -v n="$3" 'NF == 9 && $1 == s && $2 == n && $3 + 0 > 0 &&
+		$3 + 0 <= $4 + 0 && $1 ~ /^[0-9]+$/ { ok = 1 } END { exit !ok }' "$1"
+}
+
+result() {
+	local name=$1 ok=$2
+	if [ "$ok" = 1 ]; then
+		echo "PASS $name"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $name (droce-perf exit $drc, perftest exit $vrc)"
+		for f in droce vm; do
+			echo "    --- $f"
+			grep -v '^EAL' "$log/$f" 2>/dev/null | tail -15 | sed 's/^/    /' || true
+		done
+		failed=$((failed + 1))
+	fi
+}
+
+# check ROLE TEST SIZE ITERS QPS "PERFTEST ARGS" ["DROCE ARGS"]
+check() {
+	local role=$1 test=$2 size=$3 iters=$4 qps=$5 pargs=$6 dargs=${7:-$6} ok=1 t0
+	t0=$(date +%s)
+	pair "$role" "$test" "$pargs" "$dargs"
+	[ "$drc" = 0 ] && [ "$vrc" = 0 ] || ok=0
+	case $test in
+	*_bw)
+		bw_row "$log/droce" "$size" $((iters * qps)) || ok=0
+		bw_row "$log/vm" "$size" $((iters * qps)) || ok=0
+		;;
+	read_lat)
+		if [ "$role" = server ]; then
+			lat_row "$log/vm" "$size" "$iters" || ok=0
+		else
+			lat_row "$log/droce" "$size" "$iters" || ok=0
+		fi
+		;;
+	*)
+		lat_row "$log/droce" "$size" "$iters" || ok=0
+		lat_row "$log/vm" "$size" "$iters" || ok=0
+		;;
+	esac
+	result "droce-perf $role, ib_$test -R $pargs ($(($(date +%s) - t0)) s)" $ok
+}
+
+for role in server client; do
+	for t in send_bw write_bw read_bw send_lat write_lat read_lat; do
+		check $role $t 64 100 1 "-s 64 -n 100"
+	done
+	for t in write_bw read_bw; do
+		check $role $t 65536 100 1 "-s 65536 -n 100"
+	done
+	for t in send_lat write_lat; do
+		check $role $t 65536 20 1 "-s 65536 -n 20"
+	done
+	for t in send_bw write_bw read_bw; do
+		check $role $t 4096 100 2 "-s 4096 -n 100 -q 2"
+	done
+done
+check server send_bw 65536 100 1 "-s 65536 -n 100"
+check client send_bw 65536 100 1 "-s 65536 -n 100 -t 16"
+
+# -a: droce-perf's client sweeps 2 .. 4096 B; every size gets its row, and the server
+# prints the client's last one.
+for t in write_bw read_bw; do
+	ok=1
+	pair client $t "-a -n 20" "-a -s 4096 -n 20"
+	[ "$drc" = 0 ] && [ "$vrc" = 0 ] || ok=0
+	for s in 2 4 8 16 32 64 128 256 512 1024 2048 4096; do
+		bw_row "$log/droce" $s 20 || ok=0
+	done
+	bw_row "$log/vm" 4096 20 || ok=0
+	result "droce-perf client -a -s 4096, ib_$t -R -a -n 20" $ok
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
