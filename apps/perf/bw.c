@@ -208,7 +208,7 @@ progress(struct perf *p, uint64_t size, uint64_t now, uint64_t *next, uint64_t *
 
 	if (now < *next)
 		return;
-	fprintf(stderr, " [%lu s] %.2f MB/sec\n",
+	fprintf(stderr, " [%lu s] %.2f MiB/sec\n",
 		(unsigned long)((now - p->t_start) / 1000000000ull),
 		(double)((p->done - *last_done) * size) / secs / 1048576.0);
 	*last_done = p->done;

@@ -226,6 +226,28 @@ on_disconnect(void *ctx)
  * has synced, so the first REQ may meet a REJ). A QP that went through a connect is not
  * taken by another one (ndk_connect: -EISCONN), so each retry gets a fresh *qp.
  */
+/*
+ * -u, --retry_count and the path MTU (-m, and what the MTU exchange agreed): the REQ
+ * carries them and the server's QP takes them too (NDK_EXT_DROCE_CONN), as with
+ * perftest's client under rdma_cm. perftest's 0 (no retries) is droce's default 7.
+ */
+static int
+set_params(struct perf *p, struct ndk_connector *conn)
+{
+	struct droce_conn_params cp = { .ack_timeout = (uint8_t)p->o->qp_timeout,
+					.retry_cnt = (uint8_t)p->o->retry_count,
+					.path_mtu = p->path_mtu };
+	const struct droce_conn_ext *x = NULL;
+	int ret = ndk_query_extension(&conn->header, NDK_EXT_DROCE_CONN,
+				      (struct ndk_version){ 1, 0 }, (const void **)&x);
+
+	if (ret == 0)
+		ret = x->set_params(conn, &cp);
+	if (ret != 0)
+		fprintf(stderr, "droce-perf: connection parameters: %s\n", droce_strerror(ret));
+	return ret;
+}
+
 static int
 connect_one(struct perf *p, struct ndk_qp **qp, bool control, uint32_t rd,
 	    struct ndk_connector **out)
@@ -242,6 +264,8 @@ connect_one(struct perf *p, struct ndk_qp **qp, bool control, uint32_t rd,
 				break;
 		}
 		ret = ndk_create_connector(p->ad, NULL, NULL, out);
+		if (ret == 0)
+			ret = set_params(p, *out);
 		if (ret != 0)
 			break;
 		__atomic_add_fetch(&p->pending, 1, __ATOMIC_ACQ_REL);

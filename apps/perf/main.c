@@ -57,19 +57,19 @@ usage(const char *prog)
 	       "  -q, --qp <n>             data QPs (bw tests, default 1, at most %d)\n"
 	       "  -t, --tx-depth <n>       outstanding requests per QP (default 128 bw, 1 lat)\n"
 	       "  -r, --rx-depth <n>       receives per QP (send tests, default 512)\n"
-	       "  -m <bytes>               MTU: 256..4096 (the CM uses the port's path MTU)\n"
+	       "  -m <bytes>               path MTU at most: 256..4096 (client: in its REQ)\n"
 	       "  -I, --inline_size <n>    inline up to n bytes (default 220 write, 236 send)\n"
 	       "  -Q, --cq-mod <n>         signal every n-th request (default 100)\n"
 	       "  -l, --post_list <n>      post n requests per doorbell (NDK DEFER)\n"
 	       "  -b, --bidirectional      both sides send (bw tests)\n"
 	       "  -p, --port <port>        rdma_cm port (default %d)\n"
 	       "  -R, --rdma_cm            accepted: droce always uses the CM\n"
-	       "  -u, --qp-timeout <0-31>  accepted and checked (the CM sets the timeout)\n"
-	       "      --retry_count <0-7>  accepted and checked\n"
+	       "  -u, --qp-timeout <0-31>  local ACK timeout 4.096 us * 2^n (client: in its REQ)\n"
+	       "      --retry_count <0-7>  transport retries (client: in its REQ; 0 = 7)\n"
 	       "  -e, --events             sleep on CQ notifications instead of busy polling\n"
 	       "      --use-srq            receive through an SRQ (send tests)\n"
 	       "      --data_validation    check every byte received, read or written\n"
-	       "      --report_gbits       BW in Gb/sec instead of MB/sec (2^20 bytes)\n"
+	       "      --report_gbits       BW in Gb/sec instead of MiB/sec\n"
 	       "      --out_json           write the result to a JSON file\n"
 	       "      --out_json_file <f>  its name (default perftest_out.json)\n"
 	       "      --cpu_util           add the host CPU utilisation column\n"
@@ -350,6 +350,7 @@ engine_start(struct perf *p, struct poller *pl)
 	struct droce_engine_conf ec = { .nb_slots = 1, .name = "perf" };
 	int ret;
 
+	app_engine_conf(&p->o->port, &ec);	/* --cm-timeout, --cm-retries */
 	if (lcore < RTE_MAX_LCORE)
 		ec.lcores = &lcore;
 	ret = droce_engine_create(p->port, &ec, &p->eng);

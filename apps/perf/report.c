@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * perftest's output, in the formats of the perftest Debian 12 ships (4.5-0.17, internal
- * version 6.06): the test banner, the QP records, the bw table (MB/sec is 2^20 bytes per
- * second there; Gb/sec with --report_gbits), the latency table (half round trip for
+ * version 6.06): the test banner, the QP records, the bw table (in MiB/sec, as perftest
+ * labels it since 2024; 4.5-0.17 prints the same 2^20-byte unit as "MB/sec"; Gb/sec with
+ * --report_gbits), the latency table (half round trip for
  * the ping-pong tests) and, with --out_json, perftest's result keys. perftest writes its
  * keys unquoted; droce-perf writes the same keys as valid JSON.
  */
@@ -101,7 +102,7 @@ report_bw_header(struct perf *p)
 	printf(RESULT_LINE);
 	printf(p->o->gbits ?
 	       " #bytes     #iterations    BW peak[Gb/sec]    BW average[Gb/sec]   MsgRate[Mpps]" :
-	       " #bytes     #iterations    BW peak[MB/sec]    BW average[MB/sec]   MsgRate[Mpps]");
+	       " #bytes     #iterations    BW peak[MiB/sec]    BW average[MiB/sec]   MsgRate[Mpps]");
 	printf(p->o->cpu_util ? "    CPU_Util[%%]\n" : "\n");
 	fflush(stdout);
 }

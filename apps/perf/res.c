@@ -243,6 +243,9 @@ res_open(struct perf *p)
 		return ret;
 	}
 	p->path_mtu = droce_port_path_mtu(p->port);
+	/* -m: at most this path MTU (the client asks for it in its REQs). */
+	if (p->o->mtu != 0 && (uint32_t)p->o->mtu < p->path_mtu)
+		p->path_mtu = (uint32_t)p->o->mtu;
 	ret = check_limits(p);
 	if (ret == 0)
 		ret = CREATE(p, "create_pd", &p->pd, ndk_create_pd(p->ad, on_created, p, NULL));

@@ -56,7 +56,7 @@ def ok_pair(test, args, **kw):
 
 def bw_case(test, args, sizes, iters):
     cout, sout = ok_pair(test, args)
-    hdr = " #bytes     #iterations    BW peak[MB/sec]    BW average[MB/sec]   MsgRate[Mpps]"
+    hdr = " #bytes     #iterations    BW peak[MiB/sec]    BW average[MiB/sec]   MsgRate[Mpps]"
     assert hdr in cout, cout
     r = rows(cout)
     assert [int(x[0]) for x in r] == sizes, r
@@ -71,6 +71,14 @@ def lat_case(test, args, iters):
     assert len(r) == 1 and int(r[0][1]) == iters, r
     vals = [float(v) for v in r[0][2:]]
     assert 0 < vals[0] <= vals[2] <= vals[1], vals  # min <= typical <= max
+
+
+def params_case():
+    """The client's -m/-u/--retry_count travel in its REQs; data crosses at 512 B."""
+    cout, sout = ok_pair("write_bw", ["-n", "300", "-s", "4096", "--data_validation"],
+                         cli_args=["-m", "512", "-u", "18", "--retry_count", "3"])
+    assert " Mtu             : 512[B]" in cout, cout
+    assert rows(cout) and rows(sout), (cout, sout)
 
 
 def json_case():
@@ -139,6 +147,7 @@ CASES = [
     ("send_bw -e", lambda: bw_case("send_bw", ["-e", "-n", "300"], [65536], 300)),
     ("write_bw -l 8 -s 1024", lambda: bw_case("write_bw", ["-l", "8", "-s", "1024", "-n",
                                                            "2000"], [1024], 2000)),
+    ("write_bw -m 512 -u 18 --retry_count 3 (client)", params_case),
     ("--out_json_file", json_case),
     ("--data_validation", validation_case),
     ("atomic_bw/atomic_lat refused", lambda: [bad_case([t], "no atomic operations")

@@ -68,7 +68,7 @@ pair() {
 }
 
 # bw_row FILE SIZE ITERS: a row " SIZE ITERS peak avg rate" with avg > 0 (below 64 B,
-# where a few thousand messages a second print as 0.00 MB/sec, the message rate > 0).
+# where a few thousand messages a second print as 0.00 MiB/sec, the message rate > 0).
 bw_row() {
 	awk -v s="$2" -v n="$3" 'NF == 5 && $1 == s && $2 == n && $1 ~ /^[0-9]+$/ &&
 		($4 + 0 > 0 || (s < 64 && $5 + 0 > 0)) { ok = 1 } END { exit !ok }' "$1"
