@@ -68,10 +68,19 @@ ctl_wait(struct perf *p, bool want_recv, int sends)
 	uint64_t end = perf_now_ns() + (uint64_t)PERF_STEP_MS * 1000000;
 
 	while (want_recv ? recv_len < 0 : sends_done < sends) {
-		/* A peer that left after our last message only fails a receive. */
-		if (ctl_poll(p) != 0 || (want_recv && recv_len < 0 &&
-					 __atomic_load_n(&p->disconnected, __ATOMIC_ACQUIRE)))
+		if (ctl_poll(p) != 0)
 			return -ECONNRESET;
+		/*
+		 * A peer that left after our last message only fails a receive. Its last
+		 * message completes before its DREQ can come (RC acknowledged it first), but
+		 * the disconnect may be seen after a poll that came too early for that
+		 * completion: poll once more before calling the channel gone.
+		 */
+		if (want_recv && recv_len < 0 &&
+		    __atomic_load_n(&p->disconnected, __ATOMIC_ACQUIRE)) {
+			if (ctl_poll(p) != 0 || recv_len < 0)
+				return -ECONNRESET;
+		}
 		if (perf_stop || perf_now_ns() > end)
 			return perf_stop ? -EINTR : -ETIMEDOUT;
 	}
