@@ -285,10 +285,3 @@ app_port_opts_free(struct app_port_opts *o)
 		free(o->owned[i]);
 	o->nb_owned = 0;
 }
-
-void
-app_engine_conf(const struct app_port_opts *o, struct droce_engine_conf *ec)
-{
-	ec->cm_timeout = o->cm_timeout;
-	ec->cm_retries = o->cm_retries;
-}

@@ -76,8 +76,6 @@ int app_port_opts_check(const struct app_port_opts *o);
 /* Start the EAL and attach the port with its addresses. Prints why; -1 / 0. */
 int app_port_open(const char *prog, struct app_port_opts *o, struct droce_port **port);
 void app_port_close(struct app_port_opts *o, struct droce_port *port);
-/* The engine settings the options name (CM timeout and retries) into ec. */
-void app_engine_conf(const struct app_port_opts *o, struct droce_engine_conf *ec);
 /* Free what option parsing kept (app_port_close() does this too). */
 void app_port_opts_free(struct app_port_opts *o);
 

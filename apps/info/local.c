@@ -4,34 +4,15 @@
  * and open an NDK adapter on it (ndk_query_adapter_info() needs one), describe them, and
  * close everything again.
  */
-#include <pthread.h>
 #include <stdio.h>
 
 #include <rte_ethdev.h>
-#include <rte_lcore.h>
 
 #include <droce/droce.h>
 #include <droce/ndk.h>
 
+#include "app_engine.h"
 #include "info.h"
-
-/* Without a worker lcore the engine's one slot is polled by a thread of our own. */
-struct poller {
-	pthread_t thread;
-	struct droce_engine *eng;
-	int stop;
-};
-
-static void *
-poll_main(void *arg)
-{
-	struct poller *p = arg;
-
-	while (!__atomic_load_n(&p->stop, __ATOMIC_ACQUIRE))
-		droce_engine_poll(p->eng, 0);
-	droce_engine_slot_offline(p->eng, 0);
-	return NULL;
-}
 
 static void
 mac_str(const uint8_t m[6], char *buf, size_t len)
@@ -136,36 +117,21 @@ describe_engine(const struct droce_port *port, const char *name, int lcore)
 			 "slot_qps", 0, "qps", 0);
 }
 
-/* Engine on the first worker lcore of --lcores if there is one, else on a thread. */
+/* The apps' engine (app_engine.c), an adapter on it for the limits, then both described. */
 static int
-run(const char *prog, struct droce_port *port, json_t *model)
+run(const char *prog, struct droce_port *port, const struct app_port_opts *o, json_t *model)
 {
-	unsigned int lcore = rte_get_next_lcore(-1, 1, 0);
-	struct droce_engine_conf ec = { .nb_slots = 1, .name = "info" };
-	struct poller p = { .stop = 0 };
-	int ret;
+	struct app_engine ae;
+	int ret, lcore;
 
-	if (lcore < RTE_MAX_LCORE)
-		ec.lcores = &lcore;
-	ret = droce_engine_create(port, &ec, &p.eng);
-	if (ret != 0) {
-		fprintf(stderr, "%s: cannot start an engine: %s\n", prog, droce_strerror(ret));
+	if (app_engine_start(prog, "info", port, o, &ae) != 0)
 		return -1;
-	}
-	if (ec.lcores == NULL && pthread_create(&p.thread, NULL, poll_main, &p) != 0) {
-		fprintf(stderr, "%s: cannot start a polling thread\n", prog);
-		droce_engine_destroy(p.eng);
-		return -1;
-	}
-	ret = query_adapter(prog, p.eng, model);
-	if (ec.lcores == NULL) {
-		__atomic_store_n(&p.stop, 1, __ATOMIC_RELEASE);
-		pthread_join(p.thread, NULL);
-	}
-	droce_engine_destroy(p.eng);
+	lcore = ae.lcore;
+	ret = query_adapter(prog, ae.eng, model);
+	app_engine_stop(&ae);
 	json_object_set_new(model, "ports", json_pack("[o]", describe_port(port, "info")));
 	json_object_set_new(model, "engines", json_pack("[o]", describe_engine(port, "info",
-			    ec.lcores != NULL ? (int)lcore : -1)));
+			    lcore)));
 	return ret;
 }
 
@@ -178,7 +144,7 @@ info_local(const char *prog, struct app_port_opts *o, json_t **model)
 	if (app_port_open(prog, o, &port) != 0)
 		return -1;
 	*model = json_pack("{s:s}", "source", "local");
-	ret = run(prog, port, *model);
+	ret = run(prog, port, o, *model);
 	app_port_close(o, port);
 	if (ret != 0) {
 		json_decref(*model);

@@ -8,14 +8,12 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <libgen.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <rte_lcore.h>
-
+#include "app_engine.h"
 #include "perf.h"
 
 volatile int perf_stop;
@@ -324,62 +322,6 @@ parse_args(int argc, char **argv, struct perf_opts *o)
 	return app_port_opts_check(&o->port);
 }
 
-/* Without a worker lcore the engine's one slot is polled by a thread of our own. */
-struct poller {
-	pthread_t thread;
-	struct droce_engine *eng;
-	int stop;
-};
-
-static void *
-poll_main(void *arg)
-{
-	struct poller *pl = arg;
-
-	while (!__atomic_load_n(&pl->stop, __ATOMIC_ACQUIRE))
-		droce_engine_poll(pl->eng, 0);
-	droce_engine_slot_offline(pl->eng, 0);
-	return NULL;
-}
-
-/* The engine on the first worker lcore of --lcores if there is one, as droce-rping. */
-static int
-engine_start(struct perf *p, struct poller *pl)
-{
-	unsigned int lcore = rte_get_next_lcore(-1, 1, 0);
-	struct droce_engine_conf ec = { .nb_slots = 1, .name = "perf" };
-	int ret;
-
-	app_engine_conf(&p->o->port, &ec);	/* --cm-timeout, --cm-retries */
-	if (lcore < RTE_MAX_LCORE)
-		ec.lcores = &lcore;
-	ret = droce_engine_create(p->port, &ec, &p->eng);
-	if (ret != 0) {
-		fprintf(stderr, "droce-perf: engine: %s\n", droce_strerror(ret));
-		return ret;
-	}
-	if (ec.lcores != NULL)
-		return 0;
-	pl->eng = p->eng;
-	ret = pthread_create(&pl->thread, NULL, poll_main, pl);
-	if (ret != 0) {
-		pl->eng = NULL;
-		return -ret;
-	}
-	return 0;
-}
-
-static void
-engine_stop(struct perf *p, struct poller *pl)
-{
-	if (pl->eng != NULL) {
-		__atomic_store_n(&pl->stop, 1, __ATOMIC_RELEASE);
-		pthread_join(pl->thread, NULL);
-	}
-	if (p->eng != NULL)
-		droce_engine_destroy(p->eng);
-}
-
 static int
 run(struct perf *p)
 {
@@ -402,7 +344,7 @@ main(int argc, char **argv)
 	struct perf_opts o = { .tcp_port = PERF_PORT, .qps = 1, .cq_mod = 100,
 			       .post_list = 1, .qp_timeout = 14, .retry_count = 7 };
 	struct perf p = { .o = &o };
-	struct poller pl = { 0 };
+	struct app_engine ae = { 0 };
 	int ret = -1;
 
 	if (parse_args(argc, argv, &o) != 0) {
@@ -417,15 +359,17 @@ main(int argc, char **argv)
 		app_port_opts_free(&o.port);
 		return 1;
 	}
-	if (engine_start(&p, &pl) == 0)
+	if (app_engine_start("droce-perf", "perf", p.port, &o.port, &ae) == 0) {
+		p.eng = ae.eng;
 		ret = run(&p);
+	}
 	if (p.ad != NULL)
 		conn_teardown(&p);
 	/* As droce-rping: let a memif peer stop polling before our end goes away. */
 	if (perf_server(&p))
 		usleep(500 * 1000);
 	res_close(&p);
-	engine_stop(&p, &pl);
+	app_engine_stop(&ae);
 	app_port_close(&o.port, p.port);
 	sem_destroy(&p.sem);
 	return ret == 0 ? 0 : 1;

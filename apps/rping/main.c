@@ -7,14 +7,12 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_lcore.h>
-
+#include "app_engine.h"
 #include "rping.h"
 
 volatile int rping_stop;
@@ -174,70 +172,12 @@ parse_args(int argc, char **argv, struct rping_opts *o)
 	return app_port_opts_check(&o->port);
 }
 
-/* Without a worker lcore the engine's one slot is polled by a thread of our own. */
-struct poller {
-	pthread_t thread;
-	struct droce_engine *eng;
-	int stop;
-};
-
-static void *
-poll_main(void *arg)
-{
-	struct poller *p = arg;
-
-	while (!__atomic_load_n(&p->stop, __ATOMIC_ACQUIRE))
-		droce_engine_poll(p->eng, 0);
-	droce_engine_slot_offline(p->eng, 0);
-	return NULL;
-}
-
-/* The engine on the first worker lcore of --lcores if there is one, else on a thread. */
-static int
-engine_start(struct rping *r, struct poller *p)
-{
-	unsigned int lcore = rte_get_next_lcore(-1, 1, 0);
-	struct droce_engine_conf ec = { .nb_slots = 1, .name = "rping" };
-	int ret;
-
-	app_engine_conf(&r->o->port, &ec);
-	if (lcore < RTE_MAX_LCORE)
-		ec.lcores = &lcore;
-	ret = droce_engine_create(r->port, &ec, &r->eng);
-	if (ret != 0) {
-		fprintf(stderr, "droce-rping: engine: %s\n", droce_strerror(ret));
-		return ret;
-	}
-	DBG(r, "engine slot on %s %u\n", ec.lcores ? "lcore" : "a thread of its own",
-	    ec.lcores ? lcore : 0);
-	if (ec.lcores != NULL)
-		return 0;
-	p->eng = r->eng;
-	ret = pthread_create(&p->thread, NULL, poll_main, p);
-	if (ret != 0) {
-		p->eng = NULL;
-		return -ret;
-	}
-	return 0;
-}
-
-static void
-engine_stop(struct rping *r, struct poller *p)
-{
-	if (p->eng != NULL) {
-		__atomic_store_n(&p->stop, 1, __ATOMIC_RELEASE);
-		pthread_join(p->thread, NULL);
-	}
-	if (r->eng != NULL)
-		droce_engine_destroy(r->eng);
-}
-
 int
 main(int argc, char **argv)
 {
 	struct rping_opts o = { 0 };
 	struct rping r = { .o = &o, .state = ST_IDLE };
-	struct poller p = { 0 };
+	struct app_engine ae = { 0 };
 	int ret = -1;
 
 	if (parse_args(argc, argv, &o) != 0) {
@@ -251,7 +191,12 @@ main(int argc, char **argv)
 		app_port_opts_free(&o.port);
 		return 1;
 	}
-	if (engine_start(&r, &p) == 0 && res_open(&r) == 0)
+	if (app_engine_start("droce-rping", "rping", r.port, &o.port, &ae) == 0) {
+		r.eng = ae.eng;
+		DBG(&r, "engine slot on %s %d\n", ae.lcore >= 0 ? "lcore" : "a thread of its own",
+		    ae.lcore);
+	}
+	if (r.eng != NULL && res_open(&r) == 0)
 		ret = o.server ? ping_server(&r) : ping_client(&r);
 	/*
 	 * The server lingers before it takes the port down: over net_memif the client's
@@ -261,7 +206,7 @@ main(int argc, char **argv)
 	if (o.server)
 		usleep(500 * 1000);
 	res_close(&r);
-	engine_stop(&r, &p);
+	app_engine_stop(&ae);
 	app_port_close(&o.port, r.port);
 	sem_destroy(&r.sem);
 	return ret == 0 ? 0 : 1;

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <stdio.h>
+
+#include <rte_lcore.h>
+
+#include "app_engine.h"
+
+static void *
+poll_main(void *arg)
+{
+	struct app_engine *ae = arg;
+
+	while (!__atomic_load_n(&ae->stop, __ATOMIC_ACQUIRE))
+		droce_engine_poll(ae->eng, 0);
+	droce_engine_slot_offline(ae->eng, 0);
+	return NULL;
+}
+
+int
+app_engine_start(const char *prog, const char *name, struct droce_port *port,
+		 const struct app_port_opts *o, struct app_engine *ae)
+{
+	unsigned int lcore = rte_get_next_lcore(-1, 1, 0);
+	struct droce_engine_conf ec = { .nb_slots = 1, .name = name,
+					.cm_timeout = o->cm_timeout, .cm_retries = o->cm_retries };
+	int ret;
+
+	*ae = (struct app_engine){ .lcore = -1 };
+	if (lcore < RTE_MAX_LCORE) {
+		ec.lcores = &lcore;
+		ae->lcore = (int)lcore;
+	}
+	ret = droce_engine_create(port, &ec, &ae->eng);
+	if (ret == 0 && ae->lcore < 0) {
+		ret = -pthread_create(&ae->thread, NULL, poll_main, ae);
+		if (ret != 0) {
+			droce_engine_destroy(ae->eng);
+			ae->eng = NULL;
+		}
+	}
+	if (ret != 0)
+		fprintf(stderr, "%s: engine: %s\n", prog, droce_strerror(ret));
+	return ret;
+}
+
+void
+app_engine_stop(struct app_engine *ae)
+{
+	if (ae->eng == NULL)
+		return;
+	if (ae->lcore < 0) {
+		__atomic_store_n(&ae->stop, 1, __ATOMIC_RELEASE);
+		pthread_join(ae->thread, NULL);
+	}
+	droce_engine_destroy(ae->eng);
+	ae->eng = NULL;
+}
