@@ -9,7 +9,9 @@
 # Each case passes when both sides exit 0 and print the result row perftest's users
 # read: for bw tests, on both sides, the size asked, #iterations = -n x -q and
 # BW average > 0; for latency tests, on every side that prints a table (read_lat: the
-# client only), the size, -n and seven latency values with 0 < t_min <= t_max.
+# client only), the size, -n and seven latency values with 0 < t_min <= t_max. A case
+# that fails is shown and run once more, and passes only if that run passes ("run
+# twice" in the summary).
 # A case takes 2-10 s; the whole test about 3 minutes with the VM's boot.
 # Sizes 64 B and 64 KiB, -q 2, and -a (droce-perf client, sizes 2 .. -s; perftest's -a
 # always sweeps to 8 MiB, so perftest as the -a client is not run).
@@ -21,7 +23,7 @@
 # RXE_PERFTEST_KEEP=<dir>: copy the logs there.
 set -euo pipefail
 perf=$1 vm=$2
-passed=0 failed=0
+passed=0 failed=0 retried=0
 log=$(mktemp -d)
 
 vm_cleanup_hook() {
@@ -80,6 +82,16 @@ lat_row() {
 		$3 + 0 <= $4 + 0 && $1 ~ /^[0-9]+$/ { ok = 1 } END { exit !ok }' "$1"
 }
 
+# logs: both sides' output without EAL lines and perftest's banner (the "key : value"
+# lines), so a CI log that keeps little still shows the error.
+logs() {
+	for f in droce vm; do
+		echo "    --- $f"
+		grep -Ev '^EAL|^ [A-Za-z][A-Za-z .()/*_-]*[[:space:]]*: |^ (local|remote) address|^ GID:|^-+$|^\*' "$log/$f" 2>/dev/null |
+			tail -12 | sed 's/^/    /' || true
+	done
+}
+
 result() {
 	local name=$1 ok=$2
 	if [ "$ok" = 1 ]; then
@@ -87,19 +99,17 @@ result() {
 		passed=$((passed + 1))
 	else
 		echo "FAIL $name (droce-perf exit $drc, perftest exit $vrc)"
-		for f in droce vm; do
-			echo "    --- $f"
-			grep -v '^EAL' "$log/$f" 2>/dev/null | tail -15 | sed 's/^/    /' || true
-		done
+		logs
 		failed=$((failed + 1))
 	fi
 }
 
-# check ROLE TEST SIZE ITERS QPS "PERFTEST ARGS" ["DROCE ARGS"]
-check() {
-	local role=$1 test=$2 size=$3 iters=$4 qps=$5 pargs=$6 dargs=${7:-$6} ok=1 t0
-	t0=$(date +%s)
-	pair "$role" "$test" "$pargs" "$dargs"
+# verify ROLE TEST SIZE ITERS QPS "PERFTEST ARGS" "DROCE ARGS": one run; ok=0 if either
+# side failed or lacks its row.
+verify() {
+	local role=$1 test=$2 size=$3 iters=$4 qps=$5
+	ok=1
+	pair "$role" "$test" "$6" "$7"
 	[ "$drc" = 0 ] && [ "$vrc" = 0 ] || ok=0
 	case $test in
 	*_bw)
@@ -118,7 +128,23 @@ check() {
 		lat_row "$log/vm" "$size" "$iters" || ok=0
 		;;
 	esac
-	result "droce-perf $role, ib_$test -R $pargs ($(($(date +%s) - t0)) s)" $ok
+}
+
+# check ROLE TEST SIZE ITERS QPS "PERFTEST ARGS" ["DROCE ARGS"]: a case that fails is
+# shown (both logs) and run once more; it passes only if that run passes. The VM is an
+# emulated CPU sharing the host's two with droce, and a rare stall of either side (a
+# run under ASan, a descheduled VM) must not hide the other 28 results.
+check() {
+	local name="droce-perf $1, ib_$2 -R $6" t0 ok
+	t0=$(date +%s)
+	verify "$1" "$2" "$3" "$4" "$5" "$6" "${7:-$6}"
+	if [ "$ok" != 1 ]; then
+		echo "RETRY $name (droce-perf exit $drc, perftest exit $vrc); the first run:"
+		logs
+		verify "$1" "$2" "$3" "$4" "$5" "$6" "${7:-$6}"
+		retried=$((retried + 1))
+	fi
+	result "$name ($(($(date +%s) - t0)) s)" "$ok"
 }
 
 for role in server client; do
@@ -154,5 +180,5 @@ for t in write_bw read_bw; do
 	result "droce-perf client -a -s 4096, ib_$t -R -a -n 20" $ok
 done
 
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $retried run twice"
 [ "$failed" = 0 ]
