@@ -65,7 +65,7 @@ post_one(struct perf *p, int i, uint64_t size, bool signal, bool defer)
 		flags |= NDK_OP_FLAG_SILENT_SUCCESS;
 		q->unsignaled++;
 	}
-	if (p->o->verb != PERF_READ && size <= (uint64_t)p->o->inline_size)
+	if (p->o->verb < PERF_READ && size <= (uint64_t)p->o->inline_size)
 		flags |= NDK_OP_FLAG_INLINE;
 	q->scnt++;
 	switch (p->o->verb) {
@@ -73,6 +73,8 @@ post_one(struct perf *p, int i, uint64_t size, bool signal, bool defer)
 		return ndk_write(q->qp, ctx, &s, 1, q->rem.vaddr, q->rem.rkey, flags);
 	case PERF_READ:		/* into the source region: cleared before the run */
 		return ndk_read(q->qp, ctx, &s, 1, q->rem.vaddr, q->rem.rkey, flags);
+	case PERF_ATOMIC:
+		return res_post_atomic(p, q, ctx, flags);
 	default:
 		return ndk_send(q->qp, ctx, &s, 1, flags);
 	}
@@ -330,16 +332,30 @@ print_sum(struct perf *p, const struct perf_bw_rep *a, const struct perf_bw_rep 
 	(void)report_json_bw(p, &s);
 }
 
-/* --data_validation for WRITE: what the peer wrote last (the largest size) is checked. */
+/*
+ * --data_validation of what the peer did to our sinks: WRITE, the last (largest) message
+ * it wrote; fetch-and-add, one add per message it reported (every QP's target word
+ * started at 0); compare-and-swap (0 for 0), nothing changed.
+ */
 static void
-check_written(struct perf *p, uint64_t size)
+check_written(struct perf *p, uint64_t size, uint64_t peer_msgs)
 {
+	uint64_t sum = 0, v;
 	int i;
 
-	if (!p->o->validate || p->o->verb != PERF_WRITE)
+	if (!p->o->validate)
 		return;
-	for (i = 0; i < p->o->qps; i++)
-		(void)bw_check(p, p->q[i].dst, size);
+	for (i = 0; i < p->o->qps; i++) {
+		if (p->o->verb == PERF_WRITE)
+			(void)bw_check(p, p->q[i].dst, size);
+		memcpy(&v, p->q[i].dst, sizeof(v));
+		sum += v;
+	}
+	if (p->o->verb != PERF_ATOMIC || sum == (p->o->cmp_swap ? 0 : peer_msgs))
+		return;
+	fprintf(stderr, " Data validation failed: the atomic targets hold %lu in all, expected"
+		" %lu\n", (unsigned long)sum, (unsigned long)(p->o->cmp_swap ? 0 : peer_msgs));
+	p->validate_errors++;
 }
 
 /* write/read bw: the server only waits for the client's report (unless -b). */
@@ -357,7 +373,7 @@ rdma_sizes(struct perf *p, uint64_t lo, uint64_t hi)
 		if (ret == 0) {
 			report_bw_line(p, &theirs);
 			(void)report_json_bw(p, &theirs);
-			check_written(p, hi);
+			check_written(p, hi, theirs.iters);
 		}
 		return ret;
 	}
@@ -385,7 +401,7 @@ rdma_sizes(struct perf *p, uint64_t lo, uint64_t hi)
 			ret = conn_xchg_reports(p, &mine, &theirs);
 	}
 	if (ret == 0 && p->o->bidir)
-		check_written(p, hi);
+		check_written(p, hi, theirs.iters);
 	return ret;
 }
 

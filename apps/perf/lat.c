@@ -6,7 +6,8 @@
  *    writes first;
  *  send_lat: ping-pong by SEND (run_iter_lat_send()); the server polls its receive
  *    first, so the client sends first;
- *  read_lat: the client reads, one at a time; the server only waits.
+ *  read_lat, atomic_lat: the client reads (or runs an atomic on the server's first 8
+ *    bytes), one at a time; the server only waits.
  * Ping-pong samples are the time between two of our posts, halved (one way); read
  * samples are post to completion. Both roles of a ping-pong report.
  */
@@ -38,7 +39,9 @@ post_wait(struct perf *p, uint64_t size, bool read)
 	struct ndk_result r;
 	int ret;
 
-	if (read)
+	if (read && p->o->verb == PERF_ATOMIC)
+		ret = res_post_atomic(p, q, NULL, 0);
+	else if (read)
 		ret = ndk_read(q->qp, NULL, &s, 1, q->rem.vaddr, q->rem.rkey, 0);
 	else if (p->o->verb == PERF_WRITE)
 		ret = ndk_write(q->qp, NULL, &s, 1, q->rem.vaddr, q->rem.rkey, flags);
@@ -131,10 +134,29 @@ ping_pong(struct perf *p, struct lat_run *l)
 	return 0;
 }
 
-/* perftest's run_iter_lat() for READ: post, wait, sample. */
+/*
+ * --data_validation of an atomic's result: fetch-and-add returns the number of adds
+ * before it (the target started at 0), compare-and-swap of 0 for 0 always 0.
+ */
+static int
+check_atomic(struct perf *p, uint64_t i)
+{
+	uint64_t v, want = p->o->cmp_swap ? 0 : i * PERF_ATOMIC_ADD;
+
+	memcpy(&v, p->q[0].src, sizeof(v));
+	if (v == want)
+		return 0;
+	fprintf(stderr, " Data validation failed: atomic %lu returned %lu, expected %lu\n",
+		(unsigned long)i, (unsigned long)v, (unsigned long)want);
+	p->validate_errors++;
+	return -EBADMSG;
+}
+
+/* perftest's run_iter_lat() for READ and ATOMIC: post, wait, sample. */
 static int
 reads(struct perf *p, struct lat_run *l)
 {
+	bool atomic = p->o->verb == PERF_ATOMIC;
 	uint64_t t, i;
 	int ret;
 
@@ -147,8 +169,10 @@ reads(struct perf *p, struct lat_run *l)
 			return ret;
 		if (p->nsamples < l->iters)
 			p->samples[p->nsamples++] = perf_now_ns() - t;
+		if (atomic && p->o->validate && check_atomic(p, i) != 0)
+			return -EBADMSG;
 	}
-	if (p->o->validate)
+	if (p->o->validate && !atomic)
 		return bw_check(p, p->q[0].src, l->size);
 	return 0;
 }
@@ -172,9 +196,9 @@ one_size(struct perf *p, uint64_t size, uint64_t rsize)
 	l.end = perf_now_ns() + (uint64_t)o->duration * 1000000000ull;
 	p->nsamples = 0;
 	p->t_start = perf_now_ns();
-	if (o->verb == PERF_READ)
+	if (o->verb >= PERF_READ)
 		memset(p->q[0].src, 0, size);
-	ret = o->verb == PERF_READ ? reads(p, &l) : ping_pong(p, &l);
+	ret = o->verb >= PERF_READ ? reads(p, &l) : ping_pong(p, &l);
 	p->t_end = perf_now_ns();
 	if (ret == 0) {
 		res_cpu_sample(p, 1);
@@ -189,21 +213,21 @@ lat_run(struct perf *p)
 	const struct perf_opts *o = p->o;
 	uint64_t lo = o->all ? 2 : o->size, hi = o->all ? (o->size_set ? o->size :
 							       PERF_MAX_SIZE) : o->size;
-	bool active = o->verb != PERF_READ || !perf_server(p);
+	bool active = o->verb < PERF_READ || !perf_server(p);
 	uint64_t size;
 	int ret, k;
 
 	p->samples = calloc(o->duration > 0 ? 1000000 : o->iters, sizeof(*p->samples));
 	if (p->samples == NULL)
 		return -ENOMEM;
-	if (o->validate) {
+	if (o->validate && o->verb != PERF_ATOMIC) {	/* atomics: targets start at 0 */
 		bw_fill(p, hi);
 		memcpy(p->q[0].dst, p->q[0].src, hi);	/* what a READ serves */
 	}
 	/*
-	 * perftest's records before the run: write_lat and read_lat sync, exchange the
-	 * QP's record twice and sync after RTR; send_lat exchanges the record, syncs after
-	 * RTR and exchanges the record again (send_bw's order).
+	 * perftest's records before the run: write_lat, read_lat and atomic_lat sync,
+	 * exchange the QP's record twice and sync after RTR; send_lat exchanges the
+	 * record, syncs after RTR and exchanges the record again (send_bw's order).
 	 */
 	ret = conn_hand_shake(p, 0);
 	if (ret == 0)

@@ -47,7 +47,8 @@ usage(const char *prog)
 	       " perftest's rdma_cm\n    mode (-R): stock perftest with -R talks to it in"
 	       " either role.\n    Both sides take the same options.\n\n"
 	       "OPTIONS (perftest's)\n"
-	       "  -s, --size <bytes>       message size (default 65536 bw, 2 lat)\n"
+	       "  -s, --size <bytes>       message size (default 65536 bw, 2 lat, 8 atomic:"
+	       " fixed)\n"
 	       "  -a, --all                sizes 2 .. 2^23 (with -s: 2 .. that size)\n"
 	       "  -n, --iters <n>          iterations (default 5000 bw, 1000 lat)\n"
 	       "  -D, --duration <s>       run for s seconds (a progress line per second on"
@@ -64,9 +65,12 @@ usage(const char *prog)
 	       "  -R, --rdma_cm            accepted: droce always uses the CM\n"
 	       "  -u, --qp-timeout <0-31>  local ACK timeout 4.096 us * 2^n (client: in its REQ)\n"
 	       "      --retry_count <0-7>  transport retries (client: in its REQ; 0 = 7)\n"
+	       "  -A, --atomic_type <t>    CMP_AND_SWAP or FETCH_AND_ADD (default; atomic"
+	       " tests)\n"
 	       "  -e, --events             sleep on CQ notifications instead of busy polling\n"
 	       "      --use-srq            receive through an SRQ (send tests)\n"
-	       "      --data_validation    check every byte received, read or written\n"
+	       "      --data_validation    check every byte received, read or written (atomics:\n"
+	       "                           every value fetched, the server's targets)\n"
 	       "      --report_gbits       BW in Gb/sec instead of MiB/sec\n"
 	       "      --out_json           write the result to a JSON file\n"
 	       "      --out_json_file <f>  its name (default perftest_out.json)\n"
@@ -74,8 +78,9 @@ usage(const char *prog)
 	       "      --write_with_imm, --send_with_imm\n"
 	       "                           refused: the NDK API has no immediate data\n"
 	       "  -h, --help               this text\n\n"
-	       "  atomic_bw and atomic_lat are refused: the NDK API has no atomic"
-	       " operations.\n\n%s\nEXIT STATUS\n    0 when the test completed, 1 otherwise.\n",
+	       "  The atomic tests run at the start of the server's buffer: fetch-and-add 1,"
+	       " or\n  compare-and-swap 0 for 0 (perftest's operands), through droce's"
+	       " verbs extension.\n\n%s\nEXIT STATUS\n    0 when the test completed, 1 otherwise.\n",
 	       prog, prog, PERF_MAX_QPS, PERF_PORT, APP_PORT_USAGE);
 }
 
@@ -136,6 +141,14 @@ perf_opt(struct perf_opts *o, int opt, const char *arg)
 	case OPT_VALIDATE: o->validate = true; return 0;
 	case OPT_SRQ: o->use_srq = true; return 0;
 	case OPT_CPU: o->cpu_util = true; return 0;
+	case 'A':
+		if (strcmp(arg, "CMP_AND_SWAP") != 0 && strcmp(arg, "FETCH_AND_ADD") != 0) {
+			fprintf(stderr, " Invalid Atomic type! please choose from"
+				" {CMP_AND_SWAP,FETCH_AND_ADD}\n");
+			return -1;
+		}
+		o->cmp_swap = arg[0] == 'C';
+		return 0;
 	case OPT_WIMM:
 	case OPT_SIMM:
 		fprintf(stderr, " --%s: droce's NDK API has no immediate data\n",
@@ -165,7 +178,7 @@ static void
 defaults(struct perf_opts *o)
 {
 	if (!o->size_set)
-		o->size = o->lat ? 2 : 65536;
+		o->size = o->verb == PERF_ATOMIC ? PERF_ATOMIC_SIZE : o->lat ? 2 : 65536;
 	if (!o->iters_set)
 		o->iters = o->lat ? 1000 : 5000;
 	if (!o->tx_set)
@@ -174,6 +187,8 @@ defaults(struct perf_opts *o)
 		o->rx_depth = o->verb == PERF_SEND ? 512 : 1;
 	if (!o->inline_set)
 		o->inline_size = o->verb == PERF_WRITE ? 220 : o->verb == PERF_SEND ? 236 : 0;
+	if (o->verb >= PERF_READ)	/* perftest: nothing goes inline in a request */
+		o->inline_size = 0;
 	if (o->tx_depth > (int)o->iters && o->duration == 0)
 		o->tx_depth = (int)o->iters;
 	if (o->cq_mod > o->tx_depth)
@@ -184,9 +199,12 @@ defaults(struct perf_opts *o)
 static int
 check(struct perf_opts *o)
 {
-	if (o->verb == PERF_ATOMIC) {
-		fprintf(stderr, " %s: droce's NDK API has no atomic operations\n",
-			perf_test_name(o));
+	if (o->verb == PERF_ATOMIC && (o->all || o->size != PERF_ATOMIC_SIZE)) {
+		fprintf(stderr, " Message size cannot be changed for Atomic tests\n");
+		return -1;
+	}
+	if (o->verb != PERF_ATOMIC && o->cmp_swap) {
+		fprintf(stderr, " -A is for the atomic tests\n");
 		return -1;
 	}
 	if (o->use_srq && o->verb != PERF_SEND) {
@@ -290,6 +308,7 @@ parse_args(int argc, char **argv, struct perf_opts *o)
 		{ "write_with_imm", no_argument, NULL, OPT_WIMM },
 		{ "send_with_imm", no_argument, NULL, OPT_SIMM },
 		{ "cpu_util", no_argument, NULL, OPT_CPU },
+		{ "atomic_type", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -297,7 +316,7 @@ parse_args(int argc, char **argv, struct perf_opts *o)
 	bool named = strncmp(base, "droce_", 6) == 0 && set_test(o, base + 6) == 0;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "s:an:D:q:t:r:m:I:Q:l:bp:Ru:eh", longopts,
+	while ((opt = getopt_long(argc, argv, "s:an:D:q:t:r:m:I:Q:l:bp:Ru:eA:h", longopts,
 				  NULL)) != -1) {
 		ret = app_port_opt(&o->port, opt, optarg);
 		if (ret < 0)

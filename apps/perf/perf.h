@@ -19,6 +19,7 @@
 
 #include <droce/droce.h>
 #include <droce/ndk.h>
+#include <droce/ndk_ext.h>
 
 #include "app_opts.h"
 
@@ -30,6 +31,9 @@
 #define PERF_CACHE_LINE		64
 #define PERF_DEST_LEN		56		/* sizeof(struct pingpong_dest) in perftest */
 #define PERF_STEP_MS		30000		/* a control step may take this long */
+#define PERF_ATOMIC_SIZE	8		/* atomics move 8 bytes; -s is fixed */
+#define PERF_ATOMIC_ADD		1		/* perftest's fetch-and-add operand */
+#define PERF_ATOMIC_SWAP	0		/* perftest's compare and swap operands */
 
 enum perf_verb { PERF_SEND, PERF_WRITE, PERF_READ, PERF_ATOMIC };
 
@@ -47,6 +51,7 @@ struct perf_opts {
 	int qps, tx_depth, rx_depth, mtu, inline_size, cq_mod, post_list;
 	int qp_timeout, retry_count;
 	bool bidir, use_srq, events, cpu_util, gbits, validate, out_json;
+	bool cmp_swap;			/* -A CMP_AND_SWAP, else FETCH_AND_ADD */
 	const char *json_file;
 	bool size_set, iters_set, inline_set, tx_set, rx_set, cq_mod_set;
 };
@@ -88,6 +93,7 @@ struct perf {
 	struct ndk_mr *mr, *cmr;
 	struct ndk_listener *lis;
 	uint32_t lkey, cmr_lkey;
+	const struct droce_verbs_ext *verbs;	/* atomics (NDK_EXT_DROCE_VERBS) */
 	char *buf;			/* 2 * qps regions of buf_region bytes */
 	size_t buf_region, buf_len;
 	uint32_t max_inline, max_ord;
@@ -137,6 +143,7 @@ int res_request(struct perf *p, int ret, const char *what);
 int res_wait(struct perf *p, int *flag, int want, unsigned int ms);
 void res_request_cb(void *ctx, int status);
 uint32_t res_poll(struct perf *p, struct ndk_cq *cq, struct ndk_result *r, uint32_t n);
+int res_post_atomic(struct perf *p, struct perf_qp *q, void *ctx, uint32_t flags);
 void res_cpu_sample(struct perf *p, int i);
 #define PREQ(p, what, call) \
 	(__atomic_add_fetch(&(p)->pending, 1, __ATOMIC_ACQ_REL), res_request(p, call, what))

@@ -27,8 +27,9 @@ report_line(void)
 static void
 test_title(const struct perf_opts *o, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s%s%s %s Test", o->bidir ? "Bidirectional " : "",
+	snprintf(buf, len, "%s%s%s%s %s Test", o->bidir ? "Bidirectional " : "",
 		 o->post_list > 1 ? "Post List " : "", verb_str[o->verb],
+		 o->verb != PERF_ATOMIC ? "" : o->cmp_swap ? " CMP_AND_SWAP" : " FETCH_AND_ADD",
 		 o->lat ? "Latency" : "BW");
 }
 
@@ -47,7 +48,7 @@ report_banner(struct perf *p)
 	printf(" Connection type : RC\t\tUsing SRQ      : %s\n", o->use_srq ? "ON" : "OFF");
 	printf(" PCIe relax order: OFF\n");
 	printf(" ibv_wr* API     : OFF\n");
-	if (!o->lat || o->verb != PERF_READ)
+	if (!o->lat || o->verb < PERF_READ)
 		printf(" TX depth        : %d\n", o->tx_depth);
 	if (o->post_list > 1)
 		printf(" Post List       : %d\n", o->post_list);
@@ -58,7 +59,7 @@ report_banner(struct perf *p)
 	printf(" Mtu             : %u[B]\n", p->path_mtu);
 	printf(" Link type       : Ethernet\n");
 	printf(" GID index       : 1\n");
-	if (o->verb != PERF_READ)
+	if (o->verb < PERF_READ)
 		printf(" Max inline data : %d[B]\n", o->inline_size);
 	else
 		printf(" Outstand reads  : %u\n", p->max_ord);
@@ -76,9 +77,9 @@ print_dest(const struct perf *p, const char *side, const struct perf_dest *d)
 	const uint8_t *g = d->gid;
 
 	printf(" %s address: LID %#04x QPN %#06x PSN %#06x", side, d->lid, d->qpn, d->psn);
-	if (p->o->verb == PERF_READ)
+	if (p->o->verb >= PERF_READ)
 		printf(" OUT %#04x", d->out_reads);
-	if (p->o->verb == PERF_READ || p->o->verb == PERF_WRITE)
+	if (p->o->verb != PERF_SEND)
 		printf(" RKey %#08x VAddr %#016llx", d->rkey, (unsigned long long)d->vaddr);
 	printf("\n GID: %02d:%02d:%02d:%02d:%02d:%02d:%02d:%02d:%02d:%02d:%02d:%02d:%02d:%02d:"
 	       "%02d:%02d\n", g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9], g[10],

@@ -159,6 +159,33 @@ reg(struct perf *p, struct ndk_mr **mr, void *buf, size_t len, uint32_t flags)
 	return PREQ(p, "register_mr", ndk_register_mr(*mr, buf, len, flags, res_request_cb, p));
 }
 
+/*
+ * One atomic on QP q, as perftest posts them: at the start of the peer's region, the
+ * original value into the first 8 bytes of ours; fetch-and-add adds 1, compare-and-swap
+ * swaps 0 for 0 (perftest's operands: the region stays as it was).
+ */
+int
+res_post_atomic(struct perf *p, struct perf_qp *q, void *ctx, uint32_t flags)
+{
+	struct ndk_sge s = { .va = q->src, .length = PERF_ATOMIC_SIZE, .token = p->lkey };
+	/* Tests prove the checks work with wrong operands (as bw_fill's corrupted byte). */
+	static uint64_t bad;
+	int ret;
+
+	if (p->verbs == NULL) {
+		bad = getenv("DROCE_PERF_TEST_CORRUPT") != NULL;
+		ret = ndk_query_extension(&q->qp->header, NDK_EXT_DROCE_VERBS,
+					  (struct ndk_version){ 1, 0 }, (const void **)&p->verbs);
+		if (ret != 0)
+			return ret;
+	}
+	if (p->o->cmp_swap)
+		return p->verbs->compare_swap(q->qp, ctx, &s, q->rem.vaddr, q->rem.rkey,
+					      PERF_ATOMIC_SWAP, PERF_ATOMIC_SWAP + bad, flags);
+	return p->verbs->fetch_add(q->qp, ctx, &s, q->rem.vaddr, q->rem.rkey,
+				   PERF_ATOMIC_ADD + bad, flags);
+}
+
 /* A data QP (control false) or the control QP: perftest's depths and SGE counts. */
 int
 res_create_qp(struct perf *p, bool control, struct ndk_qp **qp)
@@ -262,7 +289,8 @@ res_open(struct perf *p)
 		return -ENOMEM;
 	memset(p->buf, 0, p->buf_len);
 	ret = reg(p, &p->mr, p->buf, p->buf_len,
-		  NDK_MR_FLAG_REMOTE_READ | NDK_MR_FLAG_REMOTE_WRITE);
+		  NDK_MR_FLAG_REMOTE_READ | NDK_MR_FLAG_REMOTE_WRITE |
+		  (o->verb == PERF_ATOMIC ? NDK_MR_FLAG_DROCE_REMOTE_ATOMIC : 0));
 	if (ret == 0)
 		ret = reg(p, &p->cmr, p->cbuf, 128, NDK_MR_FLAG_LOCAL_WRITE);
 	if (ret != 0)

@@ -5,7 +5,8 @@ usage: perf_self.py <droce-perf> <tmp dir>
 
 Each case runs a server and a client with the same options and checks what perftest's
 users read: the table parses, rows have the sizes and iterations asked for, BW > 0, the
-JSON has perftest's keys, --data_validation catches a corrupted byte. Then every bad
+JSON has perftest's keys, --data_validation catches a corrupted byte (and, for the
+atomic tests, wrong operands). Then every bad
 option gets its one-line error and exit status 1. Prints one line per case.
 """
 import json
@@ -98,6 +99,28 @@ def validation_case():
     assert src == 1 and "Data validation failed: byte 32768" in sout, sout
 
 
+def atomic_case(test, args):
+    """Atomics through the verbs extension; --data_validation checks what came back."""
+    if test == "atomic_bw":
+        bw_case(test, args + ["--data_validation"], [8], 500 * (2 if "-q" in args else 1))
+    else:
+        lat_case(test, args + ["--data_validation"], 100)
+
+
+def atomic_corrupt_case():
+    """A client adding 2 (or swapping in 1) is caught: the server's targets, the values."""
+    crc, cout, src, sout = pair("atomic_bw", ["-n", "500", "--data_validation"],
+                                env={"DROCE_PERF_TEST_CORRUPT": "1"})
+    assert src == 1 and "the atomic targets hold 1000 in all, expected 500" in sout, sout
+    crc, cout, src, sout = pair("atomic_bw", ["-n", "500", "-A", "CMP_AND_SWAP",
+                                              "--data_validation"],
+                                env={"DROCE_PERF_TEST_CORRUPT": "1"})
+    assert src == 1 and "the atomic targets hold 1 in all, expected 0" in sout, sout
+    crc, cout, src, sout = pair("atomic_lat", ["-n", "100", "--data_validation"],
+                                env={"DROCE_PERF_TEST_CORRUPT": "1"})
+    assert crc == 1 and "atomic 1 returned 2, expected 1" in cout, cout
+
+
 BAD = [
     (["write_bw", "-s", "0"], "Message size should be between"),
     (["write_bw", "-n", "2"], "Iteration num should be between"),
@@ -115,7 +138,10 @@ BAD = [
     (["write_bw", "-D", "2", "-n", "100"], "cannot be combined with -n"),
     (["write_bw", "--use-srq"], "Using SRQ only avavilible in SEND tests"),
     (["write_lat", "-b"], "Bidirectional is only available in BW tests"),
-    (["atomic_bw"], "no atomic operations"),
+    (["atomic_bw", "-s", "16"], "Message size cannot be changed for Atomic tests"),
+    (["atomic_lat", "-a"], "Message size cannot be changed for Atomic tests"),
+    (["atomic_bw", "-A", "XOR"], "Invalid Atomic type!"),
+    (["write_bw", "-A", "CMP_AND_SWAP"], "-A is for the atomic tests"),
     (["write_bw", "--write_with_imm"], "no immediate data"),
     (["nosuch_bw"], "name a test"),
     (["write_bw", "not-an-ip"], "not an IPv4 or IPv6 address"),
@@ -150,8 +176,14 @@ CASES = [
     ("write_bw -m 512 -u 18 --retry_count 3 (client)", params_case),
     ("--out_json_file", json_case),
     ("--data_validation", validation_case),
-    ("atomic_bw/atomic_lat refused", lambda: [bad_case([t], "no atomic operations")
-                                              for t in ("atomic_bw", "atomic_lat")]),
+    ("atomic_bw", lambda: atomic_case("atomic_bw", ["-n", "500"])),
+    ("atomic_bw -A CMP_AND_SWAP -q 2", lambda: atomic_case(
+        "atomic_bw", ["-n", "500", "-A", "CMP_AND_SWAP", "-q", "2"])),
+    ("atomic_bw -q 2 -b", lambda: atomic_case("atomic_bw", ["-n", "500", "-q", "2", "-b"])),
+    ("atomic_lat", lambda: atomic_case("atomic_lat", ["-n", "100"])),
+    ("atomic_lat -A CMP_AND_SWAP", lambda: atomic_case("atomic_lat", ["-n", "100", "-A",
+                                                                      "CMP_AND_SWAP"])),
+    ("atomics: --data_validation catches wrong operands", atomic_corrupt_case),
 ] + [("bad: " + " ".join(a), (lambda a=a, w=w: bad_case(a, w))) for a, w in BAD]
 
 

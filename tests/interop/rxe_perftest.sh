@@ -8,13 +8,14 @@
 #   "droce-perf client": `ib_<test> -R` serves on the VM, droce-perf connects to it.
 # Each case passes when both sides exit 0 and print the result row perftest's users
 # read: for bw tests, on both sides, the size asked, #iterations = -n x -q and
-# BW average > 0; for latency tests, on every side that prints a table (read_lat: the
-# client only), the size, -n and seven latency values with 0 < t_min <= t_max. A case
-# that fails is shown and run once more, and passes only if that run passes ("run
-# twice" in the summary).
+# BW average > 0; for latency tests, on every side that prints a table (read_lat and
+# atomic_lat: the client only), the size, -n and seven latency values with
+# 0 < t_min <= t_max. A case that fails is shown and run once more, and passes only if
+# that run passes ("run twice" in the summary).
 # A case takes 2-10 s; the whole test about 3 minutes with the VM's boot.
-# Sizes 64 B and 64 KiB, -q 2, and -a (droce-perf client, sizes 2 .. -s; perftest's -a
-# always sweeps to 8 MiB, so perftest as the -a client is not run).
+# Sizes 64 B and 64 KiB, -q 2, the atomics (8 B, both -A types), and -a (droce-perf
+# client, sizes 2 .. -s; perftest's -a always sweeps to 8 MiB, so perftest as the -a
+# client is not run).
 # droce-perf's client runs send_bw at 64 KiB with -t 16: with perftest's default 128
 # SENDs of 64 packets in flight, the rxe VM (TCG) drops so many frames that the
 # transport retry count runs out (see README, droce-perf).
@@ -116,7 +117,7 @@ verify() {
 		bw_row "$log/droce" "$size" $((iters * qps)) || ok=0
 		bw_row "$log/vm" "$size" $((iters * qps)) || ok=0
 		;;
-	read_lat)
+	read_lat | atomic_lat)
 		if [ "$role" = server ]; then
 			lat_row "$log/vm" "$size" "$iters" || ok=0
 		else
@@ -163,6 +164,10 @@ for role in server client; do
 	for t in send_bw write_bw read_bw; do
 		check $role $t 4096 100 2 "-s 4096 -n 100 -q 2"
 	done
+	check $role atomic_bw 8 100 1 "-n 100"
+	check $role atomic_bw 8 100 2 "-n 100 -q 2 -A CMP_AND_SWAP"
+	check $role atomic_lat 8 100 1 "-n 100"
+	check $role atomic_lat 8 100 1 "-n 100 -A CMP_AND_SWAP"
 done
 check server send_bw 65536 100 1 "-s 65536 -n 100"
 check client send_bw 65536 100 1 "-s 65536 -n 100 -t 16"
