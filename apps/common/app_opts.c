@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_cfgfile.h>
 #include <rte_common.h>
@@ -271,6 +272,14 @@ app_port_open(const char *prog, struct app_port_opts *o, struct droce_port **por
 void
 app_port_close(struct app_port_opts *o, struct droce_port *port)
 {
+	/*
+	 * Over net_memif, taking our end down makes the peer's memif unmap the shared
+	 * rings, and DPDK 22.11 does that under a poller still inside rte_eth_rx_burst().
+	 * Our engine has stopped polling (app_engine_stop() comes first); the peer, which
+	 * finished the test with us, gets this long to stop polling too.
+	 */
+	if (o->vdev != NULL && strncmp(o->vdev, "net_memif", 9) == 0)
+		usleep(APP_MEMIF_LINGER_MS * 1000);
 	droce_port_detach(port);
 	droce_eal_cleanup();
 	app_port_opts_free(o);

@@ -34,6 +34,9 @@ struct app_port_opts {
 	bool config_loaded;
 };
 
+/* app_port_close() waits this long over net_memif before taking the port down. */
+#define APP_MEMIF_LINGER_MS	300
+
 /* getopt_long() entries for the options above; values from APP_OPT_BASE up. */
 #define APP_OPT_BASE	0x1000
 #define APP_PORT_LONGOPTS \

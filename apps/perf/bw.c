@@ -68,6 +68,8 @@ post_one(struct perf *p, int i, uint64_t size, bool signal, bool defer)
 	if (p->o->verb < PERF_READ && size <= (uint64_t)p->o->inline_size)
 		flags |= NDK_OP_FLAG_INLINE;
 	q->scnt++;
+	if (p->o->imm)		/* the message's number on its QP */
+		return res_post_imm(p, q, ctx, &s, flags, (uint32_t)(q->scnt - 1));
 	switch (p->o->verb) {
 	case PERF_WRITE:
 		return ndk_write(q->qp, ctx, &s, 1, q->rem.vaddr, q->rem.rkey, flags);
@@ -186,16 +188,16 @@ on_send_done(struct perf *p, const struct ndk_result *r)
 }
 
 static int
-on_recv_done(struct perf *p, const struct ndk_result *r, uint64_t size, bool repost)
+on_recv_done(struct perf *p, const struct ndk_result_ex *r, uint64_t size, bool repost)
 {
 	int i = (int)(uintptr_t)r->request_context;
 	struct perf_qp *q = &p->q[p->srq != NULL ? 0 : i];
+	/* Through an SRQ the QPs' messages mix: their numbers are checked only per QP. */
+	uint64_t seq = p->srq != NULL && p->o->qps > 1 ? r->type_specific : q->rcnt;
+	int ret = res_check_recv(p, r, seq);
 
-	if (r->status != 0) {
-		fprintf(stderr, " Completion with error at server: %s\n",
-			ndk_status_name(r->status));
-		return r->status;
-	}
+	if (ret != 0 && ret != -EBADMSG)
+		return ret;
 	if (p->o->validate && (r->bytes_transferred != size || bw_check(p, q->dst, size)))
 		p->validate_errors += r->bytes_transferred != size;
 	q->rcnt++;
@@ -226,15 +228,16 @@ run_once(struct perf *p, uint64_t size, uint64_t iters)
 {
 	const struct perf_opts *o = p->o;
 	bool sender = !perf_server(p) || o->bidir;
-	bool receiver = o->verb == PERF_SEND && (perf_server(p) || o->bidir);
+	bool receiver = perf_receives(o) && (perf_server(p) || o->bidir);
 	bool timed = o->duration > 0;
 	uint64_t want_s = sender ? iters * (uint64_t)o->qps : 0;
 	uint64_t want_r = receiver ? iters * (uint64_t)o->qps : 0;
 	uint64_t sent = 0, rcvd = 0, now, end, next, last = 0;
 	struct ndk_result r[BURST];
+	struct ndk_result_ex rx[BURST];
 	struct peak pk = { .win_msgs = (want_s + want_r) / 10 + 1, .win_ns = 100000000 };
 	uint32_t n, k;
-	int i, ret;
+	int i, ret, gone = 0;
 
 	for (i = 0; i < o->qps; i++)
 		p->q[i].scnt = p->q[i].ccnt = p->q[i].rcnt = p->q[i].unsignaled = 0;
@@ -251,6 +254,12 @@ run_once(struct perf *p, uint64_t size, uint64_t iters)
 			break;
 		if (perf_stop)
 			return -EINTR;
+		/* A peer that left before its last message failed; one more poll first. */
+		if (!timed && __atomic_load_n(&p->disconnected, __ATOMIC_ACQUIRE) && gone++ > 0) {
+			fprintf(stderr, " The peer disconnected after %lu of %lu messages\n",
+				(unsigned long)rcvd, (unsigned long)want_r);
+			return -ECONNRESET;
+		}
 		for (i = 0; sender && (timed || sent < want_s) && i < o->qps; i++) {
 			ret = fill_sq(p, i, size, iters, timed);
 			if (ret != 0)
@@ -264,9 +273,9 @@ run_once(struct perf *p, uint64_t size, uint64_t iters)
 				return -EIO;
 			sent += p->done - before;
 		}
-		n = receiver ? res_poll(p, p->rcq, r, BURST) : 0;
+		n = receiver ? res_poll_ex(p, p->rcq, rx, BURST) : 0;
 		for (k = 0; k < n; k++, rcvd++)
-			if (on_recv_done(p, &r[k], size, true) != 0)
+			if (on_recv_done(p, &rx[k], size, true) != 0)
 				return -EIO;
 		peak_update(p, &pk, size, now);
 		if (timed)
@@ -405,7 +414,10 @@ rdma_sizes(struct perf *p, uint64_t lo, uint64_t hi)
 	return ret;
 }
 
-/* send bw: receives posted before a sync, both sides report (send_bw.c's order). */
+/*
+ * send bw (and write bw with immediate data): receives posted before a sync, both sides
+ * report (send_bw.c's order).
+ */
 static int
 send_sizes(struct perf *p, uint64_t lo, uint64_t hi)
 {
@@ -415,7 +427,7 @@ send_sizes(struct perf *p, uint64_t lo, uint64_t hi)
 
 	for (size = lo; size <= hi && ret == 0; size *= 2) {
 		if (perf_server(p) || p->o->bidir)
-			ret = post_recvs(p, size);
+			ret = post_recvs(p, size);	/* SEND or WRITE with imm */
 		if (ret == 0)
 			ret = conn_hand_shake(p, 0);
 		if (ret == 0)
@@ -469,7 +481,7 @@ bw_run(struct perf *p)
 	report_dests(p);
 	report_bw_header(p);
 	res_cpu_sample(p, 0);
-	ret = o->verb == PERF_SEND ? send_sizes(p, lo, hi) : rdma_sizes(p, lo, hi);
+	ret = perf_receives(o) ? send_sizes(p, lo, hi) : rdma_sizes(p, lo, hi);
 	report_line();
 	if (ret == 0)
 		ret = conn_hand_shake(p, 0);		/* ctx_close_connection() */

@@ -29,9 +29,22 @@ expired(const struct lat_run *l)
 	return perf_stop || (l->timed && perf_now_ns() >= l->end);
 }
 
-/* One signalled request; waits for its completion. */
+/*
+ * The peer disconnected while we wait for its message: it failed (its message would
+ * have come before its DREQ). Seen once, one more poll is given to the message.
+ */
+static bool
+peer_gone(struct perf *p, int *seen)
+{
+	if (!__atomic_load_n(&p->disconnected, __ATOMIC_ACQUIRE) || (*seen)++ == 0)
+		return false;
+	fprintf(stderr, " The peer disconnected before its message\n");
+	return true;
+}
+
+/* One signalled request (imm: its number, with --*_with_imm); waits for its completion. */
 static int
-post_wait(struct perf *p, uint64_t size, bool read)
+post_wait(struct perf *p, uint64_t size, bool read, uint32_t imm)
 {
 	struct perf_qp *q = &p->q[0];
 	struct ndk_sge s = { .va = q->src, .length = (uint32_t)size, .token = p->lkey };
@@ -39,7 +52,9 @@ post_wait(struct perf *p, uint64_t size, bool read)
 	struct ndk_result r;
 	int ret;
 
-	if (read && p->o->verb == PERF_ATOMIC)
+	if (p->o->imm)
+		ret = res_post_imm(p, q, NULL, &s, flags, imm);
+	else if (read && p->o->verb == PERF_ATOMIC)
 		ret = res_post_atomic(p, q, NULL, 0);
 	else if (read)
 		ret = ndk_read(q->qp, NULL, &s, 1, q->rem.vaddr, q->rem.rkey, 0);
@@ -71,26 +86,35 @@ post_recv(struct perf *p, uint64_t size)
 	return ndk_receive(p->q[0].qp, NULL, &s, 1);
 }
 
-/* Wait for the peer's n-th message: a byte in our sink (WRITE) or a receive (SEND). */
+/*
+ * Wait for the peer's n-th message: a byte in our sink (WRITE) or a receive (SEND, and
+ * WRITE with immediate data, whose imm is n).
+ */
 static int
 wait_peer(struct perf *p, const struct lat_run *l, uint64_t n)
 {
 	volatile char *poll_buf = p->q[0].dst + l->size - 1;
-	struct ndk_result r;
+	struct ndk_result_ex r;
+	int ret, seen = 0;
 
-	if (p->o->verb == PERF_WRITE) {
-		while (*poll_buf != (char)n)
+	if (p->o->verb == PERF_WRITE && !p->o->imm) {
+		while (*poll_buf != (char)n) {
 			if (expired(l))
 				return -ETIMEDOUT;
+			if (peer_gone(p, &seen))
+				return -ECONNRESET;
+		}
 		return 0;
 	}
-	while (res_poll(p, p->rcq, &r, 1) == 0)
+	while (res_poll_ex(p, p->rcq, &r, 1) == 0) {
 		if (expired(l))
 			return -ETIMEDOUT;
-	if (r.status != 0) {
-		fprintf(stderr, " Completion with error: %s\n", ndk_status_name(r.status));
-		return r.status;
+		if (peer_gone(p, &seen))
+			return -ECONNRESET;
 	}
+	ret = res_check_recv(p, &r, n);
+	if (ret != 0)
+		return ret;
 	/* The last byte carries the iteration number. */
 	if (p->o->validate && bw_check(p, p->q[0].dst, l->size - 1) != 0)
 		return -EBADMSG;
@@ -127,7 +151,7 @@ ping_pong(struct perf *p, struct lat_run *l)
 			p->samples[p->nsamples++] = (now - prev) / 2;
 		prev = now;
 		p->q[0].src[l->size - 1] = (char)++scnt;
-		ret = post_wait(p, l->size, false);
+		ret = post_wait(p, l->size, false, (uint32_t)scnt);
 		if (ret != 0)
 			return ret;
 	}
@@ -164,7 +188,7 @@ reads(struct perf *p, struct lat_run *l)
 		if (expired(l))
 			break;
 		t = perf_now_ns();
-		ret = post_wait(p, l->size, true);
+		ret = post_wait(p, l->size, true, 0);
 		if (ret != 0)
 			return ret;
 		if (p->nsamples < l->iters)
@@ -186,7 +210,7 @@ one_size(struct perf *p, uint64_t size, uint64_t rsize)
 
 	/* send_lat: a sync before each size, once the receives are up (perftest posts -r
 	 * receives for the size first; ours, of the largest size, are reposted). */
-	if (o->verb == PERF_SEND) {
+	if (perf_receives(o)) {
 		ret = conn_hand_shake(p, 0);
 		if (ret != 0)
 			return ret;
@@ -236,7 +260,7 @@ lat_run(struct perf *p)
 		ret = conn_hand_shake(p, 0);
 	if (ret == 0 && o->verb != PERF_SEND)
 		ret = conn_hand_shake(p, 0);
-	for (k = 0; ret == 0 && o->verb == PERF_SEND && k < o->rx_depth; k++)
+	for (k = 0; ret == 0 && perf_receives(o) && k < o->rx_depth; k++)
 		ret = post_recv(p, hi);
 	if (ret != 0)
 		return ret;

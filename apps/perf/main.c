@@ -75,8 +75,9 @@ usage(const char *prog)
 	       "      --out_json           write the result to a JSON file\n"
 	       "      --out_json_file <f>  its name (default perftest_out.json)\n"
 	       "      --cpu_util           add the host CPU utilisation column\n"
-	       "      --write_with_imm, --send_with_imm\n"
-	       "                           refused: the NDK API has no immediate data\n"
+	       "      --write_with_imm     write tests: RDMA WRITE with immediate data; the"
+	       " peer\n                           takes each on a receive (-r, default 512)\n"
+	       "      --send_with_imm      send tests: SEND with immediate data\n"
 	       "  -h, --help               this text\n\n"
 	       "  The atomic tests run at the start of the server's buffer: fetch-and-add 1,"
 	       " or\n  compare-and-swap 0 for 0 (perftest's operands), through droce's"
@@ -149,11 +150,8 @@ perf_opt(struct perf_opts *o, int opt, const char *arg)
 		}
 		o->cmp_swap = arg[0] == 'C';
 		return 0;
-	case OPT_WIMM:
-	case OPT_SIMM:
-		fprintf(stderr, " --%s: droce's NDK API has no immediate data\n",
-			opt == OPT_WIMM ? "write_with_imm" : "send_with_imm");
-		return -1;
+	case OPT_WIMM: o->imm_write = true; return 0;
+	case OPT_SIMM: o->imm_send = true; return 0;
 	default:
 		return -1;
 	}
@@ -177,6 +175,7 @@ set_test(struct perf_opts *o, const char *name)
 static void
 defaults(struct perf_opts *o)
 {
+	o->imm = (o->imm_write && o->verb == PERF_WRITE) || (o->imm_send && o->verb == PERF_SEND);
 	if (!o->size_set)
 		o->size = o->verb == PERF_ATOMIC ? PERF_ATOMIC_SIZE : o->lat ? 2 : 65536;
 	if (!o->iters_set)
@@ -184,7 +183,7 @@ defaults(struct perf_opts *o)
 	if (!o->tx_set)
 		o->tx_depth = o->lat ? 1 : 128;
 	if (!o->rx_set)
-		o->rx_depth = o->verb == PERF_SEND ? 512 : 1;
+		o->rx_depth = perf_receives(o) ? 512 : 1;
 	if (!o->inline_set)
 		o->inline_size = o->verb == PERF_WRITE ? 220 : o->verb == PERF_SEND ? 236 : 0;
 	if (o->verb >= PERF_READ)	/* perftest: nothing goes inline in a request */
@@ -201,6 +200,12 @@ check(struct perf_opts *o)
 {
 	if (o->verb == PERF_ATOMIC && (o->all || o->size != PERF_ATOMIC_SIZE)) {
 		fprintf(stderr, " Message size cannot be changed for Atomic tests\n");
+		return -1;
+	}
+	if ((o->imm_write && o->verb != PERF_WRITE) || (o->imm_send && o->verb != PERF_SEND)) {
+		fprintf(stderr, " --%s is for %s\n", o->imm_write ? "write_with_imm" :
+			"send_with_imm", o->imm_write ? "write_bw and write_lat" :
+			"send_bw and send_lat");
 		return -1;
 	}
 	if (o->verb != PERF_ATOMIC && o->cmp_swap) {
@@ -230,8 +235,9 @@ check(struct perf_opts *o)
 		fprintf(stderr, " Using SRQ depth should be greater than number of QPs.\n");
 		return -1;
 	}
-	if (o->lat && o->verb == PERF_WRITE && o->validate) {
-		fprintf(stderr, " --data_validation is not available in write_lat\n");
+	if (o->lat && o->verb == PERF_WRITE && !o->imm && o->validate) {
+		fprintf(stderr, " --data_validation is not available in write_lat (but with"
+			" --write_with_imm)\n");
 		return -1;
 	}
 	return 0;
@@ -384,9 +390,6 @@ main(int argc, char **argv)
 	}
 	if (p.ad != NULL)
 		conn_teardown(&p);
-	/* As droce-rping: let a memif peer stop polling before our end goes away. */
-	if (perf_server(&p))
-		usleep(500 * 1000);
 	res_close(&p);
 	app_engine_stop(&ae);
 	app_port_close(&o.port, p.port);

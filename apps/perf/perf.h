@@ -52,6 +52,8 @@ struct perf_opts {
 	int qp_timeout, retry_count;
 	bool bidir, use_srq, events, cpu_util, gbits, validate, out_json;
 	bool cmp_swap;			/* -A CMP_AND_SWAP, else FETCH_AND_ADD */
+	bool imm;			/* --send_with_imm / --write_with_imm */
+	bool imm_send, imm_write;	/* which of them was given */
 	const char *json_file;
 	bool size_set, iters_set, inline_set, tx_set, rx_set, cq_mod_set;
 };
@@ -130,6 +132,16 @@ perf_server(const struct perf *p)
 	return p->o->server == NULL;
 }
 
+/*
+ * The messages consume the peer's receives: SEND, and WRITE with immediate data (its
+ * receiver takes them as send_bw's does: receives posted before a sync, both report).
+ */
+static inline bool
+perf_receives(const struct perf_opts *o)
+{
+	return o->verb == PERF_SEND || (o->verb == PERF_WRITE && o->imm);
+}
+
 uint64_t perf_now_ns(void);
 
 /* main.c: the name of a test ("write_bw"). */
@@ -143,6 +155,10 @@ int res_request(struct perf *p, int ret, const char *what);
 int res_wait(struct perf *p, int *flag, int want, unsigned int ms);
 void res_request_cb(void *ctx, int status);
 uint32_t res_poll(struct perf *p, struct ndk_cq *cq, struct ndk_result *r, uint32_t n);
+uint32_t res_poll_ex(struct perf *p, struct ndk_cq *cq, struct ndk_result_ex *r, uint32_t n);
+int res_post_imm(struct perf *p, struct perf_qp *q, void *ctx, const struct ndk_sge *s,
+		 uint32_t flags, uint32_t imm);
+int res_check_recv(struct perf *p, const struct ndk_result_ex *r, uint64_t seq);
 int res_post_atomic(struct perf *p, struct perf_qp *q, void *ctx, uint32_t flags);
 void res_cpu_sample(struct perf *p, int i);
 #define PREQ(p, what, call) \

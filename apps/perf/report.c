@@ -52,7 +52,7 @@ report_banner(struct perf *p)
 		printf(" TX depth        : %d\n", o->tx_depth);
 	if (o->post_list > 1)
 		printf(" Post List       : %d\n", o->post_list);
-	if (o->verb == PERF_SEND)
+	if (perf_receives(o))
 		printf(" RX depth        : %d\n", o->rx_depth);
 	if (!o->lat)
 		printf(" CQ Moderation   : %d\n", o->cq_mod);

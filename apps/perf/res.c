@@ -124,6 +124,17 @@ create(struct perf *p, int ret, const char *what, void *out)
 #define CREATE(p, what, out, call) \
 	(__atomic_add_fetch(&(p)->pending, 1, __ATOMIC_ACQ_REL), create(p, call, what, out))
 
+/* Nothing on cq: yield (busy polling) or arm it (-e). */
+static void
+idle(struct perf *p, struct ndk_cq *cq)
+{
+	if (!p->o->events) {
+		sched_yield();	/* the engine may share this CPU */
+		return;
+	}
+	ndk_arm_cq(cq, NDK_CQ_NOTIFY_ANY);
+}
+
 /*
  * Take up to n completions. With -e an empty CQ is armed and the thread sleeps until
  * the notification (or 1 ms, so a control message on another CQ is still seen); the
@@ -136,15 +147,92 @@ res_poll(struct perf *p, struct ndk_cq *cq, struct ndk_result *r, uint32_t n)
 
 	if (got != 0)
 		return got;
-	if (!p->o->events) {
-		sched_yield();	/* the engine may share this CPU */
+	idle(p, cq);
+	if (!p->o->events)
 		return 0;
-	}
-	ndk_arm_cq(cq, NDK_CQ_NOTIFY_ANY);
 	got = ndk_get_cq_results(cq, r, n);
 	if (got == 0)
 		nap(p, 1);
 	return got;
+}
+
+/* res_poll() with the extended results: the completion type and immediate data. */
+uint32_t
+res_poll_ex(struct perf *p, struct ndk_cq *cq, struct ndk_result_ex *r, uint32_t n)
+{
+	uint32_t got = ndk_get_cq_results_ex(cq, r, n);
+
+	if (got != 0)
+		return got;
+	idle(p, cq);
+	if (!p->o->events)
+		return 0;
+	got = ndk_get_cq_results_ex(cq, r, n);
+	if (got == 0)
+		nap(p, 1);
+	return got;
+}
+
+static int
+verbs_ext(struct perf *p, struct perf_qp *q)
+{
+	if (p->verbs != NULL)
+		return 0;
+	return ndk_query_extension(&q->qp->header, NDK_EXT_DROCE_VERBS,
+				   (struct ndk_version){ 1, 0 }, (const void **)&p->verbs);
+}
+
+/*
+ * --send_with_imm / --write_with_imm: the message carries imm (its number on the QP; a
+ * test's corrupted run sends the next one's).
+ */
+int
+res_post_imm(struct perf *p, struct perf_qp *q, void *ctx, const struct ndk_sge *s,
+	     uint32_t flags, uint32_t imm)
+{
+	static uint32_t bad;
+	int ret;
+
+	if (p->verbs == NULL) {
+		bad = getenv("DROCE_PERF_TEST_CORRUPT") != NULL;
+		ret = verbs_ext(p, q);
+		if (ret != 0)
+			return ret;
+	}
+	imm += bad;
+	if (p->o->verb == PERF_WRITE)
+		return p->verbs->write_imm(q->qp, ctx, s, 1, q->rem.vaddr, q->rem.rkey, flags,
+					   imm);
+	return p->verbs->send_imm(q->qp, ctx, s, 1, flags, imm);
+}
+
+/*
+ * A receive's completion: its status, the type the test's messages give it, and with
+ * --data_validation the immediate data (seq, the message's number on its QP: RC
+ * delivers in order).
+ */
+int
+res_check_recv(struct perf *p, const struct ndk_result_ex *r, uint64_t seq)
+{
+	uint32_t want = !p->o->imm ? NDK_OP_RECEIVE : p->o->verb == PERF_WRITE ?
+			NDK_OP_DROCE_RECEIVE_WRITE_IMM : NDK_OP_DROCE_RECEIVE_IMM;
+
+	if (r->status != 0) {
+		fprintf(stderr, " Completion with error at server: %s\n",
+			ndk_status_name(r->status));
+		return r->status;
+	}
+	if (r->type != want) {
+		fprintf(stderr, " Completion of type %#x, expected %#x\n", r->type, want);
+		return -EPROTO;
+	}
+	if (p->o->imm && p->o->validate && r->type_specific != (uint32_t)seq) {
+		if (p->validate_errors++ == 0)
+			fprintf(stderr, " Data validation failed: immediate data %#lx, expected"
+				" %#x\n", (unsigned long)r->type_specific, (uint32_t)seq);
+		return -EBADMSG;
+	}
+	return 0;
 }
 
 static int
@@ -174,8 +262,7 @@ res_post_atomic(struct perf *p, struct perf_qp *q, void *ctx, uint32_t flags)
 
 	if (p->verbs == NULL) {
 		bad = getenv("DROCE_PERF_TEST_CORRUPT") != NULL;
-		ret = ndk_query_extension(&q->qp->header, NDK_EXT_DROCE_VERBS,
-					  (struct ndk_version){ 1, 0 }, (const void **)&p->verbs);
+		ret = verbs_ext(p, q);
 		if (ret != 0)
 			return ret;
 	}

@@ -198,13 +198,6 @@ main(int argc, char **argv)
 	}
 	if (r.eng != NULL && res_open(&r) == 0)
 		ret = o.server ? ping_server(&r) : ping_client(&r);
-	/*
-	 * The server lingers before it takes the port down: over net_memif the client's
-	 * poller may still be inside rte_eth_rx_burst() when the server's end goes away,
-	 * and DPDK 22.11's memif unmaps the shared rings under it.
-	 */
-	if (o.server)
-		usleep(500 * 1000);
 	res_close(&r);
 	app_engine_stop(&ae);
 	app_port_close(&o.port, r.port);
