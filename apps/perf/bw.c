@@ -119,14 +119,35 @@ post_recv(struct perf *p, int i, uint64_t size)
 	return ndk_receive(q->qp, (void *)(uintptr_t)i, &s, 1);
 }
 
-/* perftest's ctx_set_recv_wqes(): -r receives per QP (or in the SRQ). */
+/*
+ * The messages one receive queue takes in a run of -n: each QP's, or all of them through
+ * the SRQ; 0 with -D (no end known).
+ */
+static uint64_t
+rq_msgs(const struct perf *p)
+{
+	const struct perf_opts *o = p->o;
+
+	if (o->duration > 0)
+		return 0;
+	return o->iters * (p->srq != NULL ? (uint64_t)o->qps : 1);
+}
+
+/*
+ * perftest's ctx_set_recv_wqes(): -r receives per QP (or in the SRQ), no more than the
+ * run's messages, and run_iter_bw_server() reposts only while more are to come, so every
+ * receive queue is empty after a run of -n and the next size (-a) posts afresh.
+ */
 static int
 post_recvs(struct perf *p, uint64_t size)
 {
 	int i, k, n = p->srq != NULL ? 1 : p->o->qps, ret;
+	uint64_t depth = (uint64_t)p->o->rx_depth, msgs = rq_msgs(p);
 
+	if (msgs != 0 && msgs < depth)
+		depth = msgs;
 	for (i = 0; i < n; i++)
-		for (k = 0; k < p->o->rx_depth; k++) {
+		for (k = 0; k < (int)depth; k++) {
 			ret = post_recv(p, i, size);
 			if (ret != 0) {
 				fprintf(stderr, " Failed to post receive recv_wqes: %s\n",
@@ -188,8 +209,9 @@ on_send_done(struct perf *p, const struct ndk_result *r)
 }
 
 static int
-on_recv_done(struct perf *p, const struct ndk_result_ex *r, uint64_t size, bool repost)
+on_recv_done(struct perf *p, const struct ndk_result_ex *r, uint64_t size)
 {
+	uint64_t msgs = rq_msgs(p);
 	int i = (int)(uintptr_t)r->request_context;
 	struct perf_qp *q = &p->q[p->srq != NULL ? 0 : i];
 	/* Through an SRQ the QPs' messages mix: their numbers are checked only per QP. */
@@ -202,7 +224,9 @@ on_recv_done(struct perf *p, const struct ndk_result_ex *r, uint64_t size, bool 
 		p->validate_errors += r->bytes_transferred != size;
 	q->rcnt++;
 	p->done++;
-	return repost ? post_recv(p, i, size) : 0;
+	if (msgs != 0 && q->rcnt + (uint64_t)p->o->rx_depth > msgs)
+		return 0;	/* the receives still posted take the rest */
+	return post_recv(p, i, size);
 }
 
 static void
@@ -275,7 +299,7 @@ run_once(struct perf *p, uint64_t size, uint64_t iters)
 		}
 		n = receiver ? res_poll_ex(p, p->rcq, rx, BURST) : 0;
 		for (k = 0; k < n; k++, rcvd++)
-			if (on_recv_done(p, &rx[k], size, true) != 0)
+			if (on_recv_done(p, &rx[k], size) != 0)
 				return -EIO;
 		peak_update(p, &pk, size, now);
 		if (timed)

@@ -184,6 +184,12 @@ CASES = [
     ("read_lat", lambda: lat_case("read_lat", ["-n", "100"], 100)),
     ("write_bw -a -s 256", lambda: bw_case("write_bw", ["-a", "-s", "256", "-n", "50"],
                                            [2, 4, 8, 16, 32, 64, 128, 256], 50)),
+    ("send_bw -a -s 1024 (receives posted afresh per size)", lambda: bw_case(
+        "send_bw", ["-a", "-s", "1024", "-n", "100"], [2, 4, 8, 16, 32, 64, 128, 256, 512,
+                                                       1024], 100)),
+    ("send_bw -a -s 64 --use-srq -q 2 -r 64", lambda: bw_case(
+        "send_bw", ["-a", "-s", "64", "-n", "100", "--use-srq", "-q", "2", "-r", "64"],
+        [2, 4, 8, 16, 32, 64], 200)),
     ("write_bw -q 2", lambda: bw_case("write_bw", ["-q", "2", "-n", "300"], [65536], 600)),
     ("write_bw -b", lambda: bw_case("write_bw", ["-b", "-n", "300"], [65536], 300)),
     ("send_bw -b", lambda: bw_case("send_bw", ["-b", "-n", "300"], [65536], 300)),
