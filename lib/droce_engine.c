@@ -60,6 +60,7 @@ droce_engine_create(struct droce_port *port, const struct droce_engine_conf *con
 	ec.nb_slots = conf != NULL && conf->nb_slots != 0 ? conf->nb_slots : 1;
 	ec.name = conf != NULL && conf->name != NULL ? conf->name : name;
 	ec.line_mbps = conf != NULL ? conf->line_mbps : 0;
+	ec.idle_yield = conf != NULL && conf->idle_yield;
 	ret = eng_create(&ec, &de->eng);
 	if (ret != 0) {
 		free(de);

@@ -51,6 +51,7 @@ static const char *const ctr_names[ENG_CTR_MAX] = {
 	[ENG_CC_PACED] = "cc_paced",
 	[ENG_RX_PAYLOAD_BYTES] = "rx_payload_bytes",
 	[ENG_TX_PAYLOAD_BYTES] = "tx_payload_bytes",
+	[ENG_IDLE_YIELDS] = "idle_yields",
 	/* verbs' ibv_wc_status names, lower case */
 	[ENG_CQE_FIRST + ENG_WC_SUCCESS] = "cqe_success",
 	[ENG_CQE_FIRST + ENG_WC_LOC_LEN_ERR] = "cqe_loc_len_err",
@@ -329,6 +330,7 @@ eng_create(const struct eng_conf *conf, struct eng **out)
 	eng->nb_slots = conf->nb_slots;
 	eng->tsc_hz = rte_get_tsc_hz();
 	eng->ecn = !conf->no_ecn;
+	eng->idle_yield = conf->idle_yield;
 	eng_cc_params_default(&eng->cc_params,
 			      (conf->line_mbps ? conf->line_mbps : 100000) * 1e6, eng->tsc_hz);
 	/* One reader per slot, and one more for an observer (eng_observe_begin()). */

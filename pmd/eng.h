@@ -259,6 +259,7 @@ struct eng_conf {
 	const char *name;		/* unique per process */
 	uint32_t line_mbps;		/* link rate DCQCN recovers to; 0 = 100000 */
 	bool no_ecn;			/* do not mark ECT(0) nor answer CE with CNPs */
+	bool idle_yield;		/* lcore slots sched_yield() after an idle poll */
 };
 
 int eng_create(const struct eng_conf *conf, struct eng **out);

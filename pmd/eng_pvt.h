@@ -78,6 +78,7 @@ enum eng_ctr {
 	ENG_CC_PACED,			/* times pacing held a requester back */
 	ENG_RX_PAYLOAD_BYTES,		/* payload of packets handed to a QP */
 	ENG_TX_PAYLOAD_BYTES,		/* payload of packets a QP built */
+	ENG_IDLE_YIELDS,		/* idle polls that gave the CPU away (idle_yield) */
 	ENG_CQE_FIRST,			/* completions by status: + enum eng_wc_status */
 	ENG_CTR_MAX = ENG_CQE_FIRST + ENG_WC_MAX
 };
@@ -89,7 +90,7 @@ enum eng_ctr {
  */
 #define ENG_QP_CTR_EXCLUDED \
 	((1ull << ENG_RX_NO_QP) | (1ull << ENG_RX_HANDOFF) | (1ull << ENG_TX_BUSY) | \
-	 (1ull << ENG_TX_DROPS) | (1ull << ENG_FAULTS))
+	 (1ull << ENG_TX_DROPS) | (1ull << ENG_FAULTS) | (1ull << ENG_IDLE_YIELDS))
 
 struct eng_cq {
 	struct eng *eng;
@@ -299,6 +300,7 @@ struct eng {
 	struct eng_key *keys[ENG_MAX_MR];	/* by key >> 8, published with release order */
 	uint32_t mr_gen;
 	unsigned int running;		/* slots launched on lcores by eng_start() */
+	bool idle_yield;		/* eng_conf.idle_yield */
 	unsigned int nb_services;	/* slots registered as services */
 	struct eng_cc_params cc_params;
 	bool ecn;			/* mark ECT(0), answer CE with CNPs */

@@ -6,6 +6,7 @@
  * runner stops.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 
 #include <rte_launch.h>
@@ -22,7 +23,10 @@ slot_main(void *arg)
 
 	/* Acquire: see the stop flag eng_stop() sets. */
 	while (!__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE))
-		eng_poll(s->eng, s->idx);
+		if (eng_poll(s->eng, s->idx) == 0 && s->eng->idle_yield) {
+			s->ctr[ENG_IDLE_YIELDS]++;
+			sched_yield();
+		}
 	eng_slot_offline(s->eng, s->idx);
 	return 0;
 }

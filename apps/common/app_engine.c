@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <sched.h>
 #include <stdio.h>
 
 #include <rte_lcore.h>
@@ -10,8 +11,13 @@ poll_main(void *arg)
 {
 	struct app_engine *ae = arg;
 
+	/*
+	 * Not pinned: it shares the CPUs with the test thread (and on a small host with the
+	 * peer's), so an idle poll gives way, as idle_yield does for a pinned slot.
+	 */
 	while (!__atomic_load_n(&ae->stop, __ATOMIC_ACQUIRE))
-		droce_engine_poll(ae->eng, 0);
+		if (droce_engine_poll(ae->eng, 0) == 0)
+			sched_yield();
 	droce_engine_slot_offline(ae->eng, 0);
 	return NULL;
 }
@@ -27,8 +33,14 @@ app_engine_start(const char *prog, const char *name, struct droce_port *port,
 
 	*ae = (struct app_engine){ .lcore = -1 };
 	if (lcore < RTE_MAX_LCORE) {
+		rte_cpuset_t mine = rte_lcore_cpuset(rte_get_main_lcore());
+		rte_cpuset_t its = rte_lcore_cpuset(lcore);
+
 		ec.lcores = &lcore;
 		ae->lcore = (int)lcore;
+		/* --lcores 0@2,1@2: the slot shares its CPU with our thread, so it gives way. */
+		CPU_AND(&its, &its, &mine);
+		ec.idle_yield = CPU_COUNT(&its) > 0;
 	}
 	ret = droce_engine_create(port, &ec, &ae->eng);
 	if (ret == 0 && ae->lcore < 0) {

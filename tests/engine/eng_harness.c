@@ -133,7 +133,8 @@ port_up(struct eh_side *s, const char *name, uint8_t last, uint32_t ip,
 {
 	unsigned int slots = c->slots ? c->slots : 1;
 	struct eng_port_conf pc = { .nb_txq = slots, .mtu = c->mtu, .set_mac = true };
-	struct eng_conf ec = { .nb_slots = slots, .line_mbps = c->line_mbps };
+	struct eng_conf ec = { .nb_slots = slots, .line_mbps = c->line_mbps,
+			       .idle_yield = c->idle_yield };
 	struct rte_ring *txs[ENG_MAX_SLOTS];
 	unsigned int i;
 	int ret;

@@ -58,6 +58,7 @@ struct eh_conf {
 	uint32_t qp_access;		/* ENG_ACCESS_REMOTE_* on both QPs */
 	uint8_t slots;			/* poll slots per engine (port tx queues); 0 = 1 */
 	uint32_t line_mbps;		/* engine link rate for DCQCN; 0 = the default */
+	bool idle_yield;		/* lcore slots yield after an idle poll */
 };
 
 /* Set before eh_main(): the EAL --lcores list (default "0", the main lcore only). */

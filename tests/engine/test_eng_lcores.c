@@ -64,6 +64,36 @@ START_TEST(test_eng_start_lcores)
 	/* Stopped slots are offline readers: grace periods do not wait for them. */
 	assert_grace_period(eh_a.eng);
 	ck_assert_int_eq(rte_eal_get_lcore_state(a), WAIT);
+	ck_assert_uint_eq(eh_ctr(&eh_a, "idle_yields"), 0);	/* idle_yield is off */
+	eh_assert_quiet();
+}
+END_TEST
+
+/*
+ * idle_yield: slots sharing a CPU give it away after idle polls (counted), and move
+ * the same traffic with the same completions as spinning ones.
+ */
+START_TEST(test_eng_idle_yield)
+{
+	struct eh_conf c = eh_default_conf;
+	unsigned int a = 1, b = 2;
+	uint64_t before;
+
+	c.idle_yield = true;
+	eh_setup(&c);
+	ck_assert_int_eq(eng_start(eh_a.eng, &a, 1), 0);
+	ck_assert_int_eq(eng_start(eh_b.eng, &b, 1), 0);
+	eh_slots_on_lcores = true;
+	traffic();
+	assert_grace_period(eh_a.eng);
+	/* (eng_xstat() alone while the slots run: eh_ctr() compares two reads.) */
+	before = eng_xstat(eh_b.eng, "idle_yields");
+	rte_delay_ms(20);	/* nothing to do: every poll yields */
+	ck_assert_uint_gt(eng_xstat(eh_b.eng, "idle_yields"), before);
+	ck_assert_int_eq(eng_stop(eh_a.eng), 0);
+	ck_assert_int_eq(eng_stop(eh_b.eng), 0);
+	eh_slots_on_lcores = false;
+	ck_assert_uint_gt(eh_ctr(&eh_a, "idle_yields"), 0);
 	eh_assert_quiet();
 }
 END_TEST
@@ -234,6 +264,7 @@ main(int argc, char **argv)
 	eh_eal_lcores = "0@(0-1),1@(0-1),2@(0-1),3@(0-1),4@(0-1)";
 	tcase_add_checked_fixture(tc, NULL, eh_teardown);
 	tcase_add_test(tc, test_eng_start_lcores);
+	tcase_add_test(tc, test_eng_idle_yield);
 	tcase_add_test(tc, test_eng_start_multi_slot_handoff);
 	tcase_add_test(tc, test_eng_service_register);
 	tcase_add_test(tc, test_eng_qp_close_while_running);

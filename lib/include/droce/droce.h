@@ -194,6 +194,14 @@ struct droce_engine_conf {
 	uint8_t cm_timeout;
 	/** CM retransmissions before a silent peer is given up on; 0 = 15 (rdma_cm), max 15. */
 	uint8_t cm_retries;
+	/**
+	 * A slot on an lcore gives its CPU away (sched_yield()) after a poll that found no
+	 * work. For lcores that share a CPU with other busy threads (a test thread, a second
+	 * process on a small host): a spinning slot would otherwise hold the CPU for a whole
+	 * scheduler slice while the thread it shares with waits. Leave it false on
+	 * dedicated cores, where it only costs a system call per idle poll.
+	 */
+	bool idle_yield;
 };
 
 /**
