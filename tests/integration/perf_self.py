@@ -36,10 +36,15 @@ def pair(test, args, env=None, srv_args=(), cli_args=()):
                            port("server", sock, "192.0.2.1"), stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True, env=e, cwd=TMP)
     time.sleep(0.5)
-    cli = subprocess.run([PERF, test] + args + list(cli_args) +
-                         port("client", sock, "192.0.2.2") + ["192.0.2.1"],
-                         capture_output=True, text=True, timeout=120, env=e, cwd=TMP)
-    sout, _ = srv.communicate(timeout=60)
+    try:
+        cli = subprocess.run([PERF, test] + args + list(cli_args) +
+                             port("client", sock, "192.0.2.2") + ["192.0.2.1"],
+                             capture_output=True, text=True, timeout=120, env=e, cwd=TMP)
+        sout, _ = srv.communicate(timeout=60)
+    finally:
+        if srv.poll() is None:  # a hung server fails its case, not the ones after it
+            srv.kill()
+            srv.wait()
     return cli.returncode, cli.stdout + cli.stderr, srv.returncode, sout
 
 

@@ -13,9 +13,9 @@
 # 0 < t_min <= t_max. A case that fails is shown and run once more, and passes only if
 # that run passes ("run twice" in the summary).
 # A case takes 2-10 s; the whole test about 3 minutes with the VM's boot.
-# Sizes 64 B and 64 KiB, -q 2, the atomics (8 B, both -A types), and -a (droce-perf
-# client, sizes 2 .. -s; perftest's -a always sweeps to 8 MiB, so perftest as the -a
-# client is not run).
+# Sizes 64 B and 64 KiB, -q 2, the atomics (8 B, both -A types), -b (send, write and
+# read bw at 4 KiB), -D 2 (write and send bw), and -a (droce-perf client, sizes 2 .. -s;
+# perftest's -a always sweeps to 8 MiB, so perftest as the -a client is not run).
 # droce-perf's client runs send_bw at 64 KiB with -t 16: with perftest's default 128
 # SENDs of 64 packets in flight, the rxe VM (TCG) drops so many frames that the
 # transport retry count runs out (see README, droce-perf).
@@ -71,9 +71,11 @@ pair() {
 }
 
 # bw_row FILE SIZE ITERS: a row " SIZE ITERS peak avg rate" with avg > 0 (below 64 B,
-# where a few thousand messages a second print as 0.00 MiB/sec, the message rate > 0).
+# where a few thousand messages a second print as 0.00 MiB/sec, the message rate > 0);
+# ITERS "any": a duration (-D) run's count, > 0.
 bw_row() {
-	awk -v s="$2" -v n="$3" 'NF == 5 && $1 == s && $2 == n && $1 ~ /^[0-9]+$/ &&
+	awk -v s="$2" -v n="$3" 'NF == 5 && $1 == s && ($2 == n || (n == "any" && $2 + 0 > 0)) &&
+		$1 ~ /^[0-9]+$/ &&
 		($4 + 0 > 0 || (s < 64 && $5 + 0 > 0)) { ok = 1 } END { exit !ok }' "$1"
 }
 
@@ -108,14 +110,15 @@ result() {
 # verify ROLE TEST SIZE ITERS QPS "PERFTEST ARGS" "DROCE ARGS": one run; ok=0 if either
 # side failed or lacks its row.
 verify() {
-	local role=$1 test=$2 size=$3 iters=$4 qps=$5
+	local role=$1 test=$2 size=$3 iters=$4 qps=$5 n=any
 	ok=1
+	[ "$iters" = any ] || n=$((iters * qps))
 	pair "$role" "$test" "$6" "$7"
 	[ "$drc" = 0 ] && [ "$vrc" = 0 ] || ok=0
 	case $test in
 	*_bw)
-		bw_row "$log/droce" "$size" $((iters * qps)) || ok=0
-		bw_row "$log/vm" "$size" $((iters * qps)) || ok=0
+		bw_row "$log/droce" "$size" "$n" || ok=0
+		bw_row "$log/vm" "$size" "$n" || ok=0
 		;;
 	read_lat | atomic_lat)
 		if [ "$role" = server ]; then
@@ -168,6 +171,12 @@ for role in server client; do
 	check $role atomic_bw 8 100 2 "-n 100 -q 2 -A CMP_AND_SWAP"
 	check $role atomic_lat 8 100 1 "-n 100"
 	check $role atomic_lat 8 100 1 "-n 100 -A CMP_AND_SWAP"
+	# Both sides send (-b; each prints the sum of both directions), and -D.
+	for t in send_bw write_bw read_bw; do
+		check $role $t 4096 100 1 "-s 4096 -n 100 -b"
+	done
+	check $role write_bw 4096 any 1 "-s 4096 -D 2"
+	check $role send_bw 4096 any 1 "-s 4096 -D 2"
 done
 check server send_bw 65536 100 1 "-s 65536 -n 100"
 check client send_bw 65536 100 1 "-s 65536 -n 100 -t 16"
