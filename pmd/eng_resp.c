@@ -179,7 +179,13 @@ rnr_nak(struct eng_qp *qp, const struct roce_pkt *p)
 	qp->resp.nak_sent = true;
 }
 
-/* An in-order SEND or WRITE packet was placed: advance and coalesce its ACK. */
+/*
+ * An in-order SEND or WRITE packet was placed: advance and coalesce its ACK. AckReq does
+ * not send it at once: eng_resp_progress() runs in the same poll, after the rest of the
+ * receive burst, and one ACK covers every packet of the burst (IBA 9.7.6.1.1 lets a
+ * responder coalesce ACKs). A burst of 32 one-packet WRITEs draws one ACK instead of 32,
+ * and the requester handles one instead of 32; the ACK leaves no later than it did.
+ */
 static void
 ack_in_order(struct eng_qp *qp, const struct roce_pkt *p)
 {
@@ -190,7 +196,7 @@ ack_in_order(struct eng_qp *qp, const struct roce_pkt *p)
 	r->ack_pending = true;
 	r->ack_psn = p->psn;
 	/* Deferred while READ responses of earlier PSNs are due: progress sends it after. */
-	if ((p->ackreq || r->unacked >= ENG_ACK_EVERY) && r->read_active == NULL)
+	if (r->unacked >= ENG_ACK_EVERY && r->read_active == NULL)
 		ack_now(qp);
 }
 

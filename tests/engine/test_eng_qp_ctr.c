@@ -118,6 +118,39 @@ START_TEST(test_eng_qp_ctr_nak_retransmit)
 }
 END_TEST
 
+/*
+ * 32 one-packet WRITEs posted together arrive in one receive burst: each asks for an ACK
+ * (AckReq on a message's last packet), and B answers the burst with one ACK of the last
+ * PSN (IBA 9.7.6.1.1), which completes all 32 on A, in order, every byte in place.
+ */
+START_TEST(test_eng_ack_coalesced)
+{
+	enum { N = 32, LEN = 64 };
+	struct eng_cqe c[N];
+	struct eh_buf *la, *lb;
+	unsigned int i;
+
+	eh_setup(NULL);
+	la = eh_buf_new(&eh_a, N * LEN, EH_PD, EH_ACC_ALL);
+	lb = eh_buf_new(&eh_b, N * LEN, EH_PD, EH_ACC_ALL);
+	eh_fill(la, 0, N * LEN, 11);
+	eh_fill(lb, 0, N * LEN, 12);
+	for (i = 0; i < N; i++)
+		eh_post_one(&eh_a, i, ENG_WR_WRITE, la, i * LEN, LEN, lb, i * LEN);
+	ck_assert_uint_eq(eh_wait_cqes(eh_a.scq, c, N, EH_WAIT_MS), N);
+	for (i = 0; i < N; i++)
+		eh_check_cqe(&c[i], &eh_a, i, ENG_WC_SUCCESS, ENG_WC_WRITE, LEN);
+	eh_assert_same(lb, 0, la, 0, N * LEN);
+	ck_assert_uint_eq(qp_ctr(eh_b.qp, "rx_pkts"), N);
+	ck_assert_uint_eq(qp_ctr(eh_b.qp, "ack_tx"), 1);
+	ck_assert_uint_eq(qp_ctr(eh_a.qp, "ack_rx"), 1);
+	ck_assert_uint_eq(qp_ctr(eh_a.qp, "retransmit_pkts"), 0);
+	eh_buf_free(la);
+	eh_buf_free(lb);
+	eh_assert_quiet();
+}
+END_TEST
+
 /* Flushed receives are counted as cqe_wr_flush_err on the QP that flushed them. */
 START_TEST(test_eng_qp_ctr_flush)
 {
@@ -195,6 +228,7 @@ main(int argc, char **argv)
 	tcase_add_test(tc, test_eng_qp_xstats_names);
 	tcase_add_test(tc, test_eng_qp_ctr_traffic);
 	tcase_add_test(tc, test_eng_qp_ctr_nak_retransmit);
+	tcase_add_test(tc, test_eng_ack_coalesced);
 	tcase_add_test(tc, test_eng_qp_ctr_flush);
 	tcase_add_test(tc, test_eng_observe_close);
 	tcase_set_timeout(tc, 60);
