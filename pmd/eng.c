@@ -52,6 +52,7 @@ static const char *const ctr_names[ENG_CTR_MAX] = {
 	[ENG_RX_PAYLOAD_BYTES] = "rx_payload_bytes",
 	[ENG_TX_PAYLOAD_BYTES] = "tx_payload_bytes",
 	[ENG_IDLE_YIELDS] = "idle_yields",
+	[ENG_IRD_EXCEEDED] = "ird_exceeded",
 	/* verbs' ibv_wc_status names, lower case */
 	[ENG_CQE_FIRST + ENG_WC_SUCCESS] = "cqe_success",
 	[ENG_CQE_FIRST + ENG_WC_LOC_LEN_ERR] = "cqe_loc_len_err",

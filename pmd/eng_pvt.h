@@ -79,6 +79,7 @@ enum eng_ctr {
 	ENG_RX_PAYLOAD_BYTES,		/* payload of packets handed to a QP */
 	ENG_TX_PAYLOAD_BYTES,		/* payload of packets a QP built */
 	ENG_IDLE_YIELDS,		/* idle polls that gave the CPU away (idle_yield) */
+	ENG_IRD_EXCEEDED,		/* responder: a READ or atomic beyond the IRD */
 	ENG_CQE_FIRST,			/* completions by status: + enum eng_wc_status */
 	ENG_CTR_MAX = ENG_CQE_FIRST + ENG_WC_MAX
 };

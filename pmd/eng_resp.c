@@ -226,7 +226,17 @@ next_due(struct eng_qp *qp)
 	return best;
 }
 
-/* The next slot round robin over the IRD the peer was granted (IBA 9.7.5.1.3). */
+static unsigned int send_responses(struct eng_qp *qp, unsigned int budget);
+
+/*
+ * The next slot round robin over the IRD the peer was granted (IBA 9.7.5.1.3), or NULL.
+ * A slot still owing responses is the oldest request: a requester with more READs and
+ * atomics outstanding than the IRD (Linux rdma_cm accepts with the initiator depth its
+ * consumer asks, 128 for perftest on rxe, above the 16 our REQ offered) gets that one
+ * answered first, as rxe answers each READ before the next. Without room to send, NULL:
+ * the caller drops the request as if lost, and the PSN sequence NAK the next request
+ * draws makes the requester send it again.
+ */
 static struct eng_resp_res *
 res_alloc(struct eng_qp *qp, const struct roce_pkt *p)
 {
@@ -234,7 +244,15 @@ res_alloc(struct eng_qp *qp, const struct roce_pkt *p)
 	unsigned int ird = RTE_MAX(qp->attr.max_dest_rd_atomic, 1u);
 	struct eng_resp_res *res;
 
-	res = &r->res[r->res_next++ % RTE_MIN(ird, (unsigned int)ENG_MAX_RD_ATOMIC)];
+	res = &r->res[r->res_next % RTE_MIN(ird, (unsigned int)ENG_MAX_RD_ATOMIC)];
+	if (res_due(res)) {
+		eng_qp_count(qp, ENG_IRD_EXCEEDED);
+		/* Responses leave in PSN order: those of earlier replays go first. */
+		while (res_due(res))
+			if (send_responses(qp, 1) == 0)
+				return NULL;
+	}
+	r->res_next++;
 	memset(res, 0, sizeof(*res));
 	res->opcode = p->opcode;
 	res->first_psn = p->psn;
@@ -318,25 +336,27 @@ send_atomic_ack(struct eng_qp *qp, struct eng_resp_res *res)
 	return true;
 }
 
-/* Send up to budget response packets in PSN order. */
-static void
+/* Send up to budget response packets in PSN order; returns how many went. */
+static unsigned int
 send_responses(struct eng_qp *qp, unsigned int budget)
 {
 	struct eng_resp *r = &qp->resp;
 	struct eng_resp_res *res;
+	unsigned int n = 0;
 	bool sent;
 
-	while (budget > 0 && (res = r->read_active) != NULL) {
+	while (n < budget && (res = r->read_active) != NULL) {
 		if (res->opcode == ROCE_OP_READ_REQ)
 			sent = send_read_resp(qp, res);
 		else
 			sent = send_atomic_ack(qp, res);
 		if (!sent)
-			return;		/* no mbuf, or the QP went to error (state flushed) */
-		budget--;
+			break;		/* no mbuf, or the QP went to error (state flushed) */
+		n++;
 		if (!res_due(res))
 			r->read_active = next_due(qp);
 	}
+	return n;
 }
 
 /* A resource has responses to (re)send: queue it; an atomic ACK goes now if first in line. */
@@ -620,6 +640,8 @@ resp_read(struct eng_qp *qp, const struct roce_pkt *p)
 		return;
 	}
 	res = res_alloc(qp, p);
+	if (res == NULL)
+		return;		/* as if lost: epsn stays */
 	res->va = p->reth.va;
 	res->rkey = p->reth.rkey;
 	res->length = p->reth.len;
@@ -676,8 +698,11 @@ resp_atomic(struct eng_qp *qp, const struct roce_pkt *p)
 		resp_invalid(qp, p);
 		return;
 	}
-	orig = atomic_exec(p, word);
+	/* The resource first: an atomic dropped for want of one must not have executed. */
 	res = res_alloc(qp, p);
+	if (res == NULL)
+		return;		/* as if lost: epsn stays */
+	orig = atomic_exec(p, word);
 	res->va = p->atomic.va;
 	res->rkey = p->atomic.rkey;
 	res->length = sizeof(uint64_t);

@@ -214,7 +214,8 @@ eh_qp_connect(struct eng_qp *qp, struct eh_side *s, uint32_t peer_qpn,
 		.rnr_retry = c->rnr_retry,
 		.min_rnr_timer = c->min_rnr_timer,
 		.max_rd_atomic = c->max_rd_atomic,
-		.max_dest_rd_atomic = ENG_MAX_RD_ATOMIC,
+		.max_dest_rd_atomic = c->max_dest_rd_atomic ? c->max_dest_rd_atomic :
+						      ENG_MAX_RD_ATOMIC,
 		.access = c->qp_access,
 	};
 

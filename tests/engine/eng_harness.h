@@ -55,6 +55,7 @@ struct eh_conf {
 	uint8_t rnr_retry;		/* 7 = infinite */
 	uint8_t min_rnr_timer;		/* 1 = 10 us */
 	uint8_t max_rd_atomic;
+	uint8_t max_dest_rd_atomic;	/* the IRD each QP grants; 0 = ENG_MAX_RD_ATOMIC */
 	uint32_t qp_access;		/* ENG_ACCESS_REMOTE_* on both QPs */
 	uint8_t slots;			/* poll slots per engine (port tx queues); 0 = 1 */
 	uint32_t line_mbps;		/* engine link rate for DCQCN; 0 = the default */

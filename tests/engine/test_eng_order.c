@@ -63,6 +63,55 @@ START_TEST(test_eng_ord_limits_outstanding_reads)
 }
 END_TEST
 
+/*
+ * A requester with more READs and atomics outstanding than the responder's IRD (a Linux
+ * rdma_cm peer accepts with the initiator depth its consumer asks for, above what our REQ
+ * offered): B, granting 2, answers the oldest before reusing its slot, so all 8 READs of
+ * 3 packets and 2 FETCH_ADDs complete, in order, with every byte, each add done once.
+ * (Before, the third request took the first one's slot with its responses unsent; that
+ * READ went unanswered and its retries found no resource: retry exceeded.)
+ */
+START_TEST(test_eng_requests_beyond_ird)
+{
+	enum { READS = 8, LEN = 3000 };
+	struct eh_conf c = eh_default_conf;
+	struct eng_cqe cqe[READS + 2];
+	struct eh_buf *la, *lb;
+	struct eng_send_wr wr;
+	unsigned int i;
+
+	c.max_dest_rd_atomic = 2;
+	eh_setup(&c);
+	la = eh_buf_new(&eh_a, READS * LEN + 16, EH_PD, EH_ACC_ALL);
+	lb = eh_buf_new(&eh_b, READS * LEN + 8, EH_PD, EH_ACC_ALL);
+	eh_fill(lb, 0, lb->len, 41);
+	eh_put64(lb, READS * LEN, 100);
+	for (i = 0; i < READS + 2; i++) {
+		if (i == 3 || i == 7) {		/* atomics among the READs */
+			eh_wr_init(&wr, i, ENG_WR_FETCH_ADD, ENG_WR_SIGNALED);
+			eh_wr_sge(&wr, la, READS * LEN + (i == 3 ? 0 : 8), 8);
+			eh_wr_remote(&wr, lb, READS * LEN);
+			wr.compare_add = 5;
+			eh_post_send(&eh_a, &wr);
+			continue;
+		}
+		eh_post_one(&eh_a, i, ENG_WR_READ, la, (i - (i > 3) - (i > 7)) * LEN, LEN, lb,
+			    (i - (i > 3) - (i > 7)) * LEN);
+	}
+	ck_assert_uint_eq(eh_wait_cqes(eh_a.scq, cqe, READS + 2, EH_WAIT_MS), READS + 2);
+	for (i = 0; i < READS + 2; i++) {
+		ck_assert_uint_eq(cqe[i].wr_id, i);
+		ck_assert_uint_eq(cqe[i].status, ENG_WC_SUCCESS);
+	}
+	eh_assert_same(la, 0, lb, 0, READS * LEN);
+	ck_assert_uint_eq(eh_get64(la, READS * LEN), 100);
+	ck_assert_uint_eq(eh_get64(la, READS * LEN + 8), 105);
+	ck_assert_uint_eq(eh_get64(lb, READS * LEN), 110);
+	ck_assert_uint_gt(eh_ctr(&eh_b, "ird_exceeded"), 0);
+	ck_assert_uint_eq(eh_ctr(&eh_a, "retransmit_timeouts"), 0);
+}
+END_TEST
+
 static unsigned int sends_seen;
 
 static enum eng_fault
@@ -272,6 +321,7 @@ main(int argc, char **argv)
 	(void)argc;
 	tcase_add_checked_fixture(tc, NULL, eh_teardown);
 	tcase_add_test(tc, test_eng_ord_limits_outstanding_reads);
+	tcase_add_test(tc, test_eng_requests_beyond_ird);
 	tcase_add_test(tc, test_eng_fence_waits_for_read);
 	tcase_add_test(tc, test_eng_no_fence_does_not_wait);
 	tcase_add_test(tc, test_eng_path_mtu_256);
