@@ -11,11 +11,13 @@
  * Ownership: everything under qp->req and qp->resp is touched only by the QP's slot.
  */
 
+#include <string.h>
 #include <sys/queue.h>
 
 #include <rte_log.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
+#include <rte_ring_peek_zc.h>
 
 #include "eng.h"
 #include "eng_cc.h"
@@ -407,6 +409,19 @@ enum eng_wc_status eng_sge_copy(struct eng *eng, uint32_t pd, const struct eng_s
 				bool to_sge);
 /* Total bytes of an SGE list. */
 uint64_t eng_sge_len(const struct eng_sge *sge, unsigned int nsge);
+
+/*
+ * The bytes of a send WR that mean something: the fixed part, num_sge SGEs and, inline,
+ * inline_len bytes. A WR is 720 bytes with all 16 SGEs and 256 inline bytes; a 64 B
+ * WRITE uses 200 of them, and the send queue copies each WR in and out once.
+ */
+static inline void
+eng_wr_copy_used(struct eng_send_wr *dst, const struct eng_send_wr *src)
+{
+	memcpy(dst, src, offsetof(struct eng_send_wr, sge) + src->num_sge * sizeof(src->sge[0]));
+	if (src->flags & ENG_WR_INLINE)
+		memcpy(dst->inline_data, src->inline_data, src->inline_len);
+}
 
 /* eng_tx.c: packets from a QP to its peer. */
 /*

@@ -374,17 +374,17 @@ wr_valid(const struct eng_qp *qp, const struct eng_send_wr *wr)
 }
 
 /* A WR as it enters the send queue: inline data read now (the buffers may be reused
- * once the post returns). */
+ * once the post returns). Only the bytes that mean something are copied. */
 static void
 copy_wr(struct eng_qp *qp, const struct eng_send_wr *wr, struct eng_send_wr *dst)
 {
 	unsigned int i;
 
 	if (!(wr->flags & ENG_WR_INLINE)) {
-		*dst = *wr;
+		eng_wr_copy_used(dst, wr);
 		return;
 	}
-	memcpy(dst, wr, offsetof(struct eng_send_wr, inline_data));
+	memcpy(dst, wr, offsetof(struct eng_send_wr, sge) + wr->num_sge * sizeof(wr->sge[0]));
 	dst->inline_len = 0;
 	for (i = 0; i < wr->num_sge; i++) {
 		memcpy(dst->inline_data + dst->inline_len,
@@ -393,14 +393,35 @@ copy_wr(struct eng_qp *qp, const struct eng_send_wr *wr, struct eng_send_wr *dst
 	}
 }
 
+/*
+ * Into the send ring in place (zero-copy API; the ring is single producer, single
+ * consumer): rte_ring_enqueue_elem() would copy all 720 bytes of the element.
+ */
+static int
+sq_put(struct eng_qp *qp, const struct eng_send_wr *wr, bool staged)
+{
+	struct rte_ring_zc_data zcd;
+
+	if (rte_ring_enqueue_zc_bulk_elem_start(qp->sq, sizeof(*wr), 1, &zcd, NULL) != 1)
+		return -ENOMEM;
+	if (staged)
+		eng_wr_copy_used(zcd.ptr1, wr);
+	else
+		copy_wr(qp, wr, zcd.ptr1);
+	rte_ring_enqueue_zc_elem_finish(qp->sq, 1);
+	return 0;
+}
+
 void
 eng_post_doorbell(struct eng_qp *qp)
 {
+	uint32_t i;
+
 	if (qp->nb_staged == 0)
 		return;
 	/* The room was checked when each was staged, and the slot only frees room. */
-	RTE_VERIFY(rte_ring_enqueue_bulk_elem(qp->sq, qp->staged, sizeof(*qp->staged),
-					      qp->nb_staged, NULL) == qp->nb_staged);
+	for (i = 0; i < qp->nb_staged; i++)
+		RTE_VERIFY(sq_put(qp, &qp->staged[i], true) == 0);
 	qp->nb_staged = 0;
 }
 
@@ -420,7 +441,6 @@ post_check(struct eng_qp *qp, const struct eng_send_wr *wr)
 int
 eng_post_send_defer(struct eng_qp *qp, const struct eng_send_wr *wr, bool defer)
 {
-	struct eng_send_wr copy;
 	int ret = post_check(qp, wr);
 
 	if (ret != 0) {
@@ -433,11 +453,7 @@ eng_post_send_defer(struct eng_qp *qp, const struct eng_send_wr *wr, bool defer)
 			eng_post_doorbell(qp);
 		return 0;
 	}
-	if (!(wr->flags & ENG_WR_INLINE))
-		return rte_ring_enqueue_elem(qp->sq, (void *)(uintptr_t)wr, sizeof(*wr)) == 0 ?
-		       0 : -ENOMEM;
-	copy_wr(qp, wr, &copy);
-	return rte_ring_enqueue_elem(qp->sq, &copy, sizeof(copy)) == 0 ? 0 : -ENOMEM;
+	return sq_put(qp, wr, false);
 }
 
 int

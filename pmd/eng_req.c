@@ -36,6 +36,19 @@ npkts(const struct eng_qp *qp, const struct eng_swqe *w)
 	return (w->length + pmtu - 1) / pmtu;
 }
 
+/* The next WR out of the send ring, copied in place (eng_wr_copy_used()). */
+static bool
+sq_take(struct eng_qp *qp, struct eng_send_wr *wr)
+{
+	struct rte_ring_zc_data zcd;
+
+	if (rte_ring_dequeue_zc_bulk_elem_start(qp->sq, sizeof(*wr), 1, &zcd, NULL) != 1)
+		return false;
+	eng_wr_copy_used(wr, zcd.ptr1);
+	rte_ring_dequeue_zc_elem_finish(qp->sq, 1);
+	return true;
+}
+
 static void
 refill(struct eng_qp *qp)
 {
@@ -44,7 +57,7 @@ refill(struct eng_qp *qp)
 	while (r->tail - r->head < qp->sq_depth) {
 		struct eng_swqe *w = &r->wqe[r->tail % qp->sq_depth];
 
-		if (rte_ring_dequeue_elem(qp->sq, &w->wr, sizeof(w->wr)) != 0)
+		if (!sq_take(qp, &w->wr))
 			break;
 		if (is_local(&w->wr))
 			w->length = 0;		/* no payload; SGEs, if any, mean nothing */
@@ -455,7 +468,7 @@ eng_req_flush(struct eng_qp *qp)
 		complete(qp, x, x->acked ? x->status : ENG_WC_WR_FLUSH_ERR);
 		r->head++;
 	}
-	while (rte_ring_dequeue_elem(qp->sq, &w.wr, sizeof(w.wr)) == 0) {
+	while (sq_take(qp, &w.wr)) {
 		w.length = 0;
 		complete(qp, &w, ENG_WC_WR_FLUSH_ERR);
 	}
