@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include <rte_bus.h>
+#include <rte_cycles.h>
 #include <rte_dev.h>
+#include <rte_devargs.h>
 #include <rte_ethdev.h>
 #include <rte_malloc.h>
 
@@ -238,6 +240,23 @@ start(struct eng_port *port, const struct eng_port_conf *c)
 	return ret < 0 ? ret : 0;
 }
 
+/* A net_memif device (probed by us or by the EAL) and its end: see memif_take_turn(). */
+static void
+memif_role(struct eng_port *port)
+{
+	struct rte_eth_dev_info info;
+	const struct rte_devargs *da;
+
+	if (rte_eth_dev_info_get(port->port_id, &info) != 0 || info.driver_name == NULL ||
+	    strcmp(info.driver_name, "net_memif") != 0)
+		return;
+	port->memif = true;
+	da = info.device != NULL ? rte_dev_devargs(info.device) : NULL;
+	port->memif_client = da != NULL && da->args != NULL &&
+			     (strstr(da->args, "role=client") != NULL ||
+			      strstr(da->args, "role=slave") != NULL);
+}
+
 int
 eng_port_attach_id(uint16_t port_id, const struct eng_port_conf *conf,
 		   struct eng_port **out)
@@ -274,6 +293,7 @@ eng_port_attach_id(uint16_t port_id, const struct eng_port_conf *conf,
 		rte_free(port);
 		return ret;
 	}
+	memif_role(port);
 	attached[port_id] = true;
 	eng_tel_port_add(port);
 	*out = port;
@@ -322,6 +342,42 @@ eng_port_attach(const char *devargs, const struct eng_port_conf *conf, struct en
 	return ret;
 }
 
+/*
+ * The two ends of a net_memif link must not take it down together, nor under a poller.
+ * DPDK 22.11's memif frees the shared rings from its interrupt thread when the peer goes
+ * away, even while a poller is inside rte_eth_rx_burst(); and a close racing with that
+ * handler frees the device under it (a SIGSEGV in eal-intr-thread at exit). So the ends
+ * take turns: the client, whose engine has stopped, gives the server PORT_MEMIF_LINGER_MS
+ * to stop polling too, then goes; the server waits until the client's close has taken
+ * its link down (at most PORT_MEMIF_PEER_WAIT_MS, for a peer that never closes), then
+ * gives the handler that did it PORT_MEMIF_SETTLE_MS to return. (An EAL alarm as a
+ * barrier with the interrupt thread is worse: rte_eal_cleanup() then unregisters the
+ * alarm's handler, which wakes that thread to walk its sources, among them memif's
+ * listener, freed by the close without being unregistered.)
+ */
+#define PORT_MEMIF_LINGER_MS	300
+#define PORT_MEMIF_PEER_WAIT_MS	5000
+#define PORT_MEMIF_SETTLE_MS	50
+
+static void
+memif_take_turn(const struct eng_port *port)
+{
+	struct rte_eth_link link;
+	unsigned int ms;
+
+	if (port->memif_client) {
+		rte_delay_us_sleep(PORT_MEMIF_LINGER_MS * 1000);
+		return;
+	}
+	for (ms = 0; ms < PORT_MEMIF_PEER_WAIT_MS; ms += 10) {
+		if (rte_eth_link_get_nowait(port->port_id, &link) != 0 ||
+		    link.link_status == RTE_ETH_LINK_DOWN)
+			break;
+		rte_delay_us_sleep(10 * 1000);
+	}
+	rte_delay_us_sleep(PORT_MEMIF_SETTLE_MS * 1000);
+}
+
 void
 eng_port_detach(struct eng_port *port)
 {
@@ -329,6 +385,8 @@ eng_port_detach(struct eng_port *port)
 		return;
 	/* First: when this returns no telemetry request is reading the port. */
 	eng_tel_port_del(port);
+	if (port->memif)
+		memif_take_turn(port);
 	rte_eth_dev_stop(port->port_id);
 	if (port->hotplugged)
 		unplug(port->port_id);

@@ -6,7 +6,6 @@
 
 #include <rte_cfgfile.h>
 #include <rte_common.h>
-#include <rte_ethdev.h>
 
 #include "app_opts.h"
 
@@ -270,50 +269,10 @@ app_port_open(const char *prog, struct app_port_opts *o, struct droce_port **por
 	return 0;
 }
 
-/* --vdev net_memif...,role=client: the end that connects (memif's default is server). */
-static bool
-memif_client(const char *vdev)
-{
-	return strstr(vdev, ",role=client") != NULL || strstr(vdev, ",role=slave") != NULL;
-}
-
-/*
- * Over net_memif the two ends must not take the link down together, nor under a poller.
- * DPDK 22.11's memif frees the shared rings from its interrupt thread when the peer goes
- * away, even while a poller is inside rte_eth_rx_burst(); and a close racing with that
- * handler frees the device under it. So the ends take turns: the client, once its engine
- * has stopped (app_engine_stop() comes first), gives the server APP_MEMIF_LINGER_MS to
- * stop polling too, then closes; the server waits until the client's close has taken its
- * link down (at most APP_MEMIF_PEER_WAIT_MS, for a peer that never closes), then gives
- * the handler that did it APP_MEMIF_SETTLE_MS to return before it closes. (An EAL alarm
- * as a barrier with the interrupt thread is worse: rte_eal_cleanup() then unregisters
- * the alarm's handler, which wakes that thread to walk its sources, among them memif's
- * listener, freed by the close without being unregistered.)
- */
-static void
-memif_take_turn(const char *vdev, struct droce_port *port)
-{
-	struct rte_eth_link link;
-	unsigned int ms;
-
-	if (memif_client(vdev)) {
-		usleep(APP_MEMIF_LINGER_MS * 1000);
-		return;
-	}
-	for (ms = 0; ms < APP_MEMIF_PEER_WAIT_MS; ms += 10) {
-		if (rte_eth_link_get_nowait(droce_port_id(port), &link) != 0 ||
-		    link.link_status == RTE_ETH_LINK_DOWN)
-			break;
-		usleep(10 * 1000);
-	}
-	usleep(APP_MEMIF_SETTLE_MS * 1000);
-}
-
 void
 app_port_close(struct app_port_opts *o, struct droce_port *port)
 {
-	if (o->vdev != NULL && strncmp(o->vdev, "net_memif", 9) == 0)
-		memif_take_turn(o->vdev, port);
+	/* Over net_memif this takes turns with the peer (see droce_port_detach()). */
 	droce_port_detach(port);
 	droce_eal_cleanup();
 	app_port_opts_free(o);

@@ -34,13 +34,6 @@ struct app_port_opts {
 	bool config_loaded;
 };
 
-/*
- * app_port_close() over net_memif: the client end waits APP_MEMIF_LINGER_MS before it
- * takes the link down; the server end waits for that, at most APP_MEMIF_PEER_WAIT_MS.
- */
-#define APP_MEMIF_LINGER_MS	300
-#define APP_MEMIF_PEER_WAIT_MS	5000
-#define APP_MEMIF_SETTLE_MS	50
 
 /* getopt_long() entries for the options above; values from APP_OPT_BASE up. */
 #define APP_OPT_BASE	0x1000

@@ -100,7 +100,13 @@ int droce_port_attach(const char *devargs, const struct droce_port_conf *conf,
 int droce_port_attach_id(uint16_t port_id, const struct droce_port_conf *conf,
 			 struct droce_port **out);
 
-/** Stop the device and free the port; a hot-plugged device is removed. NULL is ignored. */
+/**
+ * Stop the device and free the port; a hot-plugged device is removed. NULL is ignored.
+ * A net_memif port takes turns with its peer (DPDK 22.11's memif crashes
+ * when both ends close at once or one closes under the other's poller): the role=client
+ * end waits 300 ms for the peer to stop polling, the server end until the client's close
+ * took its link down (at most 5 s). Detach after the port's engine stopped polling.
+ */
 void droce_port_detach(struct droce_port *port);
 
 /** The port's MAC address. */
