@@ -423,6 +423,13 @@ eng_wr_copy_used(struct eng_send_wr *dst, const struct eng_send_wr *src)
 		memcpy(dst->inline_data, src->inline_data, src->inline_len);
 }
 
+/* A receive WR's used bytes: 28 of 268 for one SGE. */
+static inline void
+eng_recv_wr_copy_used(struct eng_recv_wr *dst, const struct eng_recv_wr *src)
+{
+	memcpy(dst, src, offsetof(struct eng_recv_wr, sge) + src->num_sge * sizeof(src->sge[0]));
+}
+
 /* eng_tx.c: packets from a QP to its peer. */
 /*
  * Allocate an mbuf and write Ethernet..extension headers for p, addressed from qp->attr

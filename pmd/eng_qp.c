@@ -465,20 +465,33 @@ eng_post_send(struct eng_qp *qp, const struct eng_send_wr *wr)
 int
 eng_post_recv(struct eng_qp *qp, const struct eng_recv_wr *wr)
 {
+	struct rte_ring_zc_data zcd;
+
 	if (eng_qp_state_get(qp) == ENG_QPS_RESET)
 		return -ENOTCONN;
 	if (wr->num_sge > ENG_MAX_SGE || qp->srq != NULL)
 		return -EINVAL;
-	return rte_ring_enqueue_elem(qp->rq, (void *)(uintptr_t)wr, sizeof(*wr)) == 0 ?
-	       0 : -ENOMEM;
+	/* In place and only the SGEs used, as the send queue (the RQ ring is SP/SC). */
+	if (rte_ring_enqueue_zc_bulk_elem_start(qp->rq, sizeof(*wr), 1, &zcd, NULL) != 1)
+		return -ENOMEM;
+	eng_recv_wr_copy_used(zcd.ptr1, wr);
+	rte_ring_enqueue_zc_elem_finish(qp->rq, 1);
+	return 0;
 }
 
+/* The next receive WR of the QP's RQ; an SRQ's ring has many consumers: a plain copy. */
 bool
 eng_rq_take(struct eng_qp *qp, struct eng_recv_wr *wr)
 {
-	struct rte_ring *r = qp->srq != NULL ? qp->srq->ring : qp->rq;
+	struct rte_ring_zc_data zcd;
 
-	return rte_ring_dequeue_elem(r, wr, sizeof(*wr)) == 0;
+	if (qp->srq != NULL)
+		return rte_ring_dequeue_elem(qp->srq->ring, wr, sizeof(*wr)) == 0;
+	if (rte_ring_dequeue_zc_bulk_elem_start(qp->rq, sizeof(*wr), 1, &zcd, NULL) != 1)
+		return false;
+	eng_recv_wr_copy_used(wr, zcd.ptr1);
+	rte_ring_dequeue_zc_elem_finish(qp->rq, 1);
+	return true;
 }
 
 /* Every posted receive completes as flushed (IBA 10.3.1 error state). */
@@ -489,7 +502,7 @@ flush_rq(struct eng_qp *qp)
 	struct eng_cqe cqe;
 
 	/* An SRQ's WQEs belong to every QP attached: they stay (IBA 10.2.9.5). */
-	while (rte_ring_dequeue_elem(qp->rq, &wr, sizeof(wr)) == 0) {
+	while (qp->srq == NULL && eng_rq_take(qp, &wr)) {
 		cqe = (struct eng_cqe){ .wr_id = wr.wr_id, .qpn = qp->qpn,
 					.status = ENG_WC_WR_FLUSH_ERR, .opcode = ENG_WC_RECV };
 		eng_cq_push(qp, qp->recv_cq, &cqe);
