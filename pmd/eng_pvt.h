@@ -415,10 +415,16 @@ uint64_t eng_sge_len(const struct eng_sge *sge, unsigned int nsge);
  * inline_len bytes. A WR is 720 bytes with all 16 SGEs and 256 inline bytes; a 64 B
  * WRITE uses 200 of them, and the send queue copies each WR in and out once.
  */
+static inline size_t
+eng_wr_head_len(const struct eng_send_wr *wr)
+{
+	return offsetof(struct eng_send_wr, sge) + wr->num_sge * sizeof(wr->sge[0]);
+}
+
 static inline void
 eng_wr_copy_used(struct eng_send_wr *dst, const struct eng_send_wr *src)
 {
-	memcpy(dst, src, offsetof(struct eng_send_wr, sge) + src->num_sge * sizeof(src->sge[0]));
+	memcpy(dst, src, eng_wr_head_len(src));
 	if (src->flags & ENG_WR_INLINE)
 		memcpy(dst->inline_data, src->inline_data, src->inline_len);
 }

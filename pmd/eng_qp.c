@@ -380,11 +380,9 @@ copy_wr(struct eng_qp *qp, const struct eng_send_wr *wr, struct eng_send_wr *dst
 {
 	unsigned int i;
 
-	if (!(wr->flags & ENG_WR_INLINE)) {
-		eng_wr_copy_used(dst, wr);
+	memcpy(dst, wr, eng_wr_head_len(wr));
+	if (!(wr->flags & ENG_WR_INLINE))
 		return;
-	}
-	memcpy(dst, wr, offsetof(struct eng_send_wr, sge) + wr->num_sge * sizeof(wr->sge[0]));
 	dst->inline_len = 0;
 	for (i = 0; i < wr->num_sge; i++) {
 		memcpy(dst->inline_data + dst->inline_len,
@@ -479,19 +477,26 @@ eng_post_recv(struct eng_qp *qp, const struct eng_recv_wr *wr)
 	return 0;
 }
 
-/* The next receive WR of the QP's RQ; an SRQ's ring has many consumers: a plain copy. */
-bool
-eng_rq_take(struct eng_qp *qp, struct eng_recv_wr *wr)
+/* The next receive WR of the QP's own RQ, copied in place (eng_recv_wr_copy_used()). */
+static bool
+rq_take(struct eng_qp *qp, struct eng_recv_wr *wr)
 {
 	struct rte_ring_zc_data zcd;
 
-	if (qp->srq != NULL)
-		return rte_ring_dequeue_elem(qp->srq->ring, wr, sizeof(*wr)) == 0;
 	if (rte_ring_dequeue_zc_bulk_elem_start(qp->rq, sizeof(*wr), 1, &zcd, NULL) != 1)
 		return false;
 	eng_recv_wr_copy_used(wr, zcd.ptr1);
 	rte_ring_dequeue_zc_elem_finish(qp->rq, 1);
 	return true;
+}
+
+/* An SRQ's ring has many consumers (no zero-copy API): a plain copy. */
+bool
+eng_rq_take(struct eng_qp *qp, struct eng_recv_wr *wr)
+{
+	if (qp->srq != NULL)
+		return rte_ring_dequeue_elem(qp->srq->ring, wr, sizeof(*wr)) == 0;
+	return rq_take(qp, wr);
 }
 
 /* Every posted receive completes as flushed (IBA 10.3.1 error state). */
@@ -502,7 +507,7 @@ flush_rq(struct eng_qp *qp)
 	struct eng_cqe cqe;
 
 	/* An SRQ's WQEs belong to every QP attached: they stay (IBA 10.2.9.5). */
-	while (qp->srq == NULL && eng_rq_take(qp, &wr)) {
+	while (rq_take(qp, &wr)) {
 		cqe = (struct eng_cqe){ .wr_id = wr.wr_id, .qpn = qp->qpn,
 					.status = ENG_WC_WR_FLUSH_ERR, .opcode = ENG_WC_RECV };
 		eng_cq_push(qp, qp->recv_cq, &cqe);

@@ -240,23 +240,6 @@ start(struct eng_port *port, const struct eng_port_conf *c)
 	return ret < 0 ? ret : 0;
 }
 
-/* A net_memif device (probed by us or by the EAL) and its end: see memif_take_turn(). */
-static void
-memif_role(struct eng_port *port)
-{
-	struct rte_eth_dev_info info;
-	const struct rte_devargs *da;
-
-	if (rte_eth_dev_info_get(port->port_id, &info) != 0 || info.driver_name == NULL ||
-	    strcmp(info.driver_name, "net_memif") != 0)
-		return;
-	port->memif = true;
-	da = info.device != NULL ? rte_dev_devargs(info.device) : NULL;
-	port->memif_client = da != NULL && da->args != NULL &&
-			     (strstr(da->args, "role=client") != NULL ||
-			      strstr(da->args, "role=slave") != NULL);
-}
-
 int
 eng_port_attach_id(uint16_t port_id, const struct eng_port_conf *conf,
 		   struct eng_port **out)
@@ -293,7 +276,6 @@ eng_port_attach_id(uint16_t port_id, const struct eng_port_conf *conf,
 		rte_free(port);
 		return ret;
 	}
-	memif_role(port);
 	attached[port_id] = true;
 	eng_tel_port_add(port);
 	*out = port;
@@ -362,10 +344,18 @@ eng_port_attach(const char *devargs, const struct eng_port_conf *conf, struct en
 static void
 memif_take_turn(const struct eng_port *port)
 {
+	struct rte_eth_dev_info info;
+	const struct rte_devargs *da;
 	struct rte_eth_link link;
 	unsigned int ms;
 
-	if (port->memif_client) {
+	/* A net_memif device, probed by us or by the EAL; its role is in its devargs. */
+	if (rte_eth_dev_info_get(port->port_id, &info) != 0 || info.driver_name == NULL ||
+	    strcmp(info.driver_name, "net_memif") != 0)
+		return;
+	da = info.device != NULL ? rte_dev_devargs(info.device) : NULL;
+	if (da != NULL && da->args != NULL &&
+	    (strstr(da->args, "role=client") != NULL || strstr(da->args, "role=slave") != NULL)) {
 		rte_delay_us_sleep(PORT_MEMIF_LINGER_MS * 1000);
 		return;
 	}
@@ -385,8 +375,7 @@ eng_port_detach(struct eng_port *port)
 		return;
 	/* First: when this returns no telemetry request is reading the port. */
 	eng_tel_port_del(port);
-	if (port->memif)
-		memif_take_turn(port);
+	memif_take_turn(port);
 	rte_eth_dev_stop(port->port_id);
 	if (port->hotplugged)
 		unplug(port->port_id);

@@ -59,7 +59,6 @@ struct neigh_table;
 struct eng_port {
 	uint16_t port_id;
 	bool hotplugged;		/* probed by attach: removed again by detach */
-	bool memif, memif_client;	/* a net_memif device, and its role */
 	bool started;
 	char devname[RTE_ETH_NAME_MAX_LEN];
 	uint16_t nb_rxq;

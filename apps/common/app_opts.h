@@ -34,7 +34,6 @@ struct app_port_opts {
 	bool config_loaded;
 };
 
-
 /* getopt_long() entries for the options above; values from APP_OPT_BASE up. */
 #define APP_OPT_BASE	0x1000
 #define APP_PORT_LONGOPTS \
