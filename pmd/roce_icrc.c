@@ -15,7 +15,14 @@
  */
 #define MASKED_MAX	(60 + sizeof(struct rte_udp_hdr) + sizeof(struct roce_bth))
 
-static const uint8_t lrh_ones[8] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+/*
+ * The CRC starts with 8 bytes of ones for the LRH RoCEv2 has not (Annex A17.3.3). They
+ * lead the masked copy rather than going to their own crc32_gzip_refl() call: ISA-L
+ * takes 4x longer for 8 + 40 + 80 bytes in three calls than in two (64 vs 16 ns here),
+ * and a short unmasked remainder is copied next to them for one call (11 ns).
+ */
+#define LRH_ONES	8
+#define SHORT_TAIL	192
 
 /*
  * Copy IP + UDP + BTH into buf with the variant fields set to all ones (Annex A17.3.3).
@@ -51,24 +58,34 @@ mask_headers(uint8_t *buf, const uint8_t *l3, uint32_t len)
 	return n;
 }
 
+/* The LRH's ones, then IP + UDP + BTH masked; returns the bytes in buf. */
+static uint32_t
+masked_prefix(uint8_t *buf, const uint8_t *l3, uint32_t len)
+{
+	memset(buf, 0xff, LRH_ONES);
+	return LRH_ONES + mask_headers(buf + LRH_ONES, l3, len);
+}
+
 uint32_t
 roce_icrc_buf(const uint8_t *l3, uint32_t len)
 {
-	uint8_t masked[MASKED_MAX];
-	uint32_t n = mask_headers(masked, l3, len);
-	uint32_t crc;
+	uint8_t buf[LRH_ONES + MASKED_MAX + SHORT_TAIL];
+	uint32_t n = masked_prefix(buf, l3, len);
+	uint32_t rest = len - (n - LRH_ONES);
 
+	if (rest <= SHORT_TAIL) {
+		memcpy(buf + n, l3 + len - rest, rest);
+		return crc32_gzip_refl(0, buf, n + rest);
+	}
 	/* crc32_gzip_refl() inverts on entry and exit, so calls chain like zlib's crc32(). */
-	crc = crc32_gzip_refl(0, lrh_ones, sizeof(lrh_ones));
-	crc = crc32_gzip_refl(crc, masked, n);
-	return crc32_gzip_refl(crc, l3 + n, len - n);
+	return crc32_gzip_refl(crc32_gzip_refl(0, buf, n), l3 + len - rest, rest);
 }
 
 int
 roce_icrc_mbuf(const struct rte_mbuf *m, uint32_t l3_off, uint32_t len, uint32_t *crc)
 {
 	uint8_t hdr[MASKED_MAX];
-	uint8_t masked[MASKED_MAX];
+	uint8_t buf[LRH_ONES + MASKED_MAX + SHORT_TAIL];
 	const uint8_t *l3;
 	uint32_t off, n, c;
 
@@ -79,13 +96,17 @@ roce_icrc_mbuf(const struct rte_mbuf *m, uint32_t l3_off, uint32_t len, uint32_t
 	l3 = rte_pktmbuf_read(m, l3_off, n, hdr);
 	if (l3 == NULL)
 		return -EINVAL;
-	n = mask_headers(masked, l3, n);
-	c = crc32_gzip_refl(0, lrh_ones, sizeof(lrh_ones));
-	c = crc32_gzip_refl(c, masked, n);
-
-	/* Walk the segments for the unmasked remainder. */
+	n = masked_prefix(buf, l3, n) - LRH_ONES;
 	off = l3_off + n;
 	len -= n;
+	if (len <= SHORT_TAIL && m->data_len >= off + len) {
+		memcpy(buf + LRH_ONES + n, rte_pktmbuf_mtod_offset(m, const uint8_t *, off), len);
+		*crc = crc32_gzip_refl(0, buf, LRH_ONES + n + len);
+		return 0;
+	}
+	c = crc32_gzip_refl(0, buf, LRH_ONES + n);
+
+	/* Walk the segments for the unmasked remainder. */
 	while (m != NULL && off >= m->data_len) {
 		off -= m->data_len;
 		m = m->next;
