@@ -208,8 +208,12 @@ on_send_done(struct perf *p, const struct ndk_result *r)
 	return 0;
 }
 
+/*
+ * A receive. It counts in the rate only on a side that does not send: with -b each side
+ * reports its sends, as perftest's run_iter_bi(), and the two reports are summed.
+ */
 static int
-on_recv_done(struct perf *p, const struct ndk_result_ex *r, uint64_t size)
+on_recv_done(struct perf *p, const struct ndk_result_ex *r, uint64_t size, bool count)
 {
 	uint64_t msgs = rq_msgs(p);
 	int i = (int)(uintptr_t)r->request_context;
@@ -223,7 +227,7 @@ on_recv_done(struct perf *p, const struct ndk_result_ex *r, uint64_t size)
 	if (p->o->validate && (r->bytes_transferred != size || bw_check(p, q->dst, size)))
 		p->validate_errors += r->bytes_transferred != size;
 	q->rcnt++;
-	p->done++;
+	p->done += count;
 	if (msgs != 0 && q->rcnt + (uint64_t)p->o->rx_depth > msgs)
 		return 0;	/* the receives still posted take the rest */
 	return post_recv(p, i, size);
@@ -299,7 +303,7 @@ run_once(struct perf *p, uint64_t size, uint64_t iters)
 		}
 		n = receiver ? res_poll_ex(p, p->rcq, rx, BURST) : 0;
 		for (k = 0; k < n; k++, rcvd++)
-			if (on_recv_done(p, &rx[k], size) != 0)
+			if (on_recv_done(p, &rx[k], size, !sender) != 0)
 				return -EIO;
 		peak_update(p, &pk, size, now);
 		if (timed)
