@@ -30,6 +30,16 @@ expired(const struct lat_run *l)
 	return perf_stop || (l->timed && perf_now_ns() >= l->end);
 }
 
+/* One iteration's latency: kept while there is room (-D: the first million), counted. */
+static void
+sample(struct perf *p, const struct lat_run *l, uint64_t ns)
+{
+	if (p->nsamples < l->iters)
+		p->samples[p->nsamples++] = ns;
+	p->done++;
+	p->lat_sum_ns += ns;
+}
+
 /*
  * The peer disconnected while we wait for its message: it failed (its message would
  * have come before its DREQ). Seen once, one more poll is given to the message.
@@ -149,8 +159,8 @@ ping_pong(struct perf *p, struct lat_run *l)
 		if (expired(l))
 			break;
 		now = perf_now_ns();
-		if (scnt > 0 && p->nsamples < l->iters)
-			p->samples[p->nsamples++] = (now - prev) / 2;
+		if (scnt > 0)
+			sample(p, l, (now - prev) / 2);
 		prev = now;
 		p->q[0].src[l->size - 1] = (char)++scnt;
 		ret = post_wait(p, l->size, false, (uint32_t)scnt);
@@ -193,8 +203,7 @@ reads(struct perf *p, struct lat_run *l)
 		ret = post_wait(p, l->size, true, 0);
 		if (ret != 0)
 			return ret;
-		if (p->nsamples < l->iters)
-			p->samples[p->nsamples++] = perf_now_ns() - t;
+		sample(p, l, perf_now_ns() - t);
 		if (atomic && p->o->validate && check_atomic(p, i) != 0)
 			return -EBADMSG;
 	}
@@ -220,7 +229,7 @@ one_size(struct perf *p, uint64_t size, uint64_t rsize)
 	/* With -D the samples array holds the first million; all count in t_avg. */
 	l.iters = l.timed ? 1000000 : o->iters;
 	l.end = perf_now_ns() + (uint64_t)o->duration * 1000000000ull;
-	p->nsamples = 0;
+	p->nsamples = p->done = p->lat_sum_ns = 0;
 	p->t_start = perf_now_ns();
 	if (o->verb >= PERF_READ)
 		memset(p->q[0].src, 0, size);

@@ -118,7 +118,8 @@ struct perf {
 	uint64_t *samples;		/* lat: ns per iteration */
 	uint64_t nsamples;
 	uint64_t t_start, t_end;	/* ns */
-	uint64_t done;			/* messages completed */
+	uint64_t done;			/* messages completed; lat: samples taken */
+	uint64_t lat_sum_ns;		/* lat: their sum */
 	double peak_bw;			/* bytes per ns */
 	int validate_errors;
 	long long cpu_busy[2], cpu_total[2];

@@ -220,10 +220,9 @@ report_lat_line(struct perf *p, uint64_t size)
 	char buf[512];
 
 	if (p->o->duration > 0) {
-		avg = n > 0 ? 0 : 0;
-		for (i = 0; i < n; i++)
-			sum += (double)p->samples[i];
-		avg = n > 0 ? sum / (double)n * us : 0;
+		/* Every iteration of the run counts, not only the first million sampled. */
+		n = p->done;
+		avg = n > 0 ? (double)p->lat_sum_ns / (double)n * us : 0;
 		printf(" %-7lu       %lu            %-7.2f        %-7.2f\n", (unsigned long)size,
 		       (unsigned long)n, avg, secs > 0 ? (double)n / secs : 0);
 		snprintf(buf, sizeof(buf), "\"MsgSize\": %lu,\n\"n_iterations\": %lu,\n"
