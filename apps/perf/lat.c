@@ -12,7 +12,6 @@
  * samples are post to completion. Both roles of a ping-pong report.
  */
 #include <errno.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,7 +113,7 @@ wait_peer(struct perf *p, const struct lat_run *l, uint64_t n)
 				return -ETIMEDOUT;
 			if (peer_gone(p, &seen))
 				return -ECONNRESET;
-			sched_yield();	/* the engine that writes it may share this CPU */
+			res_idle(p);	/* the engine that writes it may share this CPU */
 		}
 		return 0;
 	}

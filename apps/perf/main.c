@@ -81,7 +81,12 @@ usage(const char *prog)
 	       "  -h, --help               this text\n\n"
 	       "  The atomic tests run at the start of the server's buffer: fetch-and-add 1,"
 	       " or\n  compare-and-swap 0 for 0 (perftest's operands), through droce's"
-	       " verbs extension.\n\n%s\nEXIT STATUS\n    0 when the test completed, 1 otherwise.\n",
+	       " verbs extension.\n\n"
+	       "  The engine: with one lcore (--lcores 0@3, or none given) the test thread"
+	       " polls it\n  itself while it measures (run to completion: one CPU, no"
+	       " thread switch); with\n  a worker lcore (--lcores 0@2,1@3) the engine runs"
+	       " there. -e needs a thread\n  polling besides the one that sleeps: without"
+	       " a worker lcore, droce-perf's own.\n\n%s\nEXIT STATUS\n    0 when the test completed, 1 otherwise.\n",
 	       prog, prog, PERF_MAX_QPS, PERF_PORT, APP_PORT_USAGE);
 }
 
@@ -357,7 +362,15 @@ run(struct perf *p)
 	if (ret != 0)
 		return ret;
 	report_banner(p);
+	/*
+	 * Without a worker lcore (--lcores with one CPU) the test thread polls the engine
+	 * itself while it measures, as perftest's thread drives its NIC; -e sleeps on
+	 * notifications instead, so a thread of ours keeps polling.
+	 */
+	p->rtc = !p->o->events && app_engine_take(p->ae);
 	ret = p->o->lat ? lat_run(p) : bw_run(p);
+	app_engine_give(p->ae);
+	p->rtc = false;
 	if (ret != 0 && ret != -EBADMSG)
 		fprintf(stderr, " Test exited with Error (%s)\n", droce_strerror(ret));
 	return ret;
@@ -386,6 +399,7 @@ main(int argc, char **argv)
 	}
 	if (app_engine_start("droce-perf", "perf", p.port, &o.port, &ae) == 0) {
 		p.eng = ae.eng;
+		p.ae = &ae;
 		ret = run(&p);
 	}
 	if (p.ad != NULL)

@@ -21,6 +21,7 @@
 #include <droce/ndk.h>
 #include <droce/ndk_ext.h>
 
+#include "app_engine.h"
 #include "app_opts.h"
 
 #define PERF_VERSION		"6.06"		/* perftest's, as Debian 12's 4.5-0.17 */
@@ -88,6 +89,9 @@ struct perf {
 	struct perf_opts *o;
 	struct droce_port *port;
 	struct droce_engine *eng;
+	struct app_engine *ae;
+	/* Run to completion: the test thread polls the engine itself (no worker lcore). */
+	bool rtc;
 	struct ndk_adapter *ad;
 	struct ndk_pd *pd;
 	struct ndk_cq *scq, *rcq, *ccq;	/* data send, data receive, control */
@@ -155,6 +159,8 @@ void res_close(struct perf *p);
 int res_request(struct perf *p, int ret, const char *what);
 int res_wait(struct perf *p, int *flag, int want, unsigned int ms);
 void res_request_cb(void *ctx, int status);
+/* Nothing to do: poll the engine (run to completion) or give the CPU away. */
+void res_idle(struct perf *p);
 uint32_t res_poll(struct perf *p, struct ndk_cq *cq, struct ndk_result *r, uint32_t n);
 uint32_t res_poll_ex(struct perf *p, struct ndk_cq *cq, struct ndk_result_ex *r, uint32_t n);
 int res_post_imm(struct perf *p, struct perf_qp *q, void *ctx, const struct ndk_sge *s,

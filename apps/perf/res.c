@@ -40,6 +40,10 @@ nap(struct perf *p, unsigned int ms)
 {
 	struct timespec ts;
 
+	if (p->rtc) {		/* nobody else polls the engine: no sleeping */
+		(void)app_engine_poll(p->ae);
+		return;
+	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_nsec += (long)(ms % 1000) * 1000000;
 	ts.tv_sec += ms / 1000 + ts.tv_nsec / 1000000000;
@@ -136,12 +140,21 @@ create(struct perf *p, int ret, const char *what, void *out)
 #define CREATE(p, what, out, call) \
 	(__atomic_add_fetch(&(p)->pending, 1, __ATOMIC_ACQ_REL), create(p, call, what, out))
 
+void
+res_idle(struct perf *p)
+{
+	if (p->rtc)
+		(void)app_engine_poll(p->ae);
+	else
+		sched_yield();	/* the engine may share this CPU */
+}
+
 /* Nothing on cq: yield (busy polling) or arm it (-e). */
 static void
 idle(struct perf *p, struct ndk_cq *cq)
 {
 	if (!p->o->events) {
-		sched_yield();	/* the engine may share this CPU */
+		res_idle(p);
 		return;
 	}
 	ndk_arm_cq(cq, NDK_CQ_NOTIFY_ANY);
@@ -155,7 +168,13 @@ idle(struct perf *p, struct ndk_cq *cq)
 uint32_t
 res_poll(struct perf *p, struct ndk_cq *cq, struct ndk_result *r, uint32_t n)
 {
-	uint32_t got = ndk_get_cq_results(cq, r, n);
+	uint32_t got;
+
+	if (p->rtc) {
+		(void)app_engine_poll(p->ae);
+		return ndk_get_cq_results(cq, r, n);
+	}
+	got = ndk_get_cq_results(cq, r, n);
 
 	if (got != 0)
 		return got;
@@ -172,7 +191,13 @@ res_poll(struct perf *p, struct ndk_cq *cq, struct ndk_result *r, uint32_t n)
 uint32_t
 res_poll_ex(struct perf *p, struct ndk_cq *cq, struct ndk_result_ex *r, uint32_t n)
 {
-	uint32_t got = ndk_get_cq_results_ex(cq, r, n);
+	uint32_t got;
+
+	if (p->rtc) {
+		(void)app_engine_poll(p->ae);
+		return ndk_get_cq_results_ex(cq, r, n);
+	}
+	got = ndk_get_cq_results_ex(cq, r, n);
 
 	if (got != 0)
 		return got;

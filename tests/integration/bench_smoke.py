@@ -6,7 +6,8 @@ usage: bench_smoke.py <droce-bench> <build dir> <tmp dir>
 Runs the quick benchmark on memif and veth and checks what it promises: exit status 0
 (every measurement taken; a MISS is not a failure), summary.md with every ratio row for
 both links and PASS/MISS on each goal row, the CSV and JSON files with data, and the four
-plots as PNG files. Prints 'N passed, M failed'.
+plots as PNG files; and that bad options get their one-line error and exit status 1.
+Prints 'N passed, M failed'.
 """
 import csv
 import json
@@ -52,7 +53,25 @@ def check(out):
             assert head == b"\x89PNG\r\n\x1a\n" and os.path.getsize(png) > 5000, png
 
 
+BAD = [(["--links", "wifi"], "--links: unknown link 'wifi'"),
+       (["--lcores", "0"], "--lcores: want two CPU numbers"),
+       (["--no-events"], "--no-events: only with --engine-lcore"),
+       (["--bogus"], "unrecognized arguments: --bogus")]
+
+
+def bad_options():
+    for args, want in BAD:
+        p = subprocess.run([BENCH] + args, capture_output=True, text=True, timeout=30)
+        assert p.returncode == 1 and want in p.stderr, (args, p.returncode, p.stderr)
+
+
 def main():
+    try:
+        bad_options()
+    except AssertionError as e:
+        print("FAIL bench-smoke bad options: %s" % (e,))
+        print("0 passed, 1 failed")
+        return 1
     out = os.path.join(TMP, "out")
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(TMP, exist_ok=True)

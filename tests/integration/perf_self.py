@@ -22,6 +22,8 @@ os.makedirs(TMP, exist_ok=True)
 BW_ROW = re.compile(r"^ (\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*$")
 LAT_ROW = re.compile(r"^ (\d+)\s+(\d+)" + r"\s+([\d.]+)" * 7 + r"\s*$")
 N = [0]
+CPUS = sorted(os.sched_getaffinity(0))
+LC = [["--lcores", "0@%d,1@%d" % (c, c)] for c in (CPUS[0], CPUS[-1])]
 
 
 def port(role, sock, ip):
@@ -60,8 +62,8 @@ def ok_pair(test, args, **kw):
     return cout, sout
 
 
-def bw_case(test, args, sizes, iters):
-    cout, sout = ok_pair(test, args)
+def bw_case(test, args, sizes, iters, **kw):
+    cout, sout = ok_pair(test, args, **kw)
     hdr = " #bytes     #iterations    BW peak[MiB/sec]    BW average[MiB/sec]   MsgRate[Mpps]"
     assert hdr in cout, cout
     r = rows(cout)
@@ -73,8 +75,8 @@ def bw_case(test, args, sizes, iters):
     assert rows(sout), sout
 
 
-def lat_case(test, args, iters):
-    cout, sout = ok_pair(test, args)
+def lat_case(test, args, iters, **kw):
+    cout, sout = ok_pair(test, args, **kw)
     assert "t_typical[usec]" in cout and "99.9% percentile[usec]" in cout, cout
     r = rows(cout, lat=True)
     assert len(r) == 1 and int(r[0][1]) == iters, r
@@ -201,6 +203,13 @@ CASES = [
     ("send_bw --use-srq -q 2", lambda: bw_case("send_bw", ["--use-srq", "-q", "2", "-n",
                                                            "300"], [65536], 600)),
     ("send_bw -e", lambda: bw_case("send_bw", ["-e", "-n", "300"], [65536], 300)),
+    # The cases above run to completion (one lcore: the test thread polls the engine);
+    # these give the engine a worker lcore, on the test thread's CPU as droce-bench does.
+    ("write_bw -q 2, engine on a worker lcore", lambda: bw_case(
+        "write_bw", ["-q", "2", "-n", "300"], [65536], 600, srv_args=LC[0],
+        cli_args=LC[1])),
+    ("send_lat, engine on a worker lcore", lambda: lat_case(
+        "send_lat", ["-n", "100"], 100, srv_args=LC[0], cli_args=LC[1])),
     ("write_bw -l 8 -s 1024", lambda: bw_case("write_bw", ["-l", "8", "-s", "1024", "-n",
                                                            "2000"], [1024], 2000)),
     ("write_bw -m 512 -u 18 --retry_count 3 (client)", params_case),
