@@ -5,9 +5,7 @@
 #include <string.h>
 
 #include <rte_bus.h>
-#include <rte_cycles.h>
 #include <rte_dev.h>
-#include <rte_devargs.h>
 #include <rte_ethdev.h>
 #include <rte_malloc.h>
 
@@ -48,6 +46,7 @@ const char *const port_ctr_names[PORT_CTR_MAX] = {
 	[PORT_NEIGH_RESOLVED] = "neigh_resolved",
 	[PORT_NEIGH_FAILED] = "neigh_failed",
 	[PORT_NO_MBUF] = "no_mbuf",
+	[PORT_MEMIF_PAGES_FAULTED] = "memif_pages_faulted",
 };
 
 /* Ports attached by this process; attach twice is a caller error. */
@@ -264,6 +263,7 @@ eng_port_attach_id(uint16_t port_id, const struct eng_port_conf *conf,
 	port->neigh_tries = c->neigh_tries ? c->neigh_tries : 3;
 	port->neigh_retry_ms = c->neigh_retry_ms ? c->neigh_retry_ms : 1000;
 	port->roce_cb = port_default_roce_rx;
+	port->memif = port_is_memif(port_id);
 	snprintf(nbuf, sizeof(nbuf), "droce_nb%u", port_id);
 	port->neigh = neigh_create(nbuf, rte_eth_dev_socket_id(port_id));
 	ret = port->neigh == NULL ? -ENOMEM : start(port, c);
@@ -324,50 +324,6 @@ eng_port_attach(const char *devargs, const struct eng_port_conf *conf, struct en
 	return ret;
 }
 
-/*
- * The two ends of a net_memif link must not take it down together, nor under a poller.
- * DPDK 22.11's memif frees the shared rings from its interrupt thread when the peer goes
- * away, even while a poller is inside rte_eth_rx_burst(); and a close racing with that
- * handler frees the device under it (a SIGSEGV in eal-intr-thread at exit). So the ends
- * take turns: the client, whose engine has stopped, gives the server PORT_MEMIF_LINGER_MS
- * to stop polling too, then goes; the server waits until the client's close has taken
- * its link down (at most PORT_MEMIF_PEER_WAIT_MS, for a peer that never closes), then
- * gives the handler that did it PORT_MEMIF_SETTLE_MS to return. (An EAL alarm as a
- * barrier with the interrupt thread is worse: rte_eal_cleanup() then unregisters the
- * alarm's handler, which wakes that thread to walk its sources, among them memif's
- * listener, freed by the close without being unregistered.)
- */
-#define PORT_MEMIF_LINGER_MS	300
-#define PORT_MEMIF_PEER_WAIT_MS	5000
-#define PORT_MEMIF_SETTLE_MS	50
-
-static void
-memif_take_turn(const struct eng_port *port)
-{
-	struct rte_eth_dev_info info;
-	const struct rte_devargs *da;
-	struct rte_eth_link link;
-	unsigned int ms;
-
-	/* A net_memif device, probed by us or by the EAL; its role is in its devargs. */
-	if (rte_eth_dev_info_get(port->port_id, &info) != 0 || info.driver_name == NULL ||
-	    strcmp(info.driver_name, "net_memif") != 0)
-		return;
-	da = info.device != NULL ? rte_dev_devargs(info.device) : NULL;
-	if (da != NULL && da->args != NULL &&
-	    (strstr(da->args, "role=client") != NULL || strstr(da->args, "role=slave") != NULL)) {
-		rte_delay_us_sleep(PORT_MEMIF_LINGER_MS * 1000);
-		return;
-	}
-	for (ms = 0; ms < PORT_MEMIF_PEER_WAIT_MS; ms += 10) {
-		if (rte_eth_link_get_nowait(port->port_id, &link) != 0 ||
-		    link.link_status == RTE_ETH_LINK_DOWN)
-			break;
-		rte_delay_us_sleep(10 * 1000);
-	}
-	rte_delay_us_sleep(PORT_MEMIF_SETTLE_MS * 1000);
-}
-
 void
 eng_port_detach(struct eng_port *port)
 {
@@ -375,7 +331,7 @@ eng_port_detach(struct eng_port *port)
 		return;
 	/* First: when this returns no telemetry request is reading the port. */
 	eng_tel_port_del(port);
-	memif_take_turn(port);
+	port_memif_take_turn(port);
 	rte_eth_dev_stop(port->port_id);
 	if (port->hotplugged)
 		unplug(port->port_id);

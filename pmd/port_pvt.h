@@ -43,6 +43,7 @@ enum port_ctr {
 	PORT_NEIGH_RESOLVED,
 	PORT_NEIGH_FAILED,
 	PORT_NO_MBUF,
+	PORT_MEMIF_PAGES_FAULTED,	/* memif shared memory faulted in at link up */
 	PORT_CTR_MAX
 };
 
@@ -76,6 +77,9 @@ struct eng_port {
 	struct roce_parse_ctx parse_ctx;
 	struct roce_rx_stats roce_stats;
 	uint64_t ctr[PORT_CTR_MAX];
+	bool memif;			/* a net_memif device (port_memif.c) */
+	bool memif_faulted;		/* its shared memory faulted in since link up */
+	uint16_t memif_polls;
 };
 
 static inline void
@@ -83,6 +87,13 @@ port_count(struct eng_port *port, enum port_ctr c)
 {
 	port->ctr[c]++;
 }
+
+/* net_memif (port_memif.c). */
+bool port_is_memif(uint16_t port_id);
+/* From the poll loop: fault memif's shared memory in when the link comes up. */
+void port_memif_watch(struct eng_port *port);
+/* At detach: take the link down in turn with the peer (see port_memif.c). */
+void port_memif_take_turn(const struct eng_port *port);
 
 /* Addresses. */
 bool port_addr_is_mine(const struct eng_port *port, const uint8_t addr[16]);

@@ -209,6 +209,8 @@ eng_port_poll(struct eng_port *port)
 		total += n;
 	}
 	neigh_timers(port);
+	if (port->memif)
+		port_memif_watch(port);
 	return total;
 }
 
