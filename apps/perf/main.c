@@ -195,6 +195,9 @@ defaults(struct perf_opts *o)
 		o->inline_size = 0;
 	if (o->tx_depth > (int)o->iters && o->duration == 0)
 		o->tx_depth = (int)o->iters;
+	/* perftest: a post list without -Q signals once per list. */
+	if (o->post_list > 1 && !o->cq_mod_set && !o->lat)
+		o->cq_mod = o->post_list;
 	if (o->cq_mod > o->tx_depth)
 		o->cq_mod = o->tx_depth;
 }
@@ -231,6 +234,14 @@ check(struct perf_opts *o)
 			o->all ? "-a" : "-n");
 		return -1;
 	}
+	if (o->post_list > 1 && o->duration == 0 && o->iters % (uint64_t)o->post_list != 0) {
+		fprintf(stderr, " Number of iterations must be a multiple of post list size\n");
+		return -1;
+	}
+	if (o->post_list > 1 && o->cq_mod_set && o->post_list % o->cq_mod != 0) {
+		fprintf(stderr, " Post list size must be a multiple of CQ moderation\n");
+		return -1;
+	}
 	if (o->post_list > o->tx_depth) {
 		fprintf(stderr, " Post list (%d) cannot exceed the tx depth (%d)\n",
 			o->post_list, o->tx_depth);
@@ -245,6 +256,10 @@ check(struct perf_opts *o)
 			" --write_with_imm)\n");
 		return -1;
 	}
+	if (o->post_list > 1 && !o->cq_mod_set)
+		printf("-------------------------------------------------------------------------"
+		       "--------------\nPost List requested - CQ moderation will be the size of"
+		       " the post list\n");
 	return 0;
 }
 
