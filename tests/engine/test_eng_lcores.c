@@ -34,6 +34,21 @@ traffic(void)
 	eh_buf_free(lb);
 }
 
+/*
+ * The default local ACK timeout (2^10 * 4.096 us, 4 ms) times 7 retries is shorter than
+ * a slot can wait for a CPU here: up to five threads spin on two CPUs and the scheduler
+ * gives each several milliseconds, so a starved slot ran out of retries (2 runs in 40
+ * under load). No frame is lost in these tests; a retransmission only means starvation.
+ */
+static struct eh_conf
+lcore_conf(void)
+{
+	struct eh_conf c = eh_default_conf;
+
+	c.timeout = 16;		/* 268 ms */
+	return c;
+}
+
 /* Every online reader passes a quiescent point soon: a grace period ends. */
 static void
 assert_grace_period(struct eng *eng)
@@ -47,8 +62,9 @@ assert_grace_period(struct eng *eng)
 START_TEST(test_eng_start_lcores)
 {
 	unsigned int a = 1, b = 2, main_lcore = rte_get_main_lcore();
+	struct eh_conf c = lcore_conf();
 
-	eh_setup(NULL);
+	eh_setup(&c);
 	ck_assert_int_eq(eng_start(eh_a.eng, &main_lcore, 1), -EBUSY);
 	ck_assert_int_eq(eng_start(eh_a.eng, &a, 2), -EINVAL);
 	ck_assert_int_eq(eng_start(eh_a.eng, &a, 1), 0);
@@ -75,7 +91,7 @@ END_TEST
  */
 START_TEST(test_eng_idle_yield)
 {
-	struct eh_conf c = eh_default_conf;
+	struct eh_conf c = lcore_conf();
 	unsigned int a = 1, b = 2;
 	uint64_t before;
 
@@ -100,7 +116,7 @@ END_TEST
 
 START_TEST(test_eng_start_multi_slot_handoff)
 {
-	struct eh_conf c = eh_default_conf;
+	struct eh_conf c = lcore_conf();
 	unsigned int la[2] = { 1, 2 }, lb[2] = { 3, 4 };
 	struct eng_qp *qa, *qb, *keep_a, *keep_b;
 
@@ -151,9 +167,10 @@ service_core_release(unsigned int lcore)
 
 START_TEST(test_eng_service_register)
 {
+	struct eh_conf c = lcore_conf();
 	uint32_t ida, idb, id;
 
-	eh_setup(NULL);
+	eh_setup(&c);
 	ck_assert_int_eq(eng_service_register(eh_a.eng, &ida), 0);
 	ck_assert_int_eq(eng_service_register(eh_b.eng, &idb), 0);
 	/* Named after the engine and slot, so a host application can find them. */
@@ -208,8 +225,9 @@ START_TEST(test_eng_qp_close_while_running)
 	struct eh_buf *la, *lb;
 	struct eng_mr *mr;
 	static uint8_t mem[4096];
+	struct eh_conf c = lcore_conf();
 
-	eh_setup(NULL);
+	eh_setup(&c);
 	ck_assert_int_eq(eng_start(eh_a.eng, &a, 1), 0);
 	ck_assert_int_eq(eng_start(eh_b.eng, &b, 1), 0);
 	eh_slots_on_lcores = true;
@@ -222,8 +240,8 @@ START_TEST(test_eng_qp_close_while_running)
 		in.send_cq = eh_b.scq;
 		in.recv_cq = eh_b.rcq;
 		ck_assert_int_eq(eng_qp_create(eh_b.eng, &in, &qb), 0);
-		eh_qp_connect(qa, &eh_a, eng_qp_num(qb), &eh_default_conf, 0x10, 0x20);
-		eh_qp_connect(qb, &eh_b, eng_qp_num(qa), &eh_default_conf, 0x20, 0x10);
+		eh_qp_connect(qa, &eh_a, eng_qp_num(qb), &c, 0x10, 0x20);
+		eh_qp_connect(qb, &eh_b, eng_qp_num(qa), &c, 0x20, 0x10);
 		keep_a = eh_a.qp;
 		keep_b = eh_b.qp;
 		eh_a.qp = qa;
