@@ -539,8 +539,17 @@ eng_qp_poll(struct eng_qp *qp, uint64_t now)
 	case ENG_QPS_SQD:
 		eng_cc_tick(&qp->cc, &qp->eng->cc_params, now);
 		eng_req_timers(qp, now);
+		/*
+		 * What we owe the peer first: the coalesced ACK (and READ responses) of what
+		 * arrived before our next requests, as a responder that ACKs on arrival
+		 * sends them. A reply posted from another thread during this poll (a
+		 * ping-pong waiting on CQ events) went out before the ACK of the request it
+		 * answers, and perftest -e on rxe then waited for its send completion's event
+		 * after taking the receive's, and hung (1 run in 3).
+		 */
+		eng_resp_progress(qp);
 		eng_req_progress(qp);
-		/* fall through */
+		break;
 	case ENG_QPS_RTR:
 	case ENG_QPS_SQE:
 		eng_resp_progress(qp);

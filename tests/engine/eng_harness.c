@@ -808,6 +808,8 @@ fault_cb(void *arg, const struct roce_pkt *p)
 	unsigned int i;
 
 	f->seen[p->opcode]++;
+	if (f->nb_order < EH_ORDER_MAX)
+		f->order[f->nb_order++] = (uint8_t)p->opcode;
 	f->total++;
 	if (f->watch && p->psn == f->watch_psn && (roce_opcode(p->opcode)->flags & ROCE_OPF_REQ))
 		f->watch_tx++;

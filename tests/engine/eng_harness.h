@@ -253,11 +253,15 @@ struct eh_rule {
 	uint32_t hits;			/* times it fired */
 };
 
+#define EH_ORDER_MAX	64
+
 struct eh_faults {
 	struct eh_rule rule[EH_MAX_RULES];
 	unsigned int nb_rules;
 	uint32_t seen[256];		/* packets per opcode */
 	uint32_t total;
+	uint8_t order[EH_ORDER_MAX];	/* opcodes of the first packets, in send order */
+	unsigned int nb_order;
 	bool watch;			/* count request packets carrying watch_psn */
 	uint32_t watch_psn;
 	uint32_t watch_tx;

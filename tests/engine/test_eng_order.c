@@ -295,6 +295,77 @@ START_TEST(test_eng_duplicate_seq_nak_one_retry)
 END_TEST
 
 /* First transmissions are not retransmissions, wherever the start PSN is. */
+/* B's reply, posted from inside its poll when A's SEND completes a receive. */
+static struct eh_buf *reply_buf;
+static unsigned int replies;
+
+static void
+reply_on_recv(void *arg, struct eng_cq *cq)
+{
+	(void)arg;
+	(void)cq;
+	if (replies++ == 0)
+		eh_post_one(&eh_b, 20, ENG_WR_SEND, reply_buf, 0, 8, NULL, 0);
+}
+
+static int
+first_of(const struct eh_faults *f, uint8_t opcode)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->nb_order; i++)
+		if (f->order[i] == opcode)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * A reply posted while the poll that received the request still runs (a ping-pong
+ * thread woken by the CQ notification) leaves after the ACK of that request, as it
+ * would from a responder that ACKs on arrival: the coalesced ACK once went at the end of
+ * the poll, after the reply, and perftest -e on rxe (send CQ event awaited after the
+ * receive's) hung on that order.
+ */
+START_TEST(test_eng_ack_before_reply)
+{
+	struct eh_buf *la, *lb;
+	struct eh_faults *fb;
+	struct eng_cqe c;
+
+	eh_setup(NULL);
+	la = eh_buf_new(&eh_a, 64, EH_PD, EH_ACC_ALL);
+	lb = eh_buf_new(&eh_b, 64, EH_PD, EH_ACC_ALL);
+	reply_buf = lb;
+	replies = 0;
+	eh_fill(la, 0, 64, 31);
+	eh_fill(lb, 0, 64, 32);
+	eh_post_recv(&eh_a, 10, la, 32, 32);
+	eh_post_recv(&eh_b, 11, lb, 32, 32);
+	fb = eh_faults_on(&eh_b);
+	eng_cq_set_notify(eh_b.rcq, reply_on_recv, NULL);
+	eh_post_one(&eh_a, 1, ENG_WR_SEND, la, 0, 8, NULL, 0);
+	ck_assert_uint_eq(eh_wait_cqes(eh_a.scq, &c, 1, EH_WAIT_MS), 1);
+	eh_check_cqe(&c, &eh_a, 1, ENG_WC_SUCCESS, ENG_WC_SEND, 8);
+	ck_assert_uint_eq(eh_wait_cqes(eh_a.rcq, &c, 1, EH_WAIT_MS), 1);
+	eh_check_cqe(&c, &eh_a, 10, ENG_WC_SUCCESS, ENG_WC_RECV, 8);
+	ck_assert_uint_eq(eh_wait_cqes(eh_b.rcq, &c, 1, EH_WAIT_MS), 1);
+	eh_check_cqe(&c, &eh_b, 11, ENG_WC_SUCCESS, ENG_WC_RECV, 8);
+	ck_assert_uint_eq(eh_wait_cqes(eh_b.scq, &c, 1, EH_WAIT_MS), 1);
+	eh_check_cqe(&c, &eh_b, 20, ENG_WC_SUCCESS, ENG_WC_SEND, 8);
+	eng_cq_set_notify(eh_b.rcq, NULL, NULL);
+	eh_assert_same(lb, 32, la, 0, 8);
+	eh_assert_same(la, 32, lb, 0, 8);
+	ck_assert_uint_eq(replies, 1);
+	/* B sent the ACK of A's SEND, then its own SEND. */
+	ck_assert_int_ge(first_of(fb, ROCE_OP_ACK), 0);
+	ck_assert_int_ge(first_of(fb, ROCE_OP_SEND_ONLY), 0);
+	ck_assert_int_lt(first_of(fb, ROCE_OP_ACK), first_of(fb, ROCE_OP_SEND_ONLY));
+	eh_buf_free(la);
+	eh_buf_free(lb);
+	eh_assert_quiet();
+}
+END_TEST
+
 START_TEST(test_eng_retransmit_count_clean)
 {
 	struct eh_conf c = eh_default_conf;
@@ -331,6 +402,7 @@ main(int argc, char **argv)
 	tcase_add_test(tc, test_eng_lost_read_response_empty_send);
 	tcase_add_test(tc, test_eng_lost_read_response_two_packet_send);
 	tcase_add_test(tc, test_eng_retransmit_count_clean);
+	tcase_add_test(tc, test_eng_ack_before_reply);
 	tcase_add_test(tc, test_eng_duplicate_seq_nak_one_retry);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
