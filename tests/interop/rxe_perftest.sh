@@ -27,7 +27,7 @@
 # RXE_PERFTEST_KEEP=<dir>: copy the logs there.
 set -euo pipefail
 perf=$1 vm=$2
-passed=0 failed=0 retried=0
+passed=0 failed=0 retried=0 reboots=0
 log=$(mktemp -d)
 
 vm_cleanup_hook() {
@@ -157,6 +157,12 @@ check() {
 	if [ "$ok" != 1 ]; then
 		echo "RETRY $name (droce-perf exit $drc, perftest exit $vrc); the first run:"
 		logs
+		if vm_nic_stalled; then
+			echo "    the VM's virtio-net transmit queue stalled: rebooting vm1"
+			vm_reboot
+			gid=$(tail -1 "$log/gid")
+			reboots=$((reboots + 1))
+		fi
 		verify "$1" "$2" "$3" "$4" "$5" "$6" "${7:-$6}"
 		retried=$((retried + 1))
 	fi
@@ -214,5 +220,5 @@ for t in write_bw read_bw; do
 	result "droce-perf client -a -s 4096, ib_$t -R -a -n 20" $ok
 done
 
-echo "$passed passed, $failed failed, $retried run twice"
+echo "$passed passed, $failed failed, $retried run twice, $reboots VM reboots"
 [ "$failed" = 0 ]
