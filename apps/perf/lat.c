@@ -113,7 +113,7 @@ wait_peer(struct perf *p, const struct lat_run *l, uint64_t n)
 				return -ETIMEDOUT;
 			if (peer_gone(p, &seen))
 				return -ECONNRESET;
-			res_idle(p);	/* the engine that writes it may share this CPU */
+			res_idle(p);	/* poll the engine that writes it, or yield to it */
 		}
 		return 0;
 	}

@@ -41,7 +41,7 @@ nap(struct perf *p, unsigned int ms)
 	struct timespec ts;
 
 	if (p->rtc) {		/* nobody else polls the engine: no sleeping */
-		(void)app_engine_poll(p->ae);
+		res_idle(p);
 		return;
 	}
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -170,13 +170,10 @@ res_poll(struct perf *p, struct ndk_cq *cq, struct ndk_result *r, uint32_t n)
 {
 	uint32_t got;
 
-	if (p->rtc) {
+	if (p->rtc)		/* run to completion: the engine's poll first, never idle */
 		(void)app_engine_poll(p->ae);
-		return ndk_get_cq_results(cq, r, n);
-	}
 	got = ndk_get_cq_results(cq, r, n);
-
-	if (got != 0)
+	if (got != 0 || p->rtc)
 		return got;
 	idle(p, cq);
 	if (!p->o->events)
@@ -193,13 +190,10 @@ res_poll_ex(struct perf *p, struct ndk_cq *cq, struct ndk_result_ex *r, uint32_t
 {
 	uint32_t got;
 
-	if (p->rtc) {
+	if (p->rtc)		/* run to completion: the engine's poll first, never idle */
 		(void)app_engine_poll(p->ae);
-		return ndk_get_cq_results_ex(cq, r, n);
-	}
 	got = ndk_get_cq_results_ex(cq, r, n);
-
-	if (got != 0)
+	if (got != 0 || p->rtc)
 		return got;
 	idle(p, cq);
 	if (!p->o->events)
