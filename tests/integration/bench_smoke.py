@@ -5,7 +5,8 @@ usage: bench_smoke.py <droce-bench> <build dir> <tmp dir>
 
 Runs the quick benchmark on memif and veth and checks what it promises: exit status 0
 (every measurement taken; a MISS is not a failure), summary.md with every ratio row for
-both links and PASS/MISS on each goal row, the CSV and JSON files with data, and the four
+both links and PASS/MISS on each goal row, the 64 B WRITE rate taken from the timed run
+(-D), the CSV and JSON files with data, and the four
 plots as PNG files; and that bad options get their one-line error and exit status 1.
 Prints 'N passed, M failed'.
 """
@@ -45,6 +46,12 @@ def check(out):
         assert n >= least, "%s: %d rows, want at least %d" % (name, n, least)
     res = json.load(open(os.path.join(out, "results.json")))
     assert not res["errors"] and sorted(res["links"]) == sorted(LINKS), res["errors"]
+    # The 64 B WRITE rate in the table is the timed run's (-D), not the sweep's.
+    for link in LINKS:
+        timed = res["links"][link]["steady"].get("write_bw/64")
+        assert timed is not None and timed["msgrate"] > 0, "%s: no timed write_bw 64 B" % link
+        got = rows[(link, METRICS[3])][2]
+        assert got == "%.3g Mmsg/s" % timed["msgrate"], (link, got, timed)
     for kind in ("bw", "lat"):
         for link in LINKS:
             png = os.path.join(out, "%s-%s.png" % (kind, link))
