@@ -299,7 +299,8 @@ void eng_set_fault_hook(struct eng *eng, eng_fault_cb cb, void *arg);
  * out_of_seq, ack_tx/rx, nak_seq_tx/rx, rnr_nak_tx/rx, nak_access_tx/rx,
  * nak_invalid_tx/rx, nak_operr_tx/rx, dup_responses, cq_overflows, faults, ecn_ce_rx,
  * cnp_tx, cnp_rx, cc_paced, idle_yields, ird_exceeded (READs and atomics that came while
- * the peer already had the IRD outstanding).
+ * the peer already had the IRD outstanding), polls and busy_polls (eng_poll() calls, and
+ * those that received or sent a packet: how loaded the slots are).
  * eng_xstat() returns UINT64_MAX for an unknown name.
  */
 int eng_xstats(const struct eng *eng, struct eng_xstat *xs, unsigned int n);

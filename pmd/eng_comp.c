@@ -53,7 +53,7 @@ ack_upto(struct eng_qp *qp, uint32_t psn)
 	uint32_t i;
 
 	for (i = r->head; i != r->tail; i++) {
-		struct eng_swqe *w = &r->wqe[i % qp->sq_depth];
+		struct eng_swqe *w = eng_swqe(qp, i);
 
 		if (!w->started)
 			break;
@@ -81,7 +81,7 @@ find_wqe(struct eng_qp *qp, uint32_t psn)
 	uint32_t i;
 
 	for (i = r->head; i != r->tail; i++) {
-		struct eng_swqe *w = &r->wqe[i % qp->sq_depth];
+		struct eng_swqe *w = eng_swqe(qp, i);
 
 		if (!w->started)
 			break;

@@ -41,7 +41,9 @@ eng_ecn_cnp_rx(struct eng_qp *qp)
 bool
 eng_ecn_may_send(struct eng_qp *qp, uint32_t len)
 {
-	if (eng_cc_send(&qp->cc, &qp->eng->cc_params, eng_tsc(), len + PKT_OVERHEAD))
+	/* Not rate limited (no CNP yet): no clock read, this runs for every packet. */
+	if (!qp->cc.limited ||
+	    eng_cc_send(&qp->cc, &qp->eng->cc_params, eng_tsc(), len + PKT_OVERHEAD))
 		return true;
 	eng_qp_count(qp, ENG_CC_PACED);
 	return false;

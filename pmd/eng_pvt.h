@@ -82,6 +82,8 @@ enum eng_ctr {
 	ENG_TX_PAYLOAD_BYTES,		/* payload of packets a QP built */
 	ENG_IDLE_YIELDS,		/* idle polls that gave the CPU away (idle_yield) */
 	ENG_IRD_EXCEEDED,		/* responder: a READ or atomic beyond the IRD */
+	ENG_POLLS,			/* eng_poll() calls */
+	ENG_BUSY_POLLS,			/* polls that received or sent a packet */
 	ENG_CQE_FIRST,			/* completions by status: + enum eng_wc_status */
 	ENG_CTR_MAX = ENG_CQE_FIRST + ENG_WC_MAX
 };
@@ -93,7 +95,8 @@ enum eng_ctr {
  */
 #define ENG_QP_CTR_EXCLUDED \
 	((1ull << ENG_RX_NO_QP) | (1ull << ENG_RX_HANDOFF) | (1ull << ENG_TX_BUSY) | \
-	 (1ull << ENG_TX_DROPS) | (1ull << ENG_FAULTS) | (1ull << ENG_IDLE_YIELDS))
+	 (1ull << ENG_TX_DROPS) | (1ull << ENG_FAULTS) | (1ull << ENG_IDLE_YIELDS) | \
+	 (1ull << ENG_POLLS) | (1ull << ENG_BUSY_POLLS))
 
 struct eng_cq {
 	struct eng *eng;
@@ -190,7 +193,14 @@ struct eng_swqe {
 };
 
 struct eng_req {
-	struct eng_swqe *wqe;		/* sq_depth entries, index = counter % sq_depth */
+	/*
+	 * wqe_mask + 1 entries (sq_depth rounded up to a power of two): a counter's entry is
+	 * counter & wqe_mask. A mask, not % sq_depth: the division was a fifth of the
+	 * requester's time, and a remainder jumps when a counter wraps past 2^32 unless
+	 * the depth is a power of two.
+	 */
+	struct eng_swqe *wqe;
+	uint32_t wqe_mask;
 	uint32_t head;			/* oldest WQE not yet completed */
 	uint32_t cur;			/* next WQE with packets left to send */
 	uint32_t tail;			/* next free entry */
@@ -285,6 +295,8 @@ struct eng_slot {
 	struct rte_mbuf *held;		/* ENG_FAULT_HOLD: sent after the next packet */
 	bool online;			/* registered RCU reader is online */
 	bool stop;			/* tells the lcore running the slot to return */
+	uint32_t clock_polls;		/* polls: the clock is read every 8th */
+	uint64_t now;			/* the timers' clock: the TSC of a recent poll */
 	unsigned int lcore;		/* the lcore eng_start() launched it on */
 	uint32_t service_id;		/* when run as an rte_service */
 	TAILQ_HEAD(, eng_qp) qps;
@@ -311,6 +323,13 @@ struct eng {
 	void *fault_arg;
 	uint64_t tsc_hz;
 };
+
+/* The send WQE of counter i (head, cur, tail or between). */
+static inline struct eng_swqe *
+eng_swqe(struct eng_qp *qp, uint32_t i)
+{
+	return &qp->req.wqe[i & qp->req.wqe_mask];
+}
 
 static inline void
 eng_count(struct eng_slot *s, enum eng_ctr c)

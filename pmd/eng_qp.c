@@ -100,7 +100,9 @@ make_rings(struct eng_qp *qp)
 	qp->rq = rte_ring_create_elem(name, sizeof(struct eng_recv_wr),
 				      rte_align32pow2(qp->rq_depth + 1), SOCKET_ID_ANY,
 				      RING_F_SP_ENQ | RING_F_SC_DEQ);
-	qp->req.wqe = rte_zmalloc("droce_swqe", sizeof(struct eng_swqe) * qp->sq_depth, 0);
+	qp->req.wqe_mask = rte_align32pow2(qp->sq_depth) - 1;
+	qp->req.wqe = rte_zmalloc("droce_swqe",
+				  sizeof(struct eng_swqe) * (qp->req.wqe_mask + 1), 0);
 	qp->staged = rte_zmalloc("droce_staged", sizeof(struct eng_send_wr) * ENG_DEFER_MAX, 0);
 	return qp->sq && qp->rq && qp->req.wqe && qp->staged ? 0 : -ENOMEM;
 }

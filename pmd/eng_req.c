@@ -55,7 +55,7 @@ refill(struct eng_qp *qp)
 	struct eng_req *r = &qp->req;
 
 	while (r->tail - r->head < qp->sq_depth) {
-		struct eng_swqe *w = &r->wqe[r->tail % qp->sq_depth];
+		struct eng_swqe *w = eng_swqe(qp, r->tail);
 
 		if (!sq_take(qp, &w->wr))
 			break;
@@ -307,7 +307,7 @@ eng_req_progress(struct eng_qp *qp)
 		return;		/* waiting out an RNR NAK */
 	refill(qp);
 	while (r->cur != r->tail && budget > 0) {
-		struct eng_swqe *w = &r->wqe[r->cur % qp->sq_depth];
+		struct eng_swqe *w = eng_swqe(qp, r->cur);
 		bool ok;
 
 		if (!w->started && qp->type == ENG_QPT_UD) {
@@ -344,7 +344,7 @@ eng_req_rewind(struct eng_qp *qp)
 	r->resend_until = r->psn;
 	r->pkts_since_ackreq = 0;
 	for (i = r->head; i != r->tail; i++) {
-		struct eng_swqe *w = &r->wqe[i % qp->sq_depth];
+		struct eng_swqe *w = eng_swqe(qp, i);
 		int32_t k;
 
 		if (!w->started)
@@ -374,7 +374,7 @@ eng_req_fail_head(struct eng_qp *qp, enum eng_wc_status st)
 	struct eng_req *r = &qp->req;
 
 	if (r->head != r->tail)
-		fail_wqe(qp, &r->wqe[r->head % qp->sq_depth], st);
+		fail_wqe(qp, eng_swqe(qp, r->head), st);
 	else
 		eng_qp_to_error(qp);
 }
@@ -388,7 +388,7 @@ eng_req_timers(struct eng_qp *qp, uint64_t now)
 		r->rnr_deadline = 0;	/* eng_req_rewind() ran when the RNR NAK came */
 	if (r->rto_deadline == 0 || now < r->rto_deadline)
 		return;
-	if (r->head == r->tail || !r->wqe[r->head % qp->sq_depth].started) {
+	if (r->head == r->tail || !eng_swqe(qp, r->head)->started) {
 		r->rto_deadline = 0;
 		return;
 	}
@@ -443,7 +443,7 @@ eng_req_complete(struct eng_qp *qp)
 	struct eng_req *r = &qp->req;
 
 	while (r->head != r->tail) {
-		struct eng_swqe *w = &r->wqe[r->head % qp->sq_depth];
+		struct eng_swqe *w = eng_swqe(qp, r->head);
 
 		if (!w->acked)
 			break;
@@ -463,7 +463,7 @@ eng_req_flush(struct eng_qp *qp)
 	/* In posting order: done ones as they ended, a failed one with its error, the
 	 * rest flushed; then everything still in the send ring. */
 	while (r->head != r->tail) {
-		struct eng_swqe *x = &r->wqe[r->head % qp->sq_depth];
+		struct eng_swqe *x = eng_swqe(qp, r->head);
 
 		complete(qp, x, x->acked ? x->status : ENG_WC_WR_FLUSH_ERR);
 		r->head++;

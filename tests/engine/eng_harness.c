@@ -109,12 +109,12 @@ drain_ring(struct rte_ring *r)
 }
 
 static struct eng_qp *
-qp_create(struct eh_side *s, struct eng_srq *srq)
+qp_create(struct eh_side *s, struct eng_srq *srq, uint32_t sq_depth)
 {
 	struct eng_qp_init in = {
 		.type = ENG_QPT_RC, .pd = EH_PD, .send_cq = s->scq, .recv_cq = s->rcq,
 		.slot = -1,	/* least loaded: the first QP lands on slot 0 */
-		.srq = srq,
+		.srq = srq, .sq_depth = sq_depth,
 	};
 	struct eng_qp *qp = NULL;
 	int ret;
@@ -160,7 +160,7 @@ port_up(struct eh_side *s, const char *name, uint8_t last, uint32_t ip,
 	ck_assert_msg(ret == 0, "eng_create %s: %s", name, strerror(-ret));
 	ck_assert_int_eq(eng_cq_create(s->eng, EH_CQ_DEPTH, &s->scq), 0);
 	ck_assert_int_eq(eng_cq_create(s->eng, EH_CQ_DEPTH, &s->rcq), 0);
-	s->qp = qp_create(s, NULL);
+	s->qp = qp_create(s, NULL, c->sq_depth);
 }
 
 void
@@ -237,7 +237,7 @@ eh_qp_new_srq(struct eh_side *s, struct eng_srq *srq)
 	for (i = 0; i < EH_MAX_QPS && extra_qps[i] != NULL; i++)
 		;
 	ck_assert_uint_lt(i, EH_MAX_QPS);
-	extra_qps[i] = qp_create(s, srq);
+	extra_qps[i] = qp_create(s, srq, 0);
 	return extra_qps[i];
 }
 

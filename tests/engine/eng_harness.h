@@ -60,6 +60,7 @@ struct eh_conf {
 	uint8_t slots;			/* poll slots per engine (port tx queues); 0 = 1 */
 	uint32_t line_mbps;		/* engine link rate for DCQCN; 0 = the default */
 	bool idle_yield;		/* lcore slots yield after an idle poll */
+	uint32_t sq_depth;		/* the two QPs' send queues; 0 = the engine's 256 */
 };
 
 /* Set before eh_main(): the EAL --lcores list (default "0", the main lcore only). */

@@ -38,6 +38,8 @@ START_TEST(test_eng_qp_xstats_names)
 		/* Engine-only counters are not a QP's. */
 		ck_assert_str_ne(xs[i].name, "rx_no_qp");
 		ck_assert_str_ne(xs[i].name, "rx_handoff");
+		ck_assert_str_ne(xs[i].name, "polls");
+		ck_assert_str_ne(xs[i].name, "busy_polls");
 		ck_assert_uint_eq(xs[i].value, 0);
 	}
 	qp_ctr(eh_a.qp, "cqe_success");
@@ -87,6 +89,43 @@ START_TEST(test_eng_qp_ctr_traffic)
 	ck_assert_uint_eq(eh_ctr(&eh_b, "rx_payload_bytes"), bytes);
 	ck_assert_uint_eq(eh_ctr(&eh_a, "cqe_success"), 3 * RTE_DIM(lens));
 	ck_assert_uint_eq(eh_ctr(&eh_a, "rx_pkts"), qp_ctr(eh_a.qp, "rx_pkts"));
+	eh_buf_free(la);
+	eh_buf_free(lb);
+	eh_assert_quiet();
+}
+END_TEST
+
+/* polls and busy_polls: every eng_poll() counts, only one that moved a packet is busy. */
+START_TEST(test_eng_poll_ctrs)
+{
+	struct eh_buf *la, *lb;
+	uint64_t polls, busy, busy_b;
+	unsigned int i;
+
+	eh_setup(NULL);
+	la = eh_buf_new(&eh_a, 4096, EH_PD, EH_ACC_ALL);
+	lb = eh_buf_new(&eh_b, 4096, EH_PD, EH_ACC_ALL);
+	eh_run_for(EH_SETTLE_MS);
+	busy = eh_ctr(&eh_a, "busy_polls");
+	busy_b = eh_ctr(&eh_b, "busy_polls");
+	eh_transfer(ENG_WR_WRITE, 3000, 1, la, lb);
+	eh_run_for(EH_SETTLE_MS);	/* the last ACK taken: both sides idle */
+	/*
+	 * A sent 3 packets and took B's ACKs (one per B poll that received): at least a
+	 * poll for each, at most one per packet; B received in 1 to 3 polls.
+	 */
+	ck_assert_uint_ge(eh_ctr(&eh_a, "busy_polls") - busy, 2);
+	ck_assert_uint_le(eh_ctr(&eh_a, "busy_polls") - busy, 6);
+	ck_assert_uint_ge(eh_ctr(&eh_b, "busy_polls") - busy_b, 1);
+	ck_assert_uint_le(eh_ctr(&eh_b, "busy_polls") - busy_b, 3);
+	/* Idle polls count, and only as polls. */
+	polls = eh_ctr(&eh_a, "polls");
+	busy = eh_ctr(&eh_a, "busy_polls");
+	ck_assert_uint_gt(polls, busy);
+	for (i = 0; i < 100; i++)
+		eh_poll();
+	ck_assert_uint_eq(eh_ctr(&eh_a, "polls"), polls + 100);
+	ck_assert_uint_eq(eh_ctr(&eh_a, "busy_polls"), busy);
 	eh_buf_free(la);
 	eh_buf_free(lb);
 	eh_assert_quiet();
@@ -227,6 +266,7 @@ main(int argc, char **argv)
 	tcase_add_checked_fixture(tc, NULL, eh_teardown);
 	tcase_add_test(tc, test_eng_qp_xstats_names);
 	tcase_add_test(tc, test_eng_qp_ctr_traffic);
+	tcase_add_test(tc, test_eng_poll_ctrs);
 	tcase_add_test(tc, test_eng_qp_ctr_nak_retransmit);
 	tcase_add_test(tc, test_eng_ack_coalesced);
 	tcase_add_test(tc, test_eng_qp_ctr_flush);

@@ -449,6 +449,48 @@ START_TEST(test_post_send_mixed_order)
 }
 END_TEST
 
+/*
+ * A send queue 5 deep (not a power of two): 60 WRs, up to 5 in flight at once, take the
+ * WQE slots round and round; every completion in posting order, every byte written.
+ */
+START_TEST(test_post_send_odd_sq_depth)
+{
+	struct eh_conf conf = eh_default_conf;
+	static struct eng_cqe c[5];
+	struct eh_buf *la, *lb;
+	unsigned int i, k, round;
+
+	conf.sq_depth = 5;
+	eh_setup(&conf);
+	la = eh_buf_new(&eh_a, 60 * 2048, EH_PD, EH_ACC_ALL);
+	lb = eh_buf_new(&eh_b, 60 * 2048, EH_PD, EH_ACC_ALL);
+	eh_fill(la, 0, la->len, 1);
+	eh_fill(lb, 0, lb->len, 2);
+	for (round = 0; round < 12; round++) {
+		for (k = 0; k < 5; k++) {
+			i = round * 5 + k;
+			eh_post_one(&eh_a, i, i % 3 == 2 ? ENG_WR_READ : ENG_WR_WRITE, la,
+				    i * 2048, 1 + (i * 611) % 2048, lb, i * 2048);
+		}
+		ck_assert_uint_eq(eh_wait_cqes(eh_a.scq, c, 5, EH_WAIT_MS), 5);
+		for (k = 0; k < 5; k++) {
+			i = round * 5 + k;
+			eh_check_cqe(&c[k], &eh_a, i, ENG_WC_SUCCESS,
+				     i % 3 == 2 ? ENG_WC_READ : ENG_WC_WRITE, 1 + (i * 611) % 2048);
+		}
+	}
+	for (i = 0; i < 60; i++) {
+		if (i % 3 == 2)
+			eh_assert_same(la, i * 2048, lb, i * 2048, 1 + (i * 611) % 2048);
+		else
+			eh_assert_same(lb, i * 2048, la, i * 2048, 1 + (i * 611) % 2048);
+	}
+	eh_assert_guards(la);
+	eh_assert_guards(lb);
+	eh_assert_quiet();
+}
+END_TEST
+
 /* Both sides start at 0xfffff0; 64-packet messages in each direction cross 2^24. */
 START_TEST(test_post_send_psn_wrap)
 {
@@ -775,6 +817,7 @@ eng_rc_suite(void)
 	tcase_add_test(tc, test_post_send_inline);
 	tcase_add_test(tc, test_post_send_unsignaled);
 	tcase_add_test(tc, test_post_send_mixed_order);
+	tcase_add_test(tc, test_post_send_odd_sq_depth);
 	tcase_add_test(tc, test_post_send_psn_wrap);
 	tcase_add_test(tc, test_post_send_path_mtu_4096);
 	tcase_add_test(tc, test_qp_modify_bad_transition);
