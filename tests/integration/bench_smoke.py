@@ -6,7 +6,7 @@ usage: bench_smoke.py <droce-bench> <build dir> <tmp dir>
 Runs the quick benchmark on memif and veth and checks what it promises: exit status 0
 (every measurement taken; a MISS is not a failure), summary.md with every ratio row for
 both links and PASS/MISS on each goal row, the 64 B WRITE rate taken from the timed run
-(-D), the CSV and JSON files with data, and the four
+(-D), the raw rates measured before and after droce's runs (the ratios on their mean), the CSV and JSON files with data, and the four
 plots as PNG files; and that bad options get their one-line error and exit status 1.
 Prints 'N passed, M failed'.
 """
@@ -41,11 +41,20 @@ def check(out):
             assert r[4] != "-", "no ratio in %s" % r
             want = ("PASS", "MISS") if (link, m) in GOALS else ("-",)
             assert r[6] in want, "verdict %s, want one of %s" % (r, want)
-    for name, least in (("raw.csv", 4), ("bw.csv", 10), ("lat.csv", 6), ("tcp.csv", 1)):
+    for name, least in (("raw.csv", 8), ("bw.csv", 10), ("lat.csv", 6), ("tcp.csv", 1)):
         n = len(list(csv.reader(open(os.path.join(out, name))))) - 1
         assert n >= least, "%s: %d rows, want at least %d" % (name, n, least)
     res = json.load(open(os.path.join(out, "results.json")))
     assert not res["errors"] and sorted(res["links"]) == sorted(LINKS), res["errors"]
+    # The raw link measured before and after droce's runs; the ratios take the mean.
+    text = open(os.path.join(out, "summary.md")).read()
+    assert "Raw baselines before and after droce's runs" in text, "no raw drift lines"
+    for link in LINKS:
+        lr = res["links"][link]
+        for k in ("64", "1514"):
+            b, a, m = lr["raw_before"][k], lr["raw_after"][k], lr["raw"][k]
+            assert m["runs"] == 2 and abs(m["pps"] - (b["pps"] + a["pps"]) / 2) < 1, (link, k)
+        assert "- %s: 64 B frames " % link in text, "no drift line for %s" % link
     # The 64 B WRITE rate in the table is the timed run's (-D), not the sweep's.
     for link in LINKS:
         timed = res["links"][link]["steady"].get("write_bw/64")
