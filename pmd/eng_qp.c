@@ -327,10 +327,12 @@ static void
 reset(struct eng_qp *qp)
 {
 	struct eng_swqe *wqe = qp->req.wqe;
+	uint32_t wqe_mask = qp->req.wqe_mask;
 
 	memset(&qp->resp, 0, sizeof(qp->resp));
 	memset(&qp->req, 0, sizeof(qp->req));
-	qp->req.wqe = wqe;
+	qp->req.wqe = wqe;		/* the array stays: its size is the QP's */
+	qp->req.wqe_mask = wqe_mask;
 }
 
 int
