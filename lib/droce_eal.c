@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Start DPDK's EAL for droce applications: the user names a port, droce builds the rest. */
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +22,8 @@ RTE_LOG_REGISTER(lib_logtype, droce.lib, INFO);
 #define MAX_ARGS	128
 
 static bool eal_started;
+/* The runtime directory droce named for this process (droce-<pid>): removed at cleanup. */
+static char own_dir[PATH_MAX];
 
 struct argv_buf {
 	char **v;
@@ -156,9 +161,96 @@ droce_eal_argv_free(char **argv)
 	free(argv);
 }
 
+/*
+ * Remove a runtime directory. DPDK 22.11 leaves its files (config, fbarray_*, sockets)
+ * after rte_eal_cleanup(), one directory per process: 8000 had piled up on a test host.
+ * It creates no subdirectories in it.
+ */
+static int
+remove_runtime_dir(const char *path)
+{
+	char file[PATH_MAX];
+	struct dirent *e;
+	DIR *d = opendir(path);
+
+	if (d == NULL)
+		return -errno;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (snprintf(file, sizeof(file), "%s/%s", path, e->d_name) < (int)sizeof(file))
+			(void)unlink(file);
+	}
+	closedir(d);
+	return rmdir(path) == 0 ? 0 : -errno;
+}
+
+/* Where DPDK puts runtime directories (eal_create_runtime_dir()): /var/run/dpdk for root. */
+static void
+runtime_base(char *buf, size_t len)
+{
+	const char *dir = "/var/run";
+
+	if (getuid() != 0)
+		dir = getenv("XDG_RUNTIME_DIR") != NULL ? getenv("XDG_RUNTIME_DIR") : "/tmp";
+	snprintf(buf, len, "%s/dpdk", dir);
+}
+
+/*
+ * The droce-<pid> directories of processes that are gone (killed before they cleaned
+ * up): droce names them, so a dead PID's is garbage. A PID that exists, or that this
+ * process may not signal, keeps its directory. Returns how many were removed.
+ */
+static unsigned int
+sweep_stale_dirs(void)
+{
+	char base[PATH_MAX], path[PATH_MAX];
+	unsigned int n = 0;
+	struct dirent *e;
+	DIR *d;
+
+	runtime_base(base, sizeof(base));
+	d = opendir(base);
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		const char *num = e->d_name + strlen("droce-");
+		char *end;
+		long pid;
+
+		if (strncmp(e->d_name, "droce-", strlen("droce-")) != 0 || *num < '1' ||
+		    *num > '9')
+			continue;
+		errno = 0;
+		pid = strtol(num, &end, 10);
+		if (*end != '\0' || errno != 0 || pid > INT_MAX || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", base, e->d_name) >= (int)sizeof(path))
+			continue;
+		if (remove_runtime_dir(path) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* True if the EAL's runtime directory is the droce-<pid> one droce named. */
+static bool
+dir_is_ours(const char *dir)
+{
+	char want[32];
+	const char *slash = strrchr(dir, '/');
+
+	snprintf(want, sizeof(want), "droce-%d", (int)getpid());
+	return slash != NULL && strcmp(slash + 1, want) == 0;
+}
+
 int
 droce_eal_init(const char *prog, const struct droce_eal_conf *conf)
 {
+	unsigned int swept = 0;
 	char **argv, **copy;
 	int argc, ret;
 
@@ -167,6 +259,8 @@ droce_eal_init(const char *prog, const struct droce_eal_conf *conf)
 	argc = droce_eal_argv(prog, conf, &argv);
 	if (argc < 0)
 		return argc;
+	if (conf == NULL || conf->file_prefix == NULL)
+		swept = sweep_stale_dirs();
 	/* rte_eal_init() may permute argv; keep our own pointers for freeing. */
 	copy = calloc(argc + 1, sizeof(char *));
 	if (copy == NULL) {
@@ -181,14 +275,26 @@ droce_eal_init(const char *prog, const struct droce_eal_conf *conf)
 	if (ret < 0)
 		return rte_errno > 0 ? -rte_errno : -EINVAL;
 	eal_started = true;
+	if (dir_is_ours(rte_eal_get_runtime_dir()))
+		snprintf(own_dir, sizeof(own_dir), "%s", rte_eal_get_runtime_dir());
+	if (swept != 0)
+		LIB_LOG(DEBUG, "removed %u runtime directories of droce processes that are gone",
+			swept);
 	return 0;
 }
 
 int
 droce_eal_cleanup(void)
 {
+	int ret, rm;
+
 	if (!eal_started)
 		return -EINVAL;
 	eal_started = false;
-	return rte_eal_cleanup();
+	ret = rte_eal_cleanup();
+	rm = own_dir[0] != '\0' ? remove_runtime_dir(own_dir) : 0;
+	if (rm != 0)
+		LIB_LOG(WARNING, "cannot remove %s: %s", own_dir, strerror(-rm));
+	own_dir[0] = '\0';
+	return ret;
 }

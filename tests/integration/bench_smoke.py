@@ -6,11 +6,13 @@ usage: bench_smoke.py <droce-bench> <build dir> <tmp dir>
 Runs the quick benchmark on memif and veth and checks what it promises: exit status 0
 (every measurement taken; a MISS is not a failure), summary.md with every ratio row for
 both links and PASS/MISS on each goal row, the 64 B WRITE rate taken from the timed run
-(-D), the raw rates measured before and after droce's runs (the ratios on their mean), the CSV and JSON files with data, and the four
-plots as PNG files; and that bad options get their one-line error and exit status 1.
+(-D), the raw rates measured before and after droce's runs (the ratios on their mean), the
+CSV and JSON files with data, the four plots as PNG files, no testpmd runtime directory
+left in /var/run/dpdk; and that bad options get their one-line error and exit status 1.
 Prints 'N passed, M failed'.
 """
 import csv
+import glob
 import json
 import os
 import shutil
@@ -91,12 +93,16 @@ def main():
     out = os.path.join(TMP, "out")
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(TMP, exist_ok=True)
-    p = subprocess.run([BENCH, "--quick", "-o", out, "--build", BUILD],
-                       capture_output=True, text=True, timeout=280)
-    print(p.stdout[-6000:] + p.stderr[-3000:])
+    p = subprocess.Popen([BENCH, "--quick", "-o", out, "--build", BUILD],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    stdout, stderr = p.communicate(timeout=280)
+    print(stdout[-6000:] + stderr[-3000:])
     try:
         assert p.returncode == 0, "droce-bench exit %d" % p.returncode
         check(out)
+        # testpmd's runtime directories are removed (DPDK leaves them, 12 MiB each).
+        left = glob.glob("/var/run/dpdk/dbench-%d-*" % p.pid)
+        assert not left, "runtime directories left: %s" % left
     except AssertionError as e:
         print("FAIL bench-smoke: %s" % e)
         print("0 passed, 1 failed")

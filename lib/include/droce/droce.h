@@ -56,12 +56,20 @@ void droce_eal_argv_free(char **argv);
  * its own, PCI scanning only for the devices named. An application that already called
  * rte_eal_init() skips this.
  *
+ * With the default file prefix (droce-<pid>) it first removes the droce-<pid> runtime
+ * directories (/var/run/dpdk for root) of processes that no longer exist, and
+ * droce_eal_cleanup() removes this process's own: DPDK 22.11 leaves them behind.
+ *
  * @return 0, -EALREADY (EAL already running), -EINVAL, or the EAL's error.
  * Call once, from the main thread, before any other droce call.
  */
 int droce_eal_init(const char *prog, const struct droce_eal_conf *conf);
 
-/** Release the EAL started by droce_eal_init(). Detach every port first. */
+/**
+ * Release the EAL started by droce_eal_init(), and the runtime directory it named for
+ * this process (not one named by file_prefix or an --file-prefix in extra). Detach every
+ * port first.
+ */
 int droce_eal_cleanup(void);
 
 /** Opaque RoCEv2 port. */
