@@ -199,7 +199,9 @@ runtime_base(char *buf, size_t len)
 /*
  * The droce-<pid> directories of processes that are gone (killed before they cleaned
  * up): droce names them, so a dead PID's is garbage. A PID that exists, or that this
- * process may not signal, keeps its directory. Returns how many were removed.
+ * process may not signal, keeps its directory. PIDs are this namespace's: containers
+ * that share the runtime base across PID namespaces should name their prefixes.
+ * Returns how many were removed.
  */
 static unsigned int
 sweep_stale_dirs(void)

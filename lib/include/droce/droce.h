@@ -57,7 +57,8 @@ void droce_eal_argv_free(char **argv);
  * rte_eal_init() skips this.
  *
  * With the default file prefix (droce-<pid>) it first removes the droce-<pid> runtime
- * directories (/var/run/dpdk for root) of processes that no longer exist, and
+ * directories (/var/run/dpdk for root) of processes that no longer exist (PIDs as this
+ * PID namespace sees them: name the prefix where namespaces share that directory), and
  * droce_eal_cleanup() removes this process's own: DPDK 22.11 leaves them behind.
  *
  * @return 0, -EALREADY (EAL already running), -EINVAL, or the EAL's error.
