@@ -306,7 +306,6 @@ init_slots(struct eng *eng)
 
 		s->eng = eng;
 		s->idx = i;
-		s->now = eng_tsc();
 		TAILQ_INIT(&s->qps);
 		if (snprintf(name, sizeof(name), "%s_in%u", eng->name, i) >= (int)sizeof(name))
 			return -ENAMETOOLONG;

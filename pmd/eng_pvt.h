@@ -193,14 +193,6 @@ struct eng_swqe {
 };
 
 struct eng_req {
-	/*
-	 * wqe_mask + 1 entries (sq_depth rounded up to a power of two): a counter's entry is
-	 * counter & wqe_mask. A mask, not % sq_depth: the division was a fifth of the
-	 * requester's time, and a remainder jumps when a counter wraps past 2^32 unless
-	 * the depth is a power of two.
-	 */
-	struct eng_swqe *wqe;
-	uint32_t wqe_mask;
 	uint32_t head;			/* oldest WQE not yet completed */
 	uint32_t cur;			/* next WQE with packets left to send */
 	uint32_t tail;			/* next free entry */
@@ -269,6 +261,15 @@ struct eng_qp {
 	struct rte_ring *rq;		/* SP/SC ring of struct eng_recv_wr, poster -> slot */
 	uint32_t sq_depth;
 	uint32_t rq_depth;
+	/*
+	 * The requester's send WQEs (eng_swqe()), wqe_mask + 1 of them: sq_depth rounded up
+	 * to a power of two, a counter's entry is counter & wqe_mask. A mask, not
+	 * % sq_depth: the division was a fifth of the requester's time, and a remainder
+	 * jumps when a counter wraps past 2^32 unless the depth is a power of two. Storage
+	 * of the QP's, outside struct eng_req, which a reset clears.
+	 */
+	struct eng_swqe *wqe;
+	uint32_t wqe_mask;
 	struct eng_req req;
 	struct eng_resp resp;
 	bool closing;			/* eng_qp_close_start() ran: the slot unlinks it */
@@ -328,7 +329,7 @@ struct eng {
 static inline struct eng_swqe *
 eng_swqe(struct eng_qp *qp, uint32_t i)
 {
-	return &qp->req.wqe[i & qp->req.wqe_mask];
+	return &qp->wqe[i & qp->wqe_mask];
 }
 
 static inline void

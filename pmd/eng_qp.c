@@ -100,11 +100,10 @@ make_rings(struct eng_qp *qp)
 	qp->rq = rte_ring_create_elem(name, sizeof(struct eng_recv_wr),
 				      rte_align32pow2(qp->rq_depth + 1), SOCKET_ID_ANY,
 				      RING_F_SP_ENQ | RING_F_SC_DEQ);
-	qp->req.wqe_mask = rte_align32pow2(qp->sq_depth) - 1;
-	qp->req.wqe = rte_zmalloc("droce_swqe",
-				  sizeof(struct eng_swqe) * (qp->req.wqe_mask + 1), 0);
+	qp->wqe_mask = rte_align32pow2(qp->sq_depth) - 1;
+	qp->wqe = rte_zmalloc("droce_swqe", sizeof(struct eng_swqe) * (qp->wqe_mask + 1), 0);
 	qp->staged = rte_zmalloc("droce_staged", sizeof(struct eng_send_wr) * ENG_DEFER_MAX, 0);
-	return qp->sq && qp->rq && qp->req.wqe && qp->staged ? 0 : -ENOMEM;
+	return qp->sq && qp->rq && qp->wqe && qp->staged ? 0 : -ENOMEM;
 }
 
 static void
@@ -112,7 +111,7 @@ free_qp(struct eng_qp *qp)
 {
 	rte_ring_free(qp->sq);
 	rte_ring_free(qp->rq);
-	rte_free(qp->req.wqe);
+	rte_free(qp->wqe);
 	rte_free(qp->staged);
 	rte_free(qp);
 }
@@ -326,13 +325,8 @@ to_rts(struct eng_qp *qp, const struct eng_qp_attr *a)
 static void
 reset(struct eng_qp *qp)
 {
-	struct eng_swqe *wqe = qp->req.wqe;
-	uint32_t wqe_mask = qp->req.wqe_mask;
-
 	memset(&qp->resp, 0, sizeof(qp->resp));
 	memset(&qp->req, 0, sizeof(qp->req));
-	qp->req.wqe = wqe;		/* the array stays: its size is the QP's */
-	qp->req.wqe_mask = wqe_mask;
 }
 
 int
