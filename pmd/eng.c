@@ -54,6 +54,7 @@ static const char *const ctr_names[ENG_CTR_MAX] = {
 	[ENG_IDLE_YIELDS] = "idle_yields",
 	[ENG_POLLS] = "polls",
 	[ENG_BUSY_POLLS] = "busy_polls",
+	[ENG_TX_BURSTS] = "tx_bursts",
 	[ENG_IRD_EXCEEDED] = "ird_exceeded",
 	/* verbs' ibv_wc_status names, lower case */
 	[ENG_CQE_FIRST + ENG_WC_SUCCESS] = "cqe_success",
@@ -222,6 +223,7 @@ flush_tx(struct eng *eng, struct eng_slot *s)
 		return;
 	sent = eng_port_tx_queue(eng->port, s->idx, s->tx, s->nb_tx);
 	s->ctr[ENG_TX_PKTS] += sent;
+	s->ctr[ENG_TX_BURSTS] += sent != 0;
 	if (sent < s->nb_tx)
 		memmove(s->tx, s->tx + sent, (s->nb_tx - sent) * sizeof(s->tx[0]));
 	s->nb_tx -= sent;

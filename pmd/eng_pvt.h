@@ -84,6 +84,7 @@ enum eng_ctr {
 	ENG_IRD_EXCEEDED,		/* responder: a READ or atomic beyond the IRD */
 	ENG_POLLS,			/* eng_poll() calls */
 	ENG_BUSY_POLLS,			/* polls that received or sent a packet */
+	ENG_TX_BURSTS,			/* device transmit calls that took packets */
 	ENG_CQE_FIRST,			/* completions by status: + enum eng_wc_status */
 	ENG_CTR_MAX = ENG_CQE_FIRST + ENG_WC_MAX
 };
@@ -96,7 +97,7 @@ enum eng_ctr {
 #define ENG_QP_CTR_EXCLUDED \
 	((1ull << ENG_RX_NO_QP) | (1ull << ENG_RX_HANDOFF) | (1ull << ENG_TX_BUSY) | \
 	 (1ull << ENG_TX_DROPS) | (1ull << ENG_FAULTS) | (1ull << ENG_IDLE_YIELDS) | \
-	 (1ull << ENG_POLLS) | (1ull << ENG_BUSY_POLLS))
+	 (1ull << ENG_POLLS) | (1ull << ENG_BUSY_POLLS) | (1ull << ENG_TX_BURSTS))
 
 struct eng_cq {
 	struct eng *eng;
@@ -229,6 +230,7 @@ struct eng_resp {
 	bool ack_pending;
 	uint32_t ack_psn;		/* PSN the pending ACK acknowledges */
 	uint32_t unacked;		/* packets since the last ACK */
+	uint64_t ack_poll;		/* the slot's poll that made the ACK pending */
 	bool recv_active;		/* a multi-packet SEND is filling recv */
 	struct eng_recv_wr recv;
 	uint32_t recv_off;
@@ -491,6 +493,7 @@ void eng_req_timers(struct eng_qp *qp, uint64_t now);	/* eng_req.c: retransmit, 
 void eng_comp_rx(struct eng_qp *qp, struct rte_mbuf *m, const struct roce_pkt *p);
 void eng_resp_rx(struct eng_qp *qp, struct rte_mbuf *m, const struct roce_pkt *p);
 void eng_resp_progress(struct eng_qp *qp);	/* eng_resp.c: READ responses, ACK flush */
+void eng_resp_ack_first(struct eng_qp *qp);	/* eng_resp.c: a deferred ACK, now */
 void eng_req_flush(struct eng_qp *qp);		/* eng_req.c: complete all as flushed */
 /* eng_req.c: complete acknowledged WQEs at the head, in posting order. */
 void eng_req_complete(struct eng_qp *qp);

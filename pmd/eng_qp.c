@@ -538,12 +538,12 @@ eng_qp_poll(struct eng_qp *qp, uint64_t now)
 		eng_cc_tick(&qp->cc, &qp->eng->cc_params, now);
 		eng_req_timers(qp, now);
 		/*
-		 * What we owe the peer first: the coalesced ACK (and READ responses) of what
-		 * arrived before our next requests, as a responder that ACKs on arrival
-		 * sends them. A reply posted from another thread during this poll (a
-		 * ping-pong waiting on CQ events) went out before the ACK of the request it
-		 * answers, and perftest -e on rxe then waited for its send completion's event
-		 * after taking the receive's, and hung (1 run in 3).
+		 * What we owe the peer first: READ responses, and the coalesced ACK of what
+		 * earlier polls received; the ACK of this poll's packets waits for the next
+		 * poll unless a request of ours goes first (eng_resp_ack_first()): a
+		 * reply must not overtake the ACK of the request it answers (perftest -e
+		 * on rxe waited for its send completion's event after taking the
+		 * receive's, and hung 1 run in 3).
 		 */
 		eng_resp_progress(qp);
 		eng_req_progress(qp);

@@ -326,6 +326,8 @@ eng_req_progress(struct eng_qp *qp)
 			r->cur++;
 			continue;
 		}
+		if (qp->resp.ack_pending)
+			eng_resp_ack_first(qp);
 		ok = send_next(qp, w);
 		if (!ok || eng_qp_state_get(qp) == ENG_QPS_ERR)
 			break;

@@ -366,6 +366,100 @@ START_TEST(test_eng_ack_before_reply)
 }
 END_TEST
 
+/* One poll of one side; asserts it did not fail. */
+static void
+poll_side(struct eh_side *s)
+{
+	ck_assert_int_ge(eng_poll(s->eng, 0), 0);
+}
+
+/*
+ * The ACK of a request waits for the poll after the one that received it, and a reply
+ * the user posts in between leaves in the same transmit burst, behind the ACK: one
+ * device call (one sendto() on net_af_xdp) per half round trip of a ping-pong.
+ */
+START_TEST(test_eng_ack_rides_with_reply)
+{
+	struct eh_buf *la, *lb;
+	struct eh_faults *fb;
+	struct eng_cqe c;
+	uint64_t pkts, bursts, acks;
+
+	eh_setup(NULL);
+	la = eh_buf_new(&eh_a, 64, EH_PD, EH_ACC_ALL);
+	lb = eh_buf_new(&eh_b, 64, EH_PD, EH_ACC_ALL);
+	eh_fill(la, 0, 64, 41);
+	eh_fill(lb, 0, 64, 42);
+	eh_post_recv(&eh_a, 10, la, 32, 32);
+	eh_post_recv(&eh_b, 11, lb, 32, 32);
+	eh_run_for(EH_SETTLE_MS);
+	fb = eh_faults_on(&eh_b);
+	pkts = eh_ctr(&eh_b, "tx_pkts");
+	bursts = eh_ctr(&eh_b, "tx_bursts");
+	acks = eh_ctr(&eh_b, "ack_tx");
+	eh_post_one(&eh_a, 1, ENG_WR_SEND, la, 0, 8, NULL, 0);
+	poll_side(&eh_a);
+	poll_side(&eh_b);
+	/* B took the SEND and completed the receive; its ACK has not gone yet. */
+	ck_assert_int_eq(eng_cq_poll(eh_b.rcq, &c, 1), 1);
+	eh_check_cqe(&c, &eh_b, 11, ENG_WC_SUCCESS, ENG_WC_RECV, 8);
+	ck_assert_uint_eq(eh_ctr(&eh_b, "tx_pkts"), pkts);
+	ck_assert_uint_eq(eh_ctr(&eh_b, "ack_tx"), acks);
+	eh_post_one(&eh_b, 20, ENG_WR_SEND, lb, 0, 8, NULL, 0);
+	poll_side(&eh_b);
+	/* The next poll sent both, in one burst, the ACK first. */
+	ck_assert_uint_eq(eh_ctr(&eh_b, "tx_pkts"), pkts + 2);
+	ck_assert_uint_eq(eh_ctr(&eh_b, "tx_bursts"), bursts + 1);
+	ck_assert_uint_eq(eh_ctr(&eh_b, "ack_tx"), acks + 1);
+	ck_assert_uint_eq(fb->nb_order, 2);
+	ck_assert_uint_eq(fb->order[0], ROCE_OP_ACK);
+	ck_assert_uint_eq(fb->order[1], ROCE_OP_SEND_ONLY);
+	ck_assert_uint_eq(eh_wait_cqes(eh_a.scq, &c, 1, EH_WAIT_MS), 1);
+	eh_check_cqe(&c, &eh_a, 1, ENG_WC_SUCCESS, ENG_WC_SEND, 8);
+	ck_assert_uint_eq(eh_wait_cqes(eh_a.rcq, &c, 1, EH_WAIT_MS), 1);
+	eh_check_cqe(&c, &eh_a, 10, ENG_WC_SUCCESS, ENG_WC_RECV, 8);
+	ck_assert_uint_eq(eh_wait_cqes(eh_b.scq, &c, 1, EH_WAIT_MS), 1);
+	eh_check_cqe(&c, &eh_b, 20, ENG_WC_SUCCESS, ENG_WC_SEND, 8);
+	eh_assert_same(lb, 32, la, 0, 8);
+	eh_assert_same(la, 32, lb, 0, 8);
+	eh_buf_free(la);
+	eh_buf_free(lb);
+	eh_assert_quiet();
+}
+END_TEST
+
+/* With no reply to ride with, the ACK leaves on the next poll by itself. */
+START_TEST(test_eng_ack_next_poll)
+{
+	struct eh_buf *la, *lb;
+	struct eng_cqe c;
+	uint64_t acks, bursts;
+
+	eh_setup(NULL);
+	la = eh_buf_new(&eh_a, 64, EH_PD, EH_ACC_ALL);
+	lb = eh_buf_new(&eh_b, 64, EH_PD, EH_ACC_ALL);
+	eh_fill(la, 0, 64, 43);
+	eh_fill(lb, 0, 64, 44);
+	eh_run_for(EH_SETTLE_MS);
+	acks = eh_ctr(&eh_b, "ack_tx");
+	bursts = eh_ctr(&eh_b, "tx_bursts");
+	eh_post_one(&eh_a, 1, ENG_WR_WRITE, la, 0, 16, lb, 8);
+	poll_side(&eh_a);
+	poll_side(&eh_b);
+	eh_assert_same(lb, 8, la, 0, 16);
+	ck_assert_uint_eq(eh_ctr(&eh_b, "ack_tx"), acks);
+	poll_side(&eh_b);
+	ck_assert_uint_eq(eh_ctr(&eh_b, "ack_tx"), acks + 1);
+	ck_assert_uint_eq(eh_ctr(&eh_b, "tx_bursts"), bursts + 1);
+	poll_side(&eh_a);
+	ck_assert_int_eq(eng_cq_poll(eh_a.scq, &c, 1), 1);
+	eh_check_cqe(&c, &eh_a, 1, ENG_WC_SUCCESS, ENG_WC_WRITE, 16);
+	eh_buf_free(la);
+	eh_buf_free(lb);
+	eh_assert_quiet();
+}
+END_TEST
+
 START_TEST(test_eng_retransmit_count_clean)
 {
 	struct eh_conf c = eh_default_conf;
@@ -403,6 +497,8 @@ main(int argc, char **argv)
 	tcase_add_test(tc, test_eng_lost_read_response_two_packet_send);
 	tcase_add_test(tc, test_eng_retransmit_count_clean);
 	tcase_add_test(tc, test_eng_ack_before_reply);
+	tcase_add_test(tc, test_eng_ack_rides_with_reply);
+	tcase_add_test(tc, test_eng_ack_next_poll);
 	tcase_add_test(tc, test_eng_duplicate_seq_nak_one_retry);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
