@@ -161,20 +161,24 @@ idle(struct perf *p, struct ndk_cq *cq)
 }
 
 /*
- * Take up to n completions. With -e an empty CQ is armed and the thread sleeps until
+ * Take up to n completions. Those already in the CQ come first, and the engine is polled
+ * (run to completion) only when there are none: a ping-pong that took its send's
+ * completion and the peer's message in one poll then posts its reply before the engine
+ * polls again, and the engine sends the ACK it owes and the reply in one burst. With -e an empty CQ is armed and the thread sleeps until
  * the notification (or 1 ms, so a control message on another CQ is still seen); the
  * second poll after arming closes the race with a completion that came in between.
  */
 uint32_t
 res_poll(struct perf *p, struct ndk_cq *cq, struct ndk_result *r, uint32_t n)
 {
-	uint32_t got;
+	uint32_t got = ndk_get_cq_results(cq, r, n);
 
-	if (p->rtc)		/* run to completion: the engine's poll first, never idle */
-		(void)app_engine_poll(p->ae);
-	got = ndk_get_cq_results(cq, r, n);
-	if (got != 0 || p->rtc)
+	if (got != 0)
 		return got;
+	if (p->rtc) {		/* run to completion: poll the engine, never idle */
+		(void)app_engine_poll(p->ae);
+		return ndk_get_cq_results(cq, r, n);
+	}
 	idle(p, cq);
 	if (!p->o->events)
 		return 0;
@@ -188,13 +192,14 @@ res_poll(struct perf *p, struct ndk_cq *cq, struct ndk_result *r, uint32_t n)
 uint32_t
 res_poll_ex(struct perf *p, struct ndk_cq *cq, struct ndk_result_ex *r, uint32_t n)
 {
-	uint32_t got;
+	uint32_t got = ndk_get_cq_results_ex(cq, r, n);
 
-	if (p->rtc)		/* run to completion: the engine's poll first, never idle */
-		(void)app_engine_poll(p->ae);
-	got = ndk_get_cq_results_ex(cq, r, n);
-	if (got != 0 || p->rtc)
+	if (got != 0)
 		return got;
+	if (p->rtc) {		/* run to completion: poll the engine, never idle */
+		(void)app_engine_poll(p->ae);
+		return ndk_get_cq_results_ex(cq, r, n);
+	}
 	idle(p, cq);
 	if (!p->o->events)
 		return 0;
