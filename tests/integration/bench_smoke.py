@@ -6,9 +6,10 @@ usage: bench_smoke.py <droce-bench> <build dir> <tmp dir>
 Runs the quick benchmark on memif and veth and checks what it promises: exit status 0
 (every measurement taken; a MISS is not a failure), summary.md with every ratio row for
 both links and PASS/MISS on each goal row, the 64 B WRITE rate taken from the timed run
-(-D), the raw rates measured before and after droce's runs (the ratios on their mean), the
-CSV and JSON files with data, the four plots as PNG files, no testpmd runtime directory
-left in /var/run/dpdk; and that bad options get their one-line error and exit status 1.
+(-D) and the 8 B SEND latency from the long run (-n), the raw rates measured before and
+after droce's runs (the ratios on their mean), the CSV and JSON files with data, the four
+plots as PNG files, no testpmd runtime directory left in /var/run/dpdk; and that bad
+options get their one-line error and exit status 1.
 Prints 'N passed, M failed'.
 """
 import csv
@@ -63,6 +64,14 @@ def check(out):
         assert timed is not None and timed["msgrate"] > 0, "%s: no timed write_bw 64 B" % link
         got = rows[(link, METRICS[3])][2]
         assert got == "%.3g Mmsg/s" % timed["msgrate"], (link, got, timed)
+    # The 8 B SEND latency in the table is the long run's (-n 2000 quick), not the sweep's.
+    for link in LINKS:
+        long = res["links"][link]["long_lat"].get("send_lat/8")
+        assert long is not None and long["iters"] == 2000, "%s: no long send_lat 8 B" % link
+        got = rows[(link, METRICS[6])][2]
+        assert got == "%.2f us" % long["t_typical"], (link, got, long)
+    runs = {r["run"] for r in csv.DictReader(open(os.path.join(out, "lat.csv")))}
+    assert runs == {"sweep", "long"}, "lat.csv runs: %s" % runs
     for kind in ("bw", "lat"):
         for link in LINKS:
             png = os.path.join(out, "%s-%s.png" % (kind, link))
