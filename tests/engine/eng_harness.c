@@ -81,7 +81,9 @@ eh_main(const char *prog, Suite *s)
 	int failed;
 
 	snprintf(a0, sizeof(a0), "%s", prog);
-	snprintf(prefix, sizeof(prefix), "--file-prefix=droce-eng-%d", (int)getpid());
+	/* droce-<pid> as droce_eal_init() names it: a later one removes the directory DPDK
+	 * leaves once this process is gone. */
+	snprintf(prefix, sizeof(prefix), "--file-prefix=droce-%d", (int)getpid());
 	/* Worker lcores as threads free to run on any CPU (tests with slots on lcores). */
 	snprintf(lcores, sizeof(lcores), "--lcores=%s", eh_eal_lcores ? eh_eal_lcores : "0");
 	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0) {

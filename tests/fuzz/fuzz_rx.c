@@ -361,7 +361,9 @@ eal_start(const char *prog)
 	char *argv[] = { a0, a1, a2, a3, a4, a5, a6, a7, NULL };
 
 	snprintf(a0, sizeof(a0), "%s", prog);
-	snprintf(a6, sizeof(a6), "--file-prefix=droce-fuzz-%d", (int)getpid());
+	/* droce-<pid> as droce_eal_init() names it: a later one removes the directory DPDK
+	 * leaves once this process is gone. */
+	snprintf(a6, sizeof(a6), "--file-prefix=droce-%d", (int)getpid());
 	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0)
 		fz_die("EAL init failed: %s", rte_strerror(rte_errno));
 }

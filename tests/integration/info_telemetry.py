@@ -142,7 +142,7 @@ class Pair:
                                                 stderr=subprocess.STDOUT)
             if role == "server":
                 self.wait_for("server", r"^rc_peer server: (attached|FAIL)", 30)
-        self.prefix = "droce-peer-%d" % self.procs["client"].pid
+        self.prefix = "droce-%d" % self.procs["client"].pid
         self.sock = os.path.join(runtime_dir(self.prefix), "dpdk_telemetry.v2")
 
     def text(self, role):

@@ -535,7 +535,9 @@ main(void)
 	SRunner *sr;
 	int failed;
 
-	snprintf(prefix, sizeof(prefix), "--file-prefix=droce-ring-%d", (int)getpid());
+	/* droce-<pid> as droce_eal_init() names it: a later one removes the directory DPDK
+	 * leaves once this process is gone. */
+	snprintf(prefix, sizeof(prefix), "--file-prefix=droce-%d", (int)getpid());
 	if (rte_eal_init(RTE_DIM(argv) - 1, argv) < 0) {
 		fprintf(stderr, "EAL init failed\n");
 		return 1;

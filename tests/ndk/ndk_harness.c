@@ -104,13 +104,15 @@ nh_init(void)
 {
 	/* Three lcores on whatever CPUs there are: main, and one per engine. */
 	char *argv[] = { "test_ndk", "--no-huge", "-m", "512", "--no-pci", "--no-shconf",
-			 "--log-level=lib.eal:error", "--file-prefix=ndk", "--lcores", NULL };
+			 "--log-level=lib.eal:error", "--file-prefix", "--lcores", NULL };
 	struct rte_ring *a2b, *b2a;
 	char prefix[64], lcores[128];
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int i, pid[2];
 
-	snprintf(prefix, sizeof(prefix), "--file-prefix=ndk%d", (int)getpid());
+	/* droce-<pid> as droce_eal_init() names it: a later one removes the directory DPDK
+	 * leaves once this process is gone. */
+	snprintf(prefix, sizeof(prefix), "--file-prefix=droce-%d", (int)getpid());
 	argv[7] = prefix;
 	/* Not pinned: three lcores float over every CPU (two here). */
 	snprintf(lcores, sizeof(lcores), "--lcores=0@(0-%ld),1@(0-%ld),2@(0-%ld)", ncpu - 1,

@@ -371,7 +371,9 @@ eal_init(const char *prog)
 	int cpu;
 
 	snprintf(a0, sizeof(a0), "%s", prog);
-	snprintf(prefix, sizeof(prefix), "--file-prefix=droce-peer-%d", (int)getpid());
+	/* droce-<pid> as droce_eal_init() names it: a later one removes the directory DPDK
+	 * leaves once this process is gone. */
+	snprintf(prefix, sizeof(prefix), "--file-prefix=droce-%d", (int)getpid());
 	snprintf(vdev, sizeof(vdev), "--vdev=%s", P.vdev);
 	/* One lcore the kernel may move between our CPUs: two busy peers on two cores. */
 	if (sched_getaffinity(0, sizeof(set), &set) != 0)

@@ -73,7 +73,9 @@ eal_init(const char *prog)
 			 prefix, vdev, lcores, "--log-level=lib.eal:warning", NULL };
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
-	snprintf(prefix, sizeof(prefix), "--file-prefix=droce-pp-%d", (int)getpid());
+	/* droce-<pid> as droce_eal_init() names it: a later one removes the directory DPDK
+	 * leaves once this process is gone. */
+	snprintf(prefix, sizeof(prefix), "--file-prefix=droce-%d", (int)getpid());
 	snprintf(vdev, sizeof(vdev), "--vdev=%s", P.vdev);
 	/* Not pinned: two of these on a small machine must not share one CPU. */
 	snprintf(lcores, sizeof(lcores), "--lcores=0@(0-%ld)", ncpu > 1 ? ncpu - 1 : 0);
