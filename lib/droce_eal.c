@@ -14,6 +14,7 @@
 #include <rte_errno.h>
 
 #include "droce/droce.h"
+#include "eng_api.h"
 #include "lib_internal.h"
 
 RTE_LOG_REGISTER(lib_logtype, droce.lib, INFO);
@@ -90,6 +91,16 @@ push_extra(struct argv_buf *a, const char *extra)
 	return ret;
 }
 
+/* A vdev as eng_port_devargs() completes it (net_af_xdp: busy_budget=0). */
+static int
+push_vdev(struct argv_buf *a, const char *vdev)
+{
+	char buf[ENG_DEVARGS_MAX];
+	int ret = eng_port_devargs(vdev, buf, sizeof(buf));
+
+	return ret ?: pushf(a, "--vdev=%s", buf);
+}
+
 static int
 build(struct argv_buf *a, const char *prog, const struct droce_eal_conf *c)
 {
@@ -118,7 +129,7 @@ build(struct argv_buf *a, const char *prog, const struct droce_eal_conf *c)
 	/* No --no-telemetry: the runtime dir's dpdk_telemetry.v2 socket is how droce-info and
 	 * dpdk-telemetry.py inspect a running process (the /droce/ endpoints). */
 	for (i = 0; i < c->nb_vdevs && ret == 0; i++)
-		ret = pushf(a, "--vdev=%s", c->vdevs[i]);
+		ret = push_vdev(a, c->vdevs[i]);
 	for (i = 0; i < c->nb_pci && ret == 0; i++)
 		ret = pushf(a, "--allow=%s", c->pci[i]);
 	if (c->nb_pci == 0)

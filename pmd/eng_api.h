@@ -56,6 +56,12 @@ typedef void (*eng_roce_rx_cb)(void *arg, struct rte_mbuf *m, const struct roce_
  */
 int eng_port_attach(const char *devargs, const struct eng_port_conf *conf,
 		    struct eng_port **out);
+/*
+ * devargs as attach probes them: net_af_xdp gets busy_budget=0 unless they name one (see
+ * port.c). Writes out (len bytes); -ENAMETOOLONG if they do not fit.
+ */
+#define ENG_DEVARGS_MAX	1100
+int eng_port_devargs(const char *devargs, char *out, size_t len);
 int eng_port_attach_id(uint16_t port_id, const struct eng_port_conf *conf,
 		       struct eng_port **out);
 /* Stop the device and free everything; hot-plugged devices are removed again. */

@@ -99,6 +99,23 @@ START_TEST(test_droce_eal_argv_devices_and_extra)
 }
 END_TEST
 
+/* net_af_xdp gets busy_budget=0 (latency) unless its devargs name a budget. */
+START_TEST(test_droce_eal_argv_af_xdp_busy_budget)
+{
+	const char *vdevs[] = { "net_af_xdp0,iface=veth0", "net_af_xdp1,iface=v1,busy_budget=32",
+				"net_af_xdp2", "net_af_packet0,iface=veth0" };
+	struct droce_eal_conf c = { .vdevs = vdevs, .nb_vdevs = 4 };
+	char **argv;
+
+	ck_assert_int_gt(droce_eal_argv("p", &c, &argv), 0);
+	ck_assert_int_ge(find(argv, "--vdev=net_af_xdp0,iface=veth0,busy_budget=0"), 1);
+	ck_assert_int_ge(find(argv, "--vdev=net_af_xdp1,iface=v1,busy_budget=32"), 1);
+	ck_assert_int_ge(find(argv, "--vdev=net_af_xdp2,busy_budget=0"), 1);
+	ck_assert_int_ge(find(argv, "--vdev=net_af_packet0,iface=veth0"), 1);
+	droce_eal_argv_free(argv);
+}
+END_TEST
+
 START_TEST(test_droce_eal_argv_bad_conf)
 {
 	struct droce_eal_conf c = { .nb_vdevs = 1 };
@@ -156,6 +173,7 @@ main(void)
 	tcase_add_test(tc, test_droce_eal_argv_defaults);
 	tcase_add_test(tc, test_droce_eal_argv_hugepages);
 	tcase_add_test(tc, test_droce_eal_argv_devices_and_extra);
+	tcase_add_test(tc, test_droce_eal_argv_af_xdp_busy_budget);
 	tcase_add_test(tc, test_droce_eal_argv_bad_conf);
 	tcase_add_test(tc, test_droce_eal_argv_prefix_per_process);
 	suite_add_tcase(s, tc);
