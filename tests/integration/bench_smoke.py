@@ -8,8 +8,9 @@ Runs the quick benchmark on memif and veth and checks what it promises: exit sta
 both links and PASS/MISS on each goal row, the 64 B WRITE rate taken from the timed run
 (-D) and the 8 B SEND latency from the long run (-n), the raw rates measured before and
 after droce's runs (the ratios on their mean), the CSV and JSON files with data, the four
-plots as PNG files, no testpmd runtime directory left in /var/run/dpdk; and that bad
-options get their one-line error and exit status 1.
+plots as PNG files, no testpmd runtime directory left in /var/run/dpdk; that bad
+options get their one-line error and exit status 1; and that --engine-lcore (memif only)
+runs and says so in the summary.
 Prints 'N passed, M failed'.
 """
 import csv
@@ -92,11 +93,33 @@ def bad_options():
         assert p.returncode == 1 and want in p.stderr, (args, p.returncode, p.stderr)
 
 
+def engine_lcore():
+    """--engine-lcore on memif: the worker-lcore placement with -e runs and says so."""
+    out = os.path.join(TMP, "out-engine-lcore")
+    shutil.rmtree(out, ignore_errors=True)
+    p = subprocess.run([BENCH, "--quick", "--links", "memif", "--engine-lcore", "-o", out,
+                        "--build", BUILD], capture_output=True, text=True, timeout=200)
+    assert p.returncode == 0, "exit %d\n%s%s" % (p.returncode, p.stdout[-3000:],
+                                                 p.stderr[-2000:])
+    text = open(os.path.join(out, "summary.md")).read()
+    assert "droce-perf with its engine on a worker lcore, -e." in text, text[:600]
+    res = json.load(open(os.path.join(out, "results.json")))
+    assert not res["errors"] and list(res["links"]) == ["memif"], res["errors"]
+    ratios = [r for r in res["ratios"] if r["link"].startswith("memif")]
+    assert len(ratios) == len(METRICS) and all(r["ratio"] for r in ratios), ratios
+
+
 def main():
     try:
         bad_options()
     except AssertionError as e:
         print("FAIL bench-smoke bad options: %s" % (e,))
+        print("0 passed, 1 failed")
+        return 1
+    try:
+        engine_lcore()
+    except AssertionError as e:
+        print("FAIL bench-smoke --engine-lcore: %s" % (e,))
         print("0 passed, 1 failed")
         return 1
     out = os.path.join(TMP, "out")
