@@ -164,9 +164,10 @@ idle(struct perf *p, struct ndk_cq *cq)
  * Take up to n completions. Those already in the CQ come first, and the engine is polled
  * (run to completion) only when there are none: a ping-pong that took its send's
  * completion and the peer's message in one poll then posts its reply before the engine
- * polls again, and the engine sends the ACK it owes and the reply in one burst. With -e an empty CQ is armed and the thread sleeps until
- * the notification (or 1 ms, so a control message on another CQ is still seen); the
- * second poll after arming closes the race with a completion that came in between.
+ * polls again, and the engine sends the ACK it owes and the reply in one burst. With -e
+ * an empty CQ is armed and the thread sleeps until the notification (or 1 ms, so a
+ * control message on another CQ is still seen); the second poll after arming closes the
+ * race with a completion that came in between.
  */
 uint32_t
 res_poll(struct perf *p, struct ndk_cq *cq, struct ndk_result *r, uint32_t n)
