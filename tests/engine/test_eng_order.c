@@ -320,6 +320,38 @@ first_of(const struct eh_faults *f, uint8_t opcode)
 }
 
 /*
+ * A ping-pong of 8 B SENDs: 64 B buffers on both sides filled with seed's and seed + 1's
+ * pattern, a 32 B receive at offset 32 on each (A's wr 10, B's wr 11).
+ */
+static void
+ping_pong_setup(struct eh_buf **la, struct eh_buf **lb, uint32_t seed)
+{
+	eh_setup(NULL);
+	*la = eh_buf_new(&eh_a, 64, EH_PD, EH_ACC_ALL);
+	*lb = eh_buf_new(&eh_b, 64, EH_PD, EH_ACC_ALL);
+	eh_fill(*la, 0, 64, seed);
+	eh_fill(*lb, 0, 64, seed + 1);
+	eh_post_recv(&eh_a, 10, *la, 32, 32);
+	eh_post_recv(&eh_b, 11, *lb, 32, 32);
+}
+
+/* A's SEND (wr 1) and B's reply (wr 20) completed, A received the reply, bytes crossed. */
+static void
+ping_pong_done(const struct eh_buf *la, const struct eh_buf *lb)
+{
+	struct eng_cqe c;
+
+	ck_assert_uint_eq(eh_wait_cqes(eh_a.scq, &c, 1, EH_WAIT_MS), 1);
+	eh_check_cqe(&c, &eh_a, 1, ENG_WC_SUCCESS, ENG_WC_SEND, 8);
+	ck_assert_uint_eq(eh_wait_cqes(eh_a.rcq, &c, 1, EH_WAIT_MS), 1);
+	eh_check_cqe(&c, &eh_a, 10, ENG_WC_SUCCESS, ENG_WC_RECV, 8);
+	ck_assert_uint_eq(eh_wait_cqes(eh_b.scq, &c, 1, EH_WAIT_MS), 1);
+	eh_check_cqe(&c, &eh_b, 20, ENG_WC_SUCCESS, ENG_WC_SEND, 8);
+	eh_assert_same(lb, 32, la, 0, 8);
+	eh_assert_same(la, 32, lb, 0, 8);
+}
+
+/*
  * A reply posted while the poll that received the request still runs (a ping-pong
  * thread woken by the CQ notification) leaves after the ACK of that request, as it
  * would from a responder that ACKs on arrival: the coalesced ACK once went at the end of
@@ -332,29 +364,16 @@ START_TEST(test_eng_ack_before_reply)
 	struct eh_faults *fb;
 	struct eng_cqe c;
 
-	eh_setup(NULL);
-	la = eh_buf_new(&eh_a, 64, EH_PD, EH_ACC_ALL);
-	lb = eh_buf_new(&eh_b, 64, EH_PD, EH_ACC_ALL);
+	ping_pong_setup(&la, &lb, 31);
 	reply_buf = lb;
 	replies = 0;
-	eh_fill(la, 0, 64, 31);
-	eh_fill(lb, 0, 64, 32);
-	eh_post_recv(&eh_a, 10, la, 32, 32);
-	eh_post_recv(&eh_b, 11, lb, 32, 32);
 	fb = eh_faults_on(&eh_b);
 	eng_cq_set_notify(eh_b.rcq, reply_on_recv, NULL);
 	eh_post_one(&eh_a, 1, ENG_WR_SEND, la, 0, 8, NULL, 0);
-	ck_assert_uint_eq(eh_wait_cqes(eh_a.scq, &c, 1, EH_WAIT_MS), 1);
-	eh_check_cqe(&c, &eh_a, 1, ENG_WC_SUCCESS, ENG_WC_SEND, 8);
-	ck_assert_uint_eq(eh_wait_cqes(eh_a.rcq, &c, 1, EH_WAIT_MS), 1);
-	eh_check_cqe(&c, &eh_a, 10, ENG_WC_SUCCESS, ENG_WC_RECV, 8);
 	ck_assert_uint_eq(eh_wait_cqes(eh_b.rcq, &c, 1, EH_WAIT_MS), 1);
 	eh_check_cqe(&c, &eh_b, 11, ENG_WC_SUCCESS, ENG_WC_RECV, 8);
-	ck_assert_uint_eq(eh_wait_cqes(eh_b.scq, &c, 1, EH_WAIT_MS), 1);
-	eh_check_cqe(&c, &eh_b, 20, ENG_WC_SUCCESS, ENG_WC_SEND, 8);
+	ping_pong_done(la, lb);
 	eng_cq_set_notify(eh_b.rcq, NULL, NULL);
-	eh_assert_same(lb, 32, la, 0, 8);
-	eh_assert_same(la, 32, lb, 0, 8);
 	ck_assert_uint_eq(replies, 1);
 	/* B sent the ACK of A's SEND, then its own SEND. */
 	ck_assert_int_ge(first_of(fb, ROCE_OP_ACK), 0);
@@ -385,13 +404,7 @@ START_TEST(test_eng_ack_rides_with_reply)
 	struct eng_cqe c;
 	uint64_t pkts, bursts, acks;
 
-	eh_setup(NULL);
-	la = eh_buf_new(&eh_a, 64, EH_PD, EH_ACC_ALL);
-	lb = eh_buf_new(&eh_b, 64, EH_PD, EH_ACC_ALL);
-	eh_fill(la, 0, 64, 41);
-	eh_fill(lb, 0, 64, 42);
-	eh_post_recv(&eh_a, 10, la, 32, 32);
-	eh_post_recv(&eh_b, 11, lb, 32, 32);
+	ping_pong_setup(&la, &lb, 41);
 	eh_run_for(EH_SETTLE_MS);
 	fb = eh_faults_on(&eh_b);
 	pkts = eh_ctr(&eh_b, "tx_pkts");
@@ -414,14 +427,7 @@ START_TEST(test_eng_ack_rides_with_reply)
 	ck_assert_uint_eq(fb->nb_order, 2);
 	ck_assert_uint_eq(fb->order[0], ROCE_OP_ACK);
 	ck_assert_uint_eq(fb->order[1], ROCE_OP_SEND_ONLY);
-	ck_assert_uint_eq(eh_wait_cqes(eh_a.scq, &c, 1, EH_WAIT_MS), 1);
-	eh_check_cqe(&c, &eh_a, 1, ENG_WC_SUCCESS, ENG_WC_SEND, 8);
-	ck_assert_uint_eq(eh_wait_cqes(eh_a.rcq, &c, 1, EH_WAIT_MS), 1);
-	eh_check_cqe(&c, &eh_a, 10, ENG_WC_SUCCESS, ENG_WC_RECV, 8);
-	ck_assert_uint_eq(eh_wait_cqes(eh_b.scq, &c, 1, EH_WAIT_MS), 1);
-	eh_check_cqe(&c, &eh_b, 20, ENG_WC_SUCCESS, ENG_WC_SEND, 8);
-	eh_assert_same(lb, 32, la, 0, 8);
-	eh_assert_same(la, 32, lb, 0, 8);
+	ping_pong_done(la, lb);
 	eh_buf_free(la);
 	eh_buf_free(lb);
 	eh_assert_quiet();

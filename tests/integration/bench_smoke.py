@@ -110,18 +110,13 @@ def engine_lcore():
 
 
 def main():
-    try:
-        bad_options()
-    except AssertionError as e:
-        print("FAIL bench-smoke bad options: %s" % (e,))
-        print("0 passed, 1 failed")
-        return 1
-    try:
-        engine_lcore()
-    except AssertionError as e:
-        print("FAIL bench-smoke --engine-lcore: %s" % (e,))
-        print("0 passed, 1 failed")
-        return 1
+    for what, fn in (("bad options", bad_options), ("--engine-lcore", engine_lcore)):
+        try:
+            fn()
+        except AssertionError as e:
+            print("FAIL bench-smoke %s: %s" % (what, e))
+            print("0 passed, 1 failed")
+            return 1
     out = os.path.join(TMP, "out")
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(TMP, exist_ok=True)
