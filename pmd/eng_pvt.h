@@ -36,6 +36,7 @@ extern int eng_logtype;
 #define ENG_RX_BURST		32
 /* IBA 9.7.6.1.1 lets the responder coalesce ACKs; rxe ACKs at least every 64 packets. */
 #define ENG_ACK_EVERY		64
+#define ENG_ACK_HOLD_MAX	4	/* packets whose ACK may wait a poll (eng_resp.c) */
 /* The requester sets AckReq at least this often within a long message (rxe does too). */
 #define ENG_ACKREQ_EVERY	64
 /* Packets a requester keeps in flight before waiting for ACKs (half the PSN window is

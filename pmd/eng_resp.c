@@ -183,11 +183,13 @@ rnr_nak(struct eng_qp *qp, const struct roce_pkt *p)
  * An in-order SEND or WRITE packet was placed: advance and coalesce its ACK. AckReq does
  * not send it at once: one ACK covers every packet of the receive burst (IBA 9.7.6.1.1
  * lets a responder coalesce ACKs), so a burst of 32 one-packet WRITEs draws one ACK
- * instead of 32. eng_resp_progress() sends it in the slot's next poll, not this one, and
- * the requester sends it before any request of its own (eng_resp_ack_first()): the reply
- * a ping-pong's user posts once it sees the receive leaves in the same transmit burst,
- * behind the ACK. On net_af_xdp each burst is a sendto() that carries the packets
- * through the kernel to the peer, the larger part of a veth half round trip.
+ * instead of 32. When the poll brought only a few packets (a ping-pong's request),
+ * eng_resp_progress() holds the ACK until the slot's next poll, and the requester sends
+ * it before any request of its own (eng_resp_ack_first()): the reply a ping-pong's user
+ * posts once it sees the receive leaves in the same transmit burst, behind the ACK. On
+ * net_af_xdp each burst is a sendto() that carries the packets through the kernel to the
+ * peer, the larger part of a veth half round trip. A stream's ACK is not held: the
+ * requester's window waits on it.
  */
 static void
 ack_in_order(struct eng_qp *qp, const struct roce_pkt *p)
@@ -195,10 +197,11 @@ ack_in_order(struct eng_qp *qp, const struct roce_pkt *p)
 	struct eng_resp *r = &qp->resp;
 
 	r->epsn = roce_psn_add(r->epsn, 1);
+	if (!r->ack_pending)
+		r->ack_poll = qp->slot->ctr[ENG_POLLS];
 	r->unacked++;
 	r->ack_pending = true;
 	r->ack_psn = p->psn;
-	r->ack_poll = qp->slot->ctr[ENG_POLLS];
 	/* Deferred while READ responses of earlier PSNs are due: progress sends it after. */
 	if (r->unacked >= ENG_ACK_EVERY && r->read_active == NULL)
 		ack_now(qp);
@@ -860,10 +863,11 @@ eng_resp_progress(struct eng_qp *qp)
 		send_responses(qp, ENG_READ_BURST);
 	/*
 	 * The coalesced ACK waits for READ responses of earlier PSNs: an ACK of a later PSN
-	 * would tell the requester those READs were answered (IBA 9.7.6.1.1). It also waits
-	 * for the poll after the one that received its packets (see ack_in_order()).
+	 * would tell the requester those READs were answered (IBA 9.7.6.1.1). A few packets'
+	 * ACK is held for one poll, a stream's is not (see ack_in_order()).
 	 */
-	if (r->ack_pending && r->read_active == NULL && r->ack_poll != qp->slot->ctr[ENG_POLLS])
+	if (r->ack_pending && r->read_active == NULL &&
+	    (r->ack_poll != qp->slot->ctr[ENG_POLLS] || r->unacked > ENG_ACK_HOLD_MAX))
 		ack_now(qp);
 }
 

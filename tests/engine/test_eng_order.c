@@ -466,6 +466,77 @@ START_TEST(test_eng_ack_next_poll)
 }
 END_TEST
 
+/*
+ * A stream's ACK is not held: a poll that received more than ENG_ACK_HOLD_MAX packets
+ * sends their ACK before it ends, since the requester's window waits on it.
+ */
+START_TEST(test_eng_stream_ack_same_poll)
+{
+	struct eh_buf *la, *lb;
+	struct eng_cqe c[8];
+	uint64_t acks;
+	int i;
+
+	eh_setup(NULL);
+	la = eh_buf_new(&eh_a, 64, EH_PD, EH_ACC_ALL);
+	lb = eh_buf_new(&eh_b, 64, EH_PD, EH_ACC_ALL);
+	eh_fill(la, 0, 64, 45);
+	eh_fill(lb, 0, 64, 46);
+	eh_run_for(EH_SETTLE_MS);
+	acks = eh_ctr(&eh_b, "ack_tx");
+	for (i = 0; i < 8; i++)
+		eh_post_one(&eh_a, 100 + i, ENG_WR_WRITE, la, 8 * i, 8, lb, 8 * i);
+	poll_side(&eh_a);
+	poll_side(&eh_b);
+	eh_assert_same(lb, 0, la, 0, 64);
+	ck_assert_uint_eq(eh_ctr(&eh_b, "ack_tx"), acks + 1);
+	poll_side(&eh_a);
+	ck_assert_int_eq(eng_cq_poll(eh_a.scq, c, 8), 8);
+	for (i = 0; i < 8; i++)
+		eh_check_cqe(&c[i], &eh_a, 100 + i, ENG_WC_SUCCESS, ENG_WC_WRITE, 8);
+	eh_buf_free(la);
+	eh_buf_free(lb);
+	eh_assert_quiet();
+}
+END_TEST
+
+/*
+ * A held ACK waits one poll, not more: a request arriving in that next poll does not hold
+ * it again (a trickle of one request per poll would otherwise go unacknowledged until
+ * ENG_ACK_EVERY packets).
+ */
+START_TEST(test_eng_ack_held_one_poll)
+{
+	struct eh_buf *la, *lb;
+	struct eng_cqe c[2];
+	uint64_t acks;
+
+	eh_setup(NULL);
+	la = eh_buf_new(&eh_a, 64, EH_PD, EH_ACC_ALL);
+	lb = eh_buf_new(&eh_b, 64, EH_PD, EH_ACC_ALL);
+	eh_fill(la, 0, 64, 47);
+	eh_fill(lb, 0, 64, 48);
+	eh_run_for(EH_SETTLE_MS);
+	acks = eh_ctr(&eh_b, "ack_tx");
+	eh_post_one(&eh_a, 1, ENG_WR_WRITE, la, 0, 8, lb, 0);
+	poll_side(&eh_a);
+	poll_side(&eh_b);
+	ck_assert_uint_eq(eh_ctr(&eh_b, "ack_tx"), acks);
+	eh_post_one(&eh_a, 2, ENG_WR_WRITE, la, 8, 8, lb, 8);
+	poll_side(&eh_a);
+	poll_side(&eh_b);
+	eh_assert_same(lb, 0, la, 0, 16);
+	ck_assert_uint_eq(eh_ctr(&eh_b, "ack_tx"), acks + 1);
+	poll_side(&eh_a);
+	ck_assert_int_eq(eng_cq_poll(eh_a.scq, c, 2), 2);
+	eh_check_cqe(&c[0], &eh_a, 1, ENG_WC_SUCCESS, ENG_WC_WRITE, 8);
+	eh_check_cqe(&c[1], &eh_a, 2, ENG_WC_SUCCESS, ENG_WC_WRITE, 8);
+	eh_buf_free(la);
+	eh_buf_free(lb);
+	eh_assert_quiet();
+}
+END_TEST
+
 START_TEST(test_eng_retransmit_count_clean)
 {
 	struct eh_conf c = eh_default_conf;
@@ -505,6 +576,8 @@ main(int argc, char **argv)
 	tcase_add_test(tc, test_eng_ack_before_reply);
 	tcase_add_test(tc, test_eng_ack_rides_with_reply);
 	tcase_add_test(tc, test_eng_ack_next_poll);
+	tcase_add_test(tc, test_eng_stream_ack_same_poll);
+	tcase_add_test(tc, test_eng_ack_held_one_poll);
 	tcase_add_test(tc, test_eng_duplicate_seq_nak_one_retry);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
