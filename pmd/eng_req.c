@@ -8,7 +8,14 @@
 
 #include "eng_pvt.h"
 
-#define REQ_BURST	64	/* packets one QP sends per poll */
+/*
+ * Packets one QP sends per poll. The requester sees ACKs only between polls, so a poll
+ * that sends 64 small packets (~10 us here) delays the ACK that frees its window by as
+ * much: perftest's write_bw defaults (128 outstanding, a completion every 100th) then
+ * idled half the time; 16 gave 5.2-5.4 against 4.0-4.3 Mmsg/s at 64 B on memif, 64 KiB
+ * unchanged.
+ */
+#define REQ_BURST	16
 
 static bool
 is_atomic(const struct eng_swqe *w)
