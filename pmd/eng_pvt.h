@@ -260,6 +260,8 @@ struct eng_qp {
 	int state;			/* enum eng_qp_state; written with release order */
 	struct eng_qp_attr attr;
 	uint16_t sport;			/* UDP source port (flow entropy, roce.md 7.1) */
+	bool tmpl_ok;			/* tmpl holds the path's headers (RC, from RTR) */
+	struct roce_hdr_tmpl tmpl;
 	struct rte_ring *sq;		/* SP/SC ring of struct eng_send_wr, poster -> slot */
 	struct rte_ring *rq;		/* SP/SC ring of struct eng_recv_wr, poster -> slot */
 	uint32_t sq_depth;
@@ -460,6 +462,8 @@ eng_recv_wr_copy_used(struct eng_recv_wr *dst, const struct eng_recv_wr *src)
 }
 
 /* eng_tx.c: packets from a QP to its peer. */
+/* Build qp->tmpl from its path (to_rtr()); an RC QP's packets then copy it. */
+void eng_qp_tmpl_init(struct eng_qp *qp);
 /*
  * Allocate an mbuf and write Ethernet..extension headers for p, addressed from qp->attr
  * (dest QPN, MACs, IPs, UDP source port, P_Key). p->payload_len must be set. *payload

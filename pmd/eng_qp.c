@@ -299,6 +299,7 @@ to_rtr(struct eng_qp *qp, const struct eng_qp_attr *a)
 	if (qp->attr.path_mtu == 0)
 		qp->attr.path_mtu = eng_port_path_mtu(qp->eng->port);
 	qp->sport = udp_sport(qp->qpn, qp->type == ENG_QPT_UD ? qp->qpn : a->dest_qpn);
+	eng_qp_tmpl_init(qp);
 	memset(&qp->resp, 0, sizeof(qp->resp));
 	qp->resp.epsn = a->rq_psn;
 	return 0;

@@ -155,13 +155,16 @@ build_ext(uint8_t *x, const struct roce_opcode_info *oi, const struct roce_pkt *
 	}
 }
 
-int
-roce_build_hdr(uint8_t *buf, uint32_t cap, struct roce_pkt *p)
+/*
+ * The checks and sizes every header build shares: the opcode's, the payload's and the
+ * IP length's. Returns the header length (l2 + l3 + UDP + BTH + extensions), sets *ip_len
+ * and *pad, or a negative errno.
+ */
+static int
+hdr_layout(const struct roce_pkt *p, const struct roce_opcode_info *oi, uint32_t l2,
+	   uint32_t l3, uint32_t cap, uint32_t *ip_len, uint8_t *pad)
 {
-	const struct roce_opcode_info *oi = roce_opcode(p->opcode);
-	uint32_t l2, l3, hdr_len, ip_len;
-	struct rte_udp_hdr *udp;
-	uint8_t pad;
+	uint32_t hdr_len;
 
 	if (!(oi->flags & ROCE_OPF_VALID))
 		return -EINVAL;
@@ -169,29 +172,63 @@ roce_build_hdr(uint8_t *buf, uint32_t cap, struct roce_pkt *p)
 		return -EINVAL;
 	if (p->opcode == ROCE_OP_ATOMIC_WRITE && p->payload_len != ROCE_ATOMIC_WRITE_LEN)
 		return -EINVAL;
-	if (!p->ipv6 && (!roce_addr_is_v4mapped(p->sip) || !roce_addr_is_v4mapped(p->dip)))
-		return -EINVAL;
 	/* IBA 9.2.3: pad the payload to a multiple of 4 bytes. */
-	pad = (uint8_t)(-p->payload_len & 3);
-	l2 = p->vlan ? sizeof(struct rte_ether_hdr) + sizeof(struct rte_vlan_hdr) :
-		       sizeof(struct rte_ether_hdr);
-	l3 = p->ipv6 ? sizeof(struct rte_ipv6_hdr) : sizeof(struct rte_ipv4_hdr);
-	hdr_len = l2 + l3 + sizeof(*udp) + sizeof(struct roce_bth) + oi->ext_len;
+	*pad = (uint8_t)(-p->payload_len & 3);
+	hdr_len = l2 + l3 + sizeof(struct rte_udp_hdr) + sizeof(struct roce_bth) + oi->ext_len;
 	/* Checked before the sum so that a length near 2^32 cannot wrap past the limit. */
 	if (p->payload_len > UINT16_MAX)
 		return -EINVAL;
-	ip_len = hdr_len - l2 + p->payload_len + pad + ROCE_ICRC_LEN;
-	if (ip_len > UINT16_MAX)
+	*ip_len = hdr_len - l2 + p->payload_len + *pad + ROCE_ICRC_LEN;
+	if (*ip_len > UINT16_MAX)
 		return -EINVAL;
 	if (cap < hdr_len)
 		return -ENOSPC;
+	return (int)hdr_len;
+}
+
+/* BTH, extensions and p's layout fields, after the headers up to UDP. */
+static void
+hdr_finish(uint8_t *buf, struct roce_pkt *p, const struct roce_opcode_info *oi,
+	   uint32_t l2, uint32_t l3, uint32_t hdr_len, uint32_t ip_len, uint8_t pad)
+{
+	uint32_t bth_off = l2 + l3 + sizeof(struct rte_udp_hdr);
+
+	build_bth((struct roce_bth *)(buf + bth_off), p, pad);
+	build_ext(buf + bth_off + sizeof(struct roce_bth), oi, p);
+	p->op = oi;
+	p->padcnt = pad;
+	p->l3_off = l2;
+	p->l4_off = l2 + l3;
+	p->bth_off = bth_off;
+	p->payload_off = hdr_len;
+	p->frame_len = l2 + ip_len;
+}
+
+static uint32_t
+l2_len(bool vlan)
+{
+	return vlan ? sizeof(struct rte_ether_hdr) + sizeof(struct rte_vlan_hdr) :
+		      sizeof(struct rte_ether_hdr);
+}
+
+static uint32_t
+l3_len(bool ipv6)
+{
+	return ipv6 ? sizeof(struct rte_ipv6_hdr) : sizeof(struct rte_ipv4_hdr);
+}
+
+/* Ethernet, IP and UDP headers for an IP packet of ip_len bytes. */
+static void
+build_to_udp(uint8_t *buf, const struct roce_pkt *p, uint32_t l2, uint32_t l3,
+	     uint32_t ip_len)
+{
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(buf + l2 + l3);
 
 	build_l2(buf, p);
 	if (p->ipv6)
 		build_ipv6(buf + l2, p, ip_len);
 	else
 		build_ipv4(buf + l2, p, ip_len);
-	udp = (struct rte_udp_hdr *)(buf + l2 + l3);
 	udp->src_port = rte_cpu_to_be_16(p->sport);
 	udp->dst_port = RTE_BE16(ROCE_UDP_DPORT);
 	udp->dgram_len = rte_cpu_to_be_16(ip_len - l3);
@@ -200,16 +237,85 @@ roce_build_hdr(uint8_t *buf, uint32_t cap, struct roce_pkt *p)
 	 * checksums for tunnels, and rxe and RoCE NICs send and accept zero.
 	 */
 	udp->dgram_cksum = 0;
-	build_bth((struct roce_bth *)(udp + 1), p, pad);
-	build_ext(buf + l2 + l3 + sizeof(*udp) + sizeof(struct roce_bth), oi, p);
+}
 
-	p->op = oi;
-	p->padcnt = pad;
-	p->l3_off = l2;
-	p->l4_off = l2 + l3;
-	p->bth_off = l2 + l3 + sizeof(*udp);
-	p->payload_off = hdr_len;
-	p->frame_len = l2 + ip_len;
+static bool
+addrs_fit(const struct roce_pkt *p)
+{
+	return p->ipv6 || (roce_addr_is_v4mapped(p->sip) && roce_addr_is_v4mapped(p->dip));
+}
+
+int
+roce_build_hdr(uint8_t *buf, uint32_t cap, struct roce_pkt *p)
+{
+	const struct roce_opcode_info *oi = roce_opcode(p->opcode);
+	uint32_t l2 = l2_len(p->vlan), l3 = l3_len(p->ipv6), ip_len;
+	uint8_t pad;
+	int hdr_len;
+
+	if (!addrs_fit(p))
+		return -EINVAL;
+	hdr_len = hdr_layout(p, oi, l2, l3, cap, &ip_len, &pad);
+	if (hdr_len < 0)
+		return hdr_len;
+	build_to_udp(buf, p, l2, l3, ip_len);
+	hdr_finish(buf, p, oi, l2, l3, (uint32_t)hdr_len, ip_len, pad);
+	return hdr_len;
+}
+
+int
+roce_tmpl_init(struct roce_hdr_tmpl *t, const struct roce_pkt *p)
+{
+	uint32_t l2 = l2_len(p->vlan), l3 = l3_len(p->ipv6);
+
+	if (!addrs_fit(p))
+		return -EINVAL;
+	memset(t, 0, sizeof(*t));
+	build_to_udp(t->hdr, p, l2, l3, 0);
+	t->len = (uint8_t)(l2 + l3 + sizeof(struct rte_udp_hdr));
+	t->l3_off = (uint8_t)l2;
+	t->ipv6 = p->ipv6;
+	if (!p->ipv6)
+		t->cksum0 = ((const struct rte_ipv4_hdr *)(t->hdr + l2))->hdr_checksum;
+	return 0;
+}
+
+int
+roce_build_hdr_tmpl(uint8_t *buf, uint32_t cap, const struct roce_hdr_tmpl *t,
+		    struct roce_pkt *p)
+{
+	const struct roce_opcode_info *oi = roce_opcode(p->opcode);
+	uint32_t l2 = t->l3_off, l3 = t->len - t->l3_off - sizeof(struct rte_udp_hdr);
+	struct rte_udp_hdr *udp;
+	uint32_t ip_len, sum;
+	uint8_t pad;
+	int hdr_len;
+
+	p->vlan = l2 != sizeof(struct rte_ether_hdr);
+	p->ipv6 = t->ipv6;
+	hdr_len = hdr_layout(p, oi, l2, l3, cap, &ip_len, &pad);
+	if (hdr_len < 0)
+		return hdr_len;
+	memcpy(buf, t->hdr, t->len);
+	if (t->ipv6) {
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(buf + l2);
+
+		ip6->payload_len = rte_cpu_to_be_16(ip_len - l3);
+	} else {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(buf + l2);
+
+		/*
+		 * RFC 1624: the template's sum was taken with a zero length; adding the
+		 * length word (in the byte order the sum was taken in) updates it.
+		 */
+		ip->total_length = rte_cpu_to_be_16(ip_len);
+		sum = (uint16_t)~t->cksum0 + (uint32_t)ip->total_length;
+		sum = (sum & 0xffff) + (sum >> 16);
+		ip->hdr_checksum = (uint16_t)~sum;
+	}
+	udp = (struct rte_udp_hdr *)(buf + l2 + l3);
+	udp->dgram_len = rte_cpu_to_be_16(ip_len - l3);
+	hdr_finish(buf, p, oi, l2, l3, (uint32_t)hdr_len, ip_len, pad);
 	return hdr_len;
 }
 

@@ -142,6 +142,34 @@ int roce_parse_buf(const uint8_t *frame, uint32_t len, const struct roce_parse_c
 int roce_build_hdr(uint8_t *buf, uint32_t cap, struct roce_pkt *p);
 
 /*
+ * The Ethernet, IP and UDP headers every packet of one path shares (an RC QP's), as
+ * roce_build_hdr() writes them with the lengths zero: a packet's headers are then a copy
+ * and three patched lengths (and, over IPv4, the checksum updated for its length).
+ */
+#define ROCE_TMPL_MAX	(RTE_ETHER_HDR_LEN + 4 + 40 + 8)	/* 802.1Q, IPv6, UDP */
+
+struct roce_hdr_tmpl {
+	uint8_t hdr[ROCE_TMPL_MAX];
+	uint8_t len;			/* bytes of hdr in use */
+	uint8_t l3_off;
+	bool ipv6;
+	uint16_t cksum0;		/* IPv4 header checksum with total length 0 */
+};
+
+/*
+ * Fill t from p's Ethernet, IP and UDP fields (dmac to sport). Returns 0, or -EINVAL as
+ * roce_build_hdr() for addresses of the wrong family.
+ */
+int roce_tmpl_init(struct roce_hdr_tmpl *t, const struct roce_pkt *p);
+
+/*
+ * roce_build_hdr() with the Ethernet, IP and UDP headers from t instead of p's fields
+ * (p->vlan and p->ipv6 are taken from t): the same bytes, the same returns.
+ */
+int roce_build_hdr_tmpl(uint8_t *buf, uint32_t cap, const struct roce_hdr_tmpl *t,
+			struct roce_pkt *p);
+
+/*
  * Build a whole frame into buf: headers, payload_len bytes from payload, zero pad and
  * ICRC. Returns the frame length or a negative errno as roce_build_hdr().
  */

@@ -600,6 +600,100 @@ START_TEST(test_roce_build_any_buffer)
 }
 END_TEST
 
+/*
+ * Headers from a path template and from the fields: the same bytes and layout, for
+ * (opcode, family, 802.1Q) and payload lengths, errors included.
+ */
+static void
+tmpl_same(uint8_t op, bool v6, bool vlan, uint32_t len, uint32_t seed)
+{
+	uint8_t f0[256], f1[256];
+	struct roce_hdr_tmpl t;
+	struct roce_pkt p0, p1;
+	int n0, n1;
+
+	test_pkt_fill(&p0, op, v6, vlan, len);
+	p0.tclass = (uint8_t)seed;
+	p0.hop_limit = (uint8_t)(seed >> 8);
+	p0.sport = (uint16_t)(seed >> 16);
+	if (!v6) {
+		roce_ipv4_to_mapped(p0.sip, rte_cpu_to_be_32(seed * 2654435761u));
+		roce_ipv4_to_mapped(p0.dip, rte_cpu_to_be_32(~seed));
+	}
+	ck_assert_int_eq(roce_tmpl_init(&t, &p0), 0);
+	p1 = p0;
+	/* The template's fields win over p's. */
+	p1.vlan = !vlan;
+	p1.ipv6 = !v6;
+	memset(p1.sip, 0x5a, 16);
+	memset(f0, 0xee, sizeof(f0));
+	memset(f1, 0x11, sizeof(f1));
+	n0 = roce_build_hdr(f0, sizeof(f0), &p0);
+	n1 = roce_build_hdr_tmpl(f1, sizeof(f1), &t, &p1);
+	if (n0 != n1 || (n0 > 0 && memcmp(f0, f1, (size_t)n0) != 0) ||
+	    p0.frame_len != p1.frame_len || p0.payload_off != p1.payload_off ||
+	    p0.l3_off != p1.l3_off || p0.l4_off != p1.l4_off || p0.bth_off != p1.bth_off ||
+	    p0.padcnt != p1.padcnt || p1.vlan != vlan || p1.ipv6 != v6)
+		ck_abort_msg("op 0x%02x v6 %d vlan %d len %u: %d/%d bytes differ", op, v6, vlan,
+			     len, n0, n1);
+}
+
+START_TEST(test_roce_build_tmpl_same_bytes)
+{
+	unsigned int op, i, k, v;
+	const uint32_t *pl;
+
+	for (v = 0; v < 4; v++)
+		for (op = 0; op < 256; op++) {
+			if (!roce_opcode_valid(op))
+				continue;
+			k = op_plens(op, &pl);
+			for (i = 0; i < k; i++)
+				tmpl_same((uint8_t)op, v & 1, v & 2, pl[i], op * 7919 + i);
+		}
+}
+END_TEST
+
+/* Every IP length, so that the checksum update meets every carry (RFC 1624). */
+START_TEST(test_roce_build_tmpl_every_length)
+{
+	uint32_t len, seed;
+
+	for (seed = 1; seed < 4; seed++)
+		for (len = 0; len <= UINT16_MAX; len++)
+			tmpl_same(ROCE_OP_WRITE_ONLY, false, seed == 2, len, seed * 0x9e3779b9u);
+	for (len = 0; len <= UINT16_MAX; len += 97)
+		tmpl_same(ROCE_OP_SEND_ONLY, true, false, len, len);
+}
+END_TEST
+
+/* The template refuses what roce_build_hdr() refuses, with the same errors. */
+START_TEST(test_roce_build_tmpl_errors)
+{
+	uint8_t f[256];
+	struct roce_hdr_tmpl t;
+	struct roce_pkt p;
+
+	test_pkt_fill(&p, ROCE_OP_SEND_ONLY, false, false, 0);
+	memset(p.dip, 0, 16);
+	ck_assert_int_eq(roce_tmpl_init(&t, &p), -EINVAL);
+	test_pkt_fill(&p, ROCE_OP_WRITE_FIRST, false, false, 8);
+	ck_assert_int_eq(roce_tmpl_init(&t, &p), 0);
+	ck_assert_int_eq(roce_build_hdr_tmpl(f, 14 + 20 + 8 + 12 + 16 - 1, &t, &p), -ENOSPC);
+	ck_assert_int_eq(roce_build_hdr_tmpl(f, 14 + 20 + 8 + 12 + 16, &t, &p),
+			 14 + 20 + 8 + 12 + 16);
+	p.opcode = 0x1f;	/* reserved */
+	ck_assert_int_eq(roce_build_hdr_tmpl(f, sizeof(f), &t, &p), -EINVAL);
+	p.opcode = ROCE_OP_ACK;
+	ck_assert_int_eq(roce_build_hdr_tmpl(f, sizeof(f), &t, &p), -EINVAL);
+	p.opcode = ROCE_OP_WRITE_ONLY;
+	p.payload_len = UINT16_MAX - 20 - 8 - 12 - 16 - 4 + 1;
+	ck_assert_int_eq(roce_build_hdr_tmpl(f, sizeof(f), &t, &p), -EINVAL);
+	p.payload_len = 1u << 31;
+	ck_assert_int_eq(roce_build_hdr_tmpl(f, sizeof(f), &t, &p), -EINVAL);
+}
+END_TEST
+
 static Suite *
 roce_build_suite(void)
 {
@@ -626,6 +720,9 @@ roce_build_suite(void)
 	tcase_add_test(tc, test_roce_build_reserved_zero);
 	tcase_add_test(tc, test_roce_build_ipv4_cksum);
 	tcase_add_test(tc, test_roce_build_any_buffer);
+	tcase_add_test(tc, test_roce_build_tmpl_same_bytes);
+	tcase_add_test(tc, test_roce_build_tmpl_every_length);
+	tcase_add_test(tc, test_roce_build_tmpl_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }
