@@ -78,45 +78,51 @@ struct eng_send_wr {
 	 * caller leaves both alone and may reuse its buffers once the call returns.
 	 */
 	uint32_t inline_len;
-	struct {			/* UD: where the datagram goes (an address handle) */
-		uint8_t dmac[6];
-		uint8_t dgid[16];
-		uint8_t sgid[16];	/* our address to send from; all zero = the QP's */
-		uint32_t dest_qpn;
-		uint32_t qkey;
-	} ud;
 	/*
-	 * ENG_WR_BIND_MW (IBA 10.6.7.2, type 2): mw grants access (the ENG_ACCESS_REMOTE_*
-	 * bits of access; others are ignored) to [addr, addr + length) of mr, addresses in
-	 * mr's address space. Fails with
-	 * ENG_WC_MW_BIND_ERR when the range is not inside mr, remote write or atomic access
-	 * is asked of an MR without local write, mr is not valid, mr, mw and the QP are not
-	 * all of one PD, mr is the privileged MR, or mw is bound (invalidate it first). The
-	 * window keeps its key.
+	 * One of these, by opcode and QP type: a WR's head is copied into the send ring and
+	 * out of it again, and overlaid they take 48 bytes instead of 136.
 	 */
-	struct {
-		struct eng_mw *mw;
-		struct eng_mr *mr;
-		uint64_t addr;
-		uint64_t length;
-		uint32_t access;
-	} bind;
-	/*
-	 * ENG_WR_REG_MR (fast registration, IBA 10.6.3): mr (from eng_mr_alloc_fr()) covers
-	 * [va, va + length) in the address space peers and SGEs use, backed by the process
-	 * memory at mem: an access at address x touches mem + (x - va). access is
-	 * ENG_ACCESS_* (remote write or atomic need local write too; atomics need
-	 * (mem - va) % 8 == 0). Fails with ENG_WC_LOC_PROT_ERR when mr is still valid
-	 * (invalidate it first), length > max_pages * 4096, remote access is asked of an MR
-	 * allocated without it, mr is of another PD than the QP, or a range wraps.
-	 */
-	struct {
-		struct eng_mr *mr;
-		uint64_t mem;
-		uint64_t va;
-		uint64_t length;
-		uint32_t access;
-	} reg;
+	union {
+		struct {		/* UD: where the datagram goes (an address handle) */
+			uint8_t dmac[6];
+			uint8_t dgid[16];
+			uint8_t sgid[16];	/* our address to send from; all zero = the QP's */
+			uint32_t dest_qpn;
+			uint32_t qkey;
+		} ud;
+		/*
+		 * ENG_WR_BIND_MW (IBA 10.6.7.2, type 2): mw grants access (the ENG_ACCESS_REMOTE_*
+		 * bits of access; others are ignored) to [addr, addr + length) of mr, addresses in
+		 * mr's address space. Fails with
+		 * ENG_WC_MW_BIND_ERR when the range is not inside mr, remote write or atomic access
+		 * is asked of an MR without local write, mr is not valid, mr, mw and the QP are not
+		 * all of one PD, mr is the privileged MR, or mw is bound (invalidate it first). The
+		 * window keeps its key.
+		 */
+		struct {
+			struct eng_mw *mw;
+			struct eng_mr *mr;
+			uint64_t addr;
+			uint64_t length;
+			uint32_t access;
+		} bind;
+		/*
+		 * ENG_WR_REG_MR (fast registration, IBA 10.6.3): mr (from eng_mr_alloc_fr()) covers
+		 * [va, va + length) in the address space peers and SGEs use, backed by the process
+		 * memory at mem: an access at address x touches mem + (x - va). access is
+		 * ENG_ACCESS_* (remote write or atomic need local write too; atomics need
+		 * (mem - va) % 8 == 0). Fails with ENG_WC_LOC_PROT_ERR when mr is still valid
+		 * (invalidate it first), length > max_pages * 4096, remote access is asked of an MR
+		 * allocated without it, mr is of another PD than the QP, or a range wraps.
+		 */
+		struct {
+			struct eng_mr *mr;
+			uint64_t mem;
+			uint64_t va;
+			uint64_t length;
+			uint32_t access;
+		} reg;
+	};
 	struct eng_sge sge[ENG_MAX_SGE];
 	uint8_t inline_data[ENG_MAX_INLINE];
 };
