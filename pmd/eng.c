@@ -339,6 +339,8 @@ eng_create(const struct eng_conf *conf, struct eng **out)
 		return -ENOMEM;
 	snprintf(eng->name, sizeof(eng->name), "%s", conf->name);
 	eng->port = conf->port;
+	eng->req_burst = conf->port != NULL && eng_port_tx_syscall(conf->port) ?
+			 ENG_REQ_BURST_SYSCALL : ENG_REQ_BURST;
 	eng->pool = eng_port_pool(conf->port);
 	eng->nb_slots = conf->nb_slots;
 	eng->tsc_hz = rte_get_tsc_hz();

@@ -74,6 +74,11 @@ void eng_port_mac(const struct eng_port *port, uint8_t mac[6]);
 uint16_t eng_port_mtu(const struct eng_port *port);
 /* The RoCE path MTU in bytes: 256..4096, derived from the port MTU as Linux rxe does. */
 uint32_t eng_port_path_mtu(const struct eng_port *port);
+/*
+ * True when each transmit burst is a system call (net_af_xdp's sendto(), net_af_packet,
+ * net_tap): senders then gather more packets into one burst.
+ */
+bool eng_port_tx_syscall(const struct eng_port *port);
 /* Path MTU for an IP MTU, exposed for tests: mtu - 80 header bytes, rounded down. */
 uint32_t eng_path_mtu_from_mtu(uint32_t mtu);
 

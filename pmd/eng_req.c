@@ -8,15 +8,6 @@
 
 #include "eng_pvt.h"
 
-/*
- * Packets one QP sends per poll. The requester sees ACKs only between polls, so a poll
- * that sends 64 small packets (~10 us here) delays the ACK that frees its window by as
- * much: perftest's write_bw defaults (128 outstanding, a completion every 100th) then
- * idled half the time; 16 gave 5.2-5.4 against 4.0-4.3 Mmsg/s at 64 B on memif, 64 KiB
- * unchanged.
- */
-#define REQ_BURST	16
-
 static bool
 is_atomic(const struct eng_swqe *w)
 {
@@ -308,7 +299,7 @@ void
 eng_req_progress(struct eng_qp *qp)
 {
 	struct eng_req *r = &qp->req;
-	unsigned int budget = REQ_BURST;
+	unsigned int budget = qp->eng->req_burst;
 
 	if (r->rnr_deadline != 0)
 		return;		/* waiting out an RNR NAK */

@@ -239,6 +239,22 @@ start(struct eng_port *port, const struct eng_port_conf *c)
 	return ret < 0 ? ret : 0;
 }
 
+/* The PMDs whose rte_eth_tx_burst() enters the kernel once per call. */
+static bool
+tx_is_syscall(uint16_t port_id)
+{
+	static const char *const drivers[] = { "net_af_xdp", "net_af_packet", "net_tap" };
+	struct rte_eth_dev_info info;
+	unsigned int i;
+
+	if (rte_eth_dev_info_get(port_id, &info) != 0 || info.driver_name == NULL)
+		return false;
+	for (i = 0; i < RTE_DIM(drivers); i++)
+		if (strcmp(info.driver_name, drivers[i]) == 0)
+			return true;
+	return false;
+}
+
 int
 eng_port_attach_id(uint16_t port_id, const struct eng_port_conf *conf,
 		   struct eng_port **out)
@@ -264,6 +280,7 @@ eng_port_attach_id(uint16_t port_id, const struct eng_port_conf *conf,
 	port->neigh_retry_ms = c->neigh_retry_ms ? c->neigh_retry_ms : 1000;
 	port->roce_cb = port_default_roce_rx;
 	port->memif = port_is_memif(port_id);
+	port->tx_syscall = tx_is_syscall(port_id);
 	snprintf(nbuf, sizeof(nbuf), "droce_nb%u", port_id);
 	port->neigh = neigh_create(nbuf, rte_eth_dev_socket_id(port_id));
 	ret = port->neigh == NULL ? -ENOMEM : start(port, c);

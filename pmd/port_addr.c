@@ -158,6 +158,12 @@ eng_port_path_mtu(const struct eng_port *port)
 	return port->path_mtu;
 }
 
+bool
+eng_port_tx_syscall(const struct eng_port *port)
+{
+	return port->tx_syscall;
+}
+
 int
 eng_port_xstats(const struct eng_port *port, struct eng_xstat *xs, unsigned int n)
 {

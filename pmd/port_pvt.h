@@ -77,6 +77,7 @@ struct eng_port {
 	struct roce_parse_ctx parse_ctx;
 	struct roce_rx_stats roce_stats;
 	uint64_t ctr[PORT_CTR_MAX];
+	bool tx_syscall;		/* each transmit burst is a system call */
 	bool memif;			/* a net_memif device (port_memif.c) */
 	bool memif_faulted;		/* its shared memory faulted in since link up */
 	uint16_t memif_polls;

@@ -537,6 +537,44 @@ START_TEST(test_eng_ack_held_one_poll)
 }
 END_TEST
 
+/*
+ * A QP sends 16 packets a poll (ENG_REQ_BURST in pmd/eng_pvt.h) on a port whose transmit
+ * is no system call (net_ring), so that it looks for ACKs between them; the rest go in
+ * the next poll.
+ */
+START_TEST(test_eng_req_burst_per_poll)
+{
+	enum { REQ_BURST = 16, N = REQ_BURST + 4 };
+	struct eh_buf *la, *lb;
+	struct eng_cqe c[N];
+	uint64_t pkts;
+	int i;
+
+	eh_setup(NULL);
+	la = eh_buf_new(&eh_a, 8 * N, EH_PD, EH_ACC_ALL);
+	lb = eh_buf_new(&eh_b, 8 * N, EH_PD, EH_ACC_ALL);
+	eh_fill(la, 0, 8 * N, 49);
+	eh_fill(lb, 0, 8 * N, 50);
+	eh_run_for(EH_SETTLE_MS);
+	pkts = eh_ctr(&eh_a, "tx_pkts");
+	for (i = 0; i < N; i++)
+		eh_post_one(&eh_a, 200 + i, ENG_WR_WRITE, la, 8 * i, 8, lb, 8 * i);
+	poll_side(&eh_a);
+	ck_assert_uint_eq(eh_ctr(&eh_a, "tx_pkts"), pkts + REQ_BURST);
+	poll_side(&eh_a);
+	ck_assert_uint_eq(eh_ctr(&eh_a, "tx_pkts"), pkts + N);
+	poll_side(&eh_b);
+	poll_side(&eh_a);
+	eh_assert_same(lb, 0, la, 0, 8 * N);
+	ck_assert_int_eq(eng_cq_poll(eh_a.scq, c, N), N);
+	for (i = 0; i < N; i++)
+		eh_check_cqe(&c[i], &eh_a, 200 + i, ENG_WC_SUCCESS, ENG_WC_WRITE, 8);
+	eh_buf_free(la);
+	eh_buf_free(lb);
+	eh_assert_quiet();
+}
+END_TEST
+
 START_TEST(test_eng_retransmit_count_clean)
 {
 	struct eh_conf c = eh_default_conf;
@@ -578,6 +616,7 @@ main(int argc, char **argv)
 	tcase_add_test(tc, test_eng_ack_next_poll);
 	tcase_add_test(tc, test_eng_stream_ack_same_poll);
 	tcase_add_test(tc, test_eng_ack_held_one_poll);
+	tcase_add_test(tc, test_eng_req_burst_per_poll);
 	tcase_add_test(tc, test_eng_duplicate_seq_nak_one_retry);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);

@@ -480,6 +480,21 @@ START_TEST(test_attach_errors)
 }
 END_TEST
 
+/*
+ * Which transmit bursts are system calls: net_ring's are not, net_af_packet's are (on
+ * loopback here; nothing is sent).
+ */
+START_TEST(test_tx_syscall)
+{
+	struct eng_port *p;
+
+	ck_assert(!eng_port_tx_syscall(pa));
+	ck_assert_int_eq(eng_port_attach("net_af_packet_tx,iface=lo", NULL, &p), 0);
+	ck_assert(eng_port_tx_syscall(p));
+	eng_port_detach(p);
+}
+END_TEST
+
 START_TEST(test_addr_table)
 {
 	uint8_t a[16], addrs[16][16], plen[16];
@@ -553,6 +568,7 @@ main(void)
 	tcase_add_test(tc, test_roce_delivered_and_refused);
 	tcase_add_test(tc, test_other_traffic_counted);
 	tcase_add_test(tc, test_attach_errors);
+	tcase_add_test(tc, test_tx_syscall);
 	tcase_add_test(tc, test_addr_table);
 	tcase_add_test(tc, test_path_mtu_from_mtu);
 	tcase_set_timeout(tc, 60);
