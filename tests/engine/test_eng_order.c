@@ -434,19 +434,41 @@ START_TEST(test_eng_ack_rides_with_reply)
 }
 END_TEST
 
+/* A pair with A's and B's len-byte buffers filled (seeds seed, seed + 1), settled. */
+static void
+write_setup(struct eh_buf **la, struct eh_buf **lb, size_t len, uint32_t seed)
+{
+	eh_setup(NULL);
+	*la = eh_buf_new(&eh_a, len, EH_PD, EH_ACC_ALL);
+	*lb = eh_buf_new(&eh_b, len, EH_PD, EH_ACC_ALL);
+	eh_fill(*la, 0, len, seed);
+	eh_fill(*lb, 0, len, seed + 1);
+	eh_run_for(EH_SETTLE_MS);
+}
+
+/* A's n WRITEs of len bytes completed in order from wr_id first; the buffers freed. */
+static void
+writes_done(struct eh_buf *la, struct eh_buf *lb, uint64_t first, int n, uint32_t len)
+{
+	struct eng_cqe c[32];
+	int i;
+
+	ck_assert_int_le(n, 32);
+	ck_assert_int_eq(eng_cq_poll(eh_a.scq, c, (uint32_t)n), n);
+	for (i = 0; i < n; i++)
+		eh_check_cqe(&c[i], &eh_a, first + (uint64_t)i, ENG_WC_SUCCESS, ENG_WC_WRITE, len);
+	eh_buf_free(la);
+	eh_buf_free(lb);
+	eh_assert_quiet();
+}
+
 /* With no reply to ride with, the ACK leaves on the next poll by itself. */
 START_TEST(test_eng_ack_next_poll)
 {
 	struct eh_buf *la, *lb;
-	struct eng_cqe c;
 	uint64_t acks, bursts;
 
-	eh_setup(NULL);
-	la = eh_buf_new(&eh_a, 64, EH_PD, EH_ACC_ALL);
-	lb = eh_buf_new(&eh_b, 64, EH_PD, EH_ACC_ALL);
-	eh_fill(la, 0, 64, 43);
-	eh_fill(lb, 0, 64, 44);
-	eh_run_for(EH_SETTLE_MS);
+	write_setup(&la, &lb, 64, 43);
 	acks = eh_ctr(&eh_b, "ack_tx");
 	bursts = eh_ctr(&eh_b, "tx_bursts");
 	eh_post_one(&eh_a, 1, ENG_WR_WRITE, la, 0, 16, lb, 8);
@@ -458,11 +480,7 @@ START_TEST(test_eng_ack_next_poll)
 	ck_assert_uint_eq(eh_ctr(&eh_b, "ack_tx"), acks + 1);
 	ck_assert_uint_eq(eh_ctr(&eh_b, "tx_bursts"), bursts + 1);
 	poll_side(&eh_a);
-	ck_assert_int_eq(eng_cq_poll(eh_a.scq, &c, 1), 1);
-	eh_check_cqe(&c, &eh_a, 1, ENG_WC_SUCCESS, ENG_WC_WRITE, 16);
-	eh_buf_free(la);
-	eh_buf_free(lb);
-	eh_assert_quiet();
+	writes_done(la, lb, 1, 1, 16);
 }
 END_TEST
 
@@ -473,16 +491,10 @@ END_TEST
 START_TEST(test_eng_stream_ack_same_poll)
 {
 	struct eh_buf *la, *lb;
-	struct eng_cqe c[8];
 	uint64_t acks;
 	int i;
 
-	eh_setup(NULL);
-	la = eh_buf_new(&eh_a, 64, EH_PD, EH_ACC_ALL);
-	lb = eh_buf_new(&eh_b, 64, EH_PD, EH_ACC_ALL);
-	eh_fill(la, 0, 64, 45);
-	eh_fill(lb, 0, 64, 46);
-	eh_run_for(EH_SETTLE_MS);
+	write_setup(&la, &lb, 64, 45);
 	acks = eh_ctr(&eh_b, "ack_tx");
 	for (i = 0; i < 8; i++)
 		eh_post_one(&eh_a, 100 + i, ENG_WR_WRITE, la, 8 * i, 8, lb, 8 * i);
@@ -491,12 +503,7 @@ START_TEST(test_eng_stream_ack_same_poll)
 	eh_assert_same(lb, 0, la, 0, 64);
 	ck_assert_uint_eq(eh_ctr(&eh_b, "ack_tx"), acks + 1);
 	poll_side(&eh_a);
-	ck_assert_int_eq(eng_cq_poll(eh_a.scq, c, 8), 8);
-	for (i = 0; i < 8; i++)
-		eh_check_cqe(&c[i], &eh_a, 100 + i, ENG_WC_SUCCESS, ENG_WC_WRITE, 8);
-	eh_buf_free(la);
-	eh_buf_free(lb);
-	eh_assert_quiet();
+	writes_done(la, lb, 100, 8, 8);
 }
 END_TEST
 
@@ -508,15 +515,9 @@ END_TEST
 START_TEST(test_eng_ack_held_one_poll)
 {
 	struct eh_buf *la, *lb;
-	struct eng_cqe c[2];
 	uint64_t acks;
 
-	eh_setup(NULL);
-	la = eh_buf_new(&eh_a, 64, EH_PD, EH_ACC_ALL);
-	lb = eh_buf_new(&eh_b, 64, EH_PD, EH_ACC_ALL);
-	eh_fill(la, 0, 64, 47);
-	eh_fill(lb, 0, 64, 48);
-	eh_run_for(EH_SETTLE_MS);
+	write_setup(&la, &lb, 64, 47);
 	acks = eh_ctr(&eh_b, "ack_tx");
 	eh_post_one(&eh_a, 1, ENG_WR_WRITE, la, 0, 8, lb, 0);
 	poll_side(&eh_a);
@@ -528,12 +529,7 @@ START_TEST(test_eng_ack_held_one_poll)
 	eh_assert_same(lb, 0, la, 0, 16);
 	ck_assert_uint_eq(eh_ctr(&eh_b, "ack_tx"), acks + 1);
 	poll_side(&eh_a);
-	ck_assert_int_eq(eng_cq_poll(eh_a.scq, c, 2), 2);
-	eh_check_cqe(&c[0], &eh_a, 1, ENG_WC_SUCCESS, ENG_WC_WRITE, 8);
-	eh_check_cqe(&c[1], &eh_a, 2, ENG_WC_SUCCESS, ENG_WC_WRITE, 8);
-	eh_buf_free(la);
-	eh_buf_free(lb);
-	eh_assert_quiet();
+	writes_done(la, lb, 1, 2, 8);
 }
 END_TEST
 
@@ -546,16 +542,10 @@ START_TEST(test_eng_req_burst_per_poll)
 {
 	enum { REQ_BURST = 16, N = REQ_BURST + 4 };
 	struct eh_buf *la, *lb;
-	struct eng_cqe c[N];
 	uint64_t pkts;
 	int i;
 
-	eh_setup(NULL);
-	la = eh_buf_new(&eh_a, 8 * N, EH_PD, EH_ACC_ALL);
-	lb = eh_buf_new(&eh_b, 8 * N, EH_PD, EH_ACC_ALL);
-	eh_fill(la, 0, 8 * N, 49);
-	eh_fill(lb, 0, 8 * N, 50);
-	eh_run_for(EH_SETTLE_MS);
+	write_setup(&la, &lb, 8 * N, 49);
 	pkts = eh_ctr(&eh_a, "tx_pkts");
 	for (i = 0; i < N; i++)
 		eh_post_one(&eh_a, 200 + i, ENG_WR_WRITE, la, 8 * i, 8, lb, 8 * i);
@@ -566,12 +556,7 @@ START_TEST(test_eng_req_burst_per_poll)
 	poll_side(&eh_b);
 	poll_side(&eh_a);
 	eh_assert_same(lb, 0, la, 0, 8 * N);
-	ck_assert_int_eq(eng_cq_poll(eh_a.scq, c, N), N);
-	for (i = 0; i < N; i++)
-		eh_check_cqe(&c[i], &eh_a, 200 + i, ENG_WC_SUCCESS, ENG_WC_WRITE, 8);
-	eh_buf_free(la);
-	eh_buf_free(lb);
-	eh_assert_quiet();
+	writes_done(la, lb, 200, N, 8);
 }
 END_TEST
 
