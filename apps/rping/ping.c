@@ -199,6 +199,29 @@ check_read(struct rping *r)
 }
 
 /* One ping, server side, once the source advertisement arrived. */
+/*
+ * After a failed run: what the transport saw, for the log a failed interop case prints
+ * (a READ that timed out: did requests leave, responses arrive, retries go?).
+ */
+static void
+report_failure(const struct rping *r)
+{
+	static const char *const names[] = {
+		"tx_pkts", "rx_pkts", "ack_tx", "ack_rx", "retransmit_timeouts",
+		"retransmit_pkts", "dup_requests", "dup_responses", "out_of_seq", "nak_seq_tx",
+		"nak_seq_rx", "rnr_nak_tx", "rnr_nak_rx", "rx_no_qp", "rx_bad_state",
+		"tx_no_mbuf", "tx_busy", "ird_exceeded",
+	};
+	size_t i;
+
+	fprintf(stderr, "droce-rping: engine counters:");
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		fprintf(stderr, " %s %lld", names[i],
+			(long long)droce_engine_xstat(r->eng, names[i]));
+	fprintf(stderr, "\n");
+	droce_port_dump(r->port, stderr);
+}
+
 static int
 serve_one(struct rping *r)
 {
@@ -356,8 +379,10 @@ ping_client(struct rping *r)
 	DBG(r, "rdma_connect successful\n");
 	r->state = ST_CONNECTED;
 	ret = pings(r);
-	if (ret != 0)
+	if (ret != 0) {
 		fprintf(stderr, "droce-rping: rping client failed after %d pings\n", r->pings);
+		report_failure(r);
+	}
 	/* A failed disconnect (no DREP) fails the run too: the peer's CM did not answer. */
 	if (disconnect(r) != 0)
 		ret = -1;
@@ -431,8 +456,10 @@ ping_server(struct rping *r)
 	if (listen_and_accept(r) != 0)
 		return -1;
 	ret = serve(r);
-	if (ret != 0)
+	if (ret != 0) {
 		fprintf(stderr, "droce-rping: rping server failed after %d pings\n", r->pings);
+		report_failure(r);
+	}
 	if (disconnect(r) != 0)
 		ret = -1;
 	return ret;

@@ -5,10 +5,12 @@ usage: rping_self.py <droce-rping> <tmp dir>
 
 For each ping size the server (-s) and the client (-c) run with -C 20 -V -v. Both must
 exit 0, the client must print rping's 20 "ping data: rdma-ping-N: ..." lines with exactly
-rping's text, and the server the same text as "server ping data: ...". Prints one line per
-case and 'N passed, M failed'.
+rping's text, and the server the same text as "server ping data: ...". A client that
+leaves after 2 of the server's 10 pings fails the server, which then prints its engine's
+transport counters and its port. Prints one line per case and 'N passed, M failed'.
 """
 import os
+import re
 import sys
 import time
 import traceback
@@ -70,13 +72,46 @@ def case(size):
         lab.close()
 
 
+def case_client_leaves():
+    """The server's run fails: it says why and prints what its transport saw."""
+    lab = Lab("rpl")
+    sock = os.path.join(TMP, "rping-leave-%d.sock" % os.getpid())
+    try:
+        srv = lab.run(None, [RPING, "-s", "-C", "10", "-V", "--vdev",
+                             "net_memif0,role=server,socket=" + sock, "--ip", "192.0.2.1/24"],
+                      os.path.join(TMP, "rping-leave.server.log"))
+        srv.wait_for(r"^droce-rping: listening", timeout=60)
+        cli = lab.run(None, [RPING, "-c", "-a", "192.0.2.1", "-C", "2", "-V", "--vdev",
+                             "net_memif0,role=client,socket=" + sock, "--ip", "192.0.2.2/24"],
+                      os.path.join(TMP, "rping-leave.client.log"))
+        wait_all([cli, srv], 120)
+        assert cli.p.returncode == 0, cli.text()
+        assert srv.p.returncode != 0, srv.text()
+        text = srv.text()
+        assert "droce-rping: client left after 2 of 10 pings\n" in text, text
+        assert "droce-rping: rping server failed after 2 pings\n" in text, text
+        m = re.search(r"^droce-rping: engine counters: (.*)$", text, re.M)
+        assert m, text
+        ctr = dict(zip(m.group(1).split()[::2], map(int, m.group(1).split()[1::2])))
+        # Two pings: a SEND and a READ each way at least, nothing lost on memif.
+        assert ctr["rx_pkts"] >= 4 and ctr["tx_pkts"] >= 4, ctr
+        assert ctr["retransmit_timeouts"] == 0 and ctr["retransmit_pkts"] == 0, ctr
+        assert re.search(r"^port 0: mac \S+ mtu 1500 path_mtu 1024$", text, re.M), text
+        assert re.search(r"^  roce_rx_ok +\d+$", text, re.M), text
+    finally:
+        lab.close()
+
+
 def main():
     passed = failed = 0
-    for size in (64, 4096):
-        name = "droce-rping -S %d -C %d -V over memif" % (size, COUNT)
+    cases = [("droce-rping -S %d -C %d -V over memif" % (size, COUNT),
+              lambda size=size: case(size)) for size in (64, 4096)]
+    cases.append(("droce-rping server whose client leaves early: counters printed",
+                  case_client_leaves))
+    for name, run in cases:
         t0 = time.time()
         try:
-            case(size)
+            run()
             print("PASS %s (%.1f s)" % (name, time.time() - t0))
             passed += 1
         except Exception:
