@@ -30,7 +30,7 @@ struct rte_rcu_qsbr;
 #define ENG_MAX_INLINE		256
 #define ENG_MAX_QP		4096	/* QPNs 2..ENG_MAX_QP-1; 0 and 1 are SMI/GSI */
 #define ENG_MAX_MR		4096	/* keys: MRs and memory windows together */
-#define ENG_MAX_RD_ATOMIC	16	/* largest ORD / IRD */
+#define ENG_MAX_RD_ATOMIC	128	/* largest ORD / IRD (rxe's; ConnectX offers 16) */
 #define ENG_MAX_FR_PAGES	(1u << 20)	/* 4 KiB pages of a fast-register MR (4 GiB) */
 
 /* Work request opcodes (IBA 10.8.3 / verbs ibv_wr_opcode). */

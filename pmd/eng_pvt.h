@@ -252,6 +252,7 @@ struct eng_resp {
 	uint32_t write_left;
 	struct eng_resp_res res[ENG_MAX_RD_ATOMIC];
 	uint32_t res_next;		/* next resource slot to use (round robin) */
+	bool res_rearmed;		/* a duplicate re-armed a resource (next_due()) */
 	struct eng_resp_res *read_active;	/* READ responses still being sent */
 };
 

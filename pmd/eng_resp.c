@@ -215,22 +215,49 @@ res_due(const struct eng_resp_res *res)
 	return res->opcode != 0 && roce_psn_diff(res->cur_psn, res->last_psn) <= 0;
 }
 
-/* The due resource with the earliest next PSN: responses leave in PSN order. */
+/* Resource slots in use: the IRD granted to the peer (IBA 9.7.5.1.3). */
+static unsigned int
+res_slots(const struct eng_qp *qp)
+{
+	return RTE_MIN(RTE_MAX(qp->attr.max_dest_rd_atomic, 1u), (unsigned int)ENG_MAX_RD_ATOMIC);
+}
+
+/* The due resource with the earliest next PSN, searching them all. */
 static struct eng_resp_res *
-next_due(struct eng_qp *qp)
+earliest_due(struct eng_qp *qp)
 {
 	struct eng_resp_res *best = NULL;
 	struct eng_resp_res *res;
 	unsigned int i;
 
-	for (i = 0; i < ENG_MAX_RD_ATOMIC; i++) {
+	for (i = 0; i < res_slots(qp); i++) {
 		res = &qp->resp.res[i];
 		if (!res_due(res))
 			continue;
 		if (best == NULL || roce_psn_diff(res->cur_psn, best->cur_psn) < 0)
 			best = res;
 	}
+	if (best == NULL)
+		qp->resp.res_rearmed = false;
 	return best;
+}
+
+/*
+ * The resource whose responses go after done's, in PSN order. Resources are taken round
+ * robin in PSN order (res_alloc()), so the due ones follow one another and the next is
+ * the slot after done's; only a duplicate, which re-arms an older one (dup_response()),
+ * breaks that order, and then every slot is searched until none is due. With 128 slots
+ * a search per response was a large part of a 64 B READ's responder.
+ */
+static struct eng_resp_res *
+next_due(struct eng_qp *qp, const struct eng_resp_res *done)
+{
+	struct eng_resp_res *res;
+
+	if (qp->resp.res_rearmed)
+		return earliest_due(qp);
+	res = &qp->resp.res[(unsigned int)(done - qp->resp.res + 1) % res_slots(qp)];
+	return res_due(res) ? res : NULL;
 }
 
 static unsigned int send_responses(struct eng_qp *qp, unsigned int budget);
@@ -239,19 +266,18 @@ static unsigned int send_responses(struct eng_qp *qp, unsigned int budget);
  * The next slot round robin over the IRD the peer was granted (IBA 9.7.5.1.3), or NULL.
  * A slot still owing responses is the oldest request: a requester with more READs and
  * atomics outstanding than the IRD (Linux rdma_cm accepts with the initiator depth its
- * consumer asks, 128 for perftest on rxe, above the 16 our REQ offered) gets that one
- * answered first, as rxe answers each READ before the next. Without room to send, NULL:
- * the caller drops the request as if lost, and the PSN sequence NAK the next request
- * draws makes the requester send it again.
+ * consumer asks, even above what our REQ offered) gets that one answered first, as rxe
+ * answers each READ before the next. Without room to send, NULL: the caller drops the
+ * request as if lost, and the PSN sequence NAK the next request draws makes the
+ * requester send it again.
  */
 static struct eng_resp_res *
 res_alloc(struct eng_qp *qp, const struct roce_pkt *p)
 {
 	struct eng_resp *r = &qp->resp;
-	unsigned int ird = RTE_MAX(qp->attr.max_dest_rd_atomic, 1u);
 	struct eng_resp_res *res;
 
-	res = &r->res[r->res_next % RTE_MIN(ird, (unsigned int)ENG_MAX_RD_ATOMIC)];
+	res = &r->res[r->res_next % res_slots(qp)];
 	if (res_due(res)) {
 		eng_qp_count(qp, ENG_IRD_EXCEEDED);
 		/* Responses leave in PSN order: those of earlier replays go first. */
@@ -361,18 +387,25 @@ send_responses(struct eng_qp *qp, unsigned int budget)
 			break;		/* no mbuf, or the QP went to error (state flushed) */
 		n++;
 		if (!res_due(res))
-			r->read_active = next_due(qp);
+			r->read_active = next_due(qp, res);
 	}
 	return n;
 }
 
-/* A resource has responses to (re)send: queue it; an atomic ACK goes now if first in line. */
+/*
+ * A resource has responses to (re)send: queue it; an atomic ACK goes now if first in line.
+ * A new one comes after every due one (its PSN is the latest); a re-armed duplicate may
+ * go before them.
+ */
 static void
 queue_response(struct eng_qp *qp, struct eng_resp_res *res)
 {
 	struct eng_resp *r = &qp->resp;
 
-	r->read_active = next_due(qp);
+	if (r->res_rearmed)
+		r->read_active = earliest_due(qp);
+	else if (r->read_active == NULL)
+		r->read_active = res;
 	if (r->read_active == res && res->opcode != ROCE_OP_READ_REQ)
 		send_responses(qp, 1);
 }
@@ -399,7 +432,7 @@ find_res(struct eng_qp *qp, const struct roce_pkt *p)
 	struct eng_resp_res *res;
 	unsigned int i;
 
-	for (i = 0; i < ENG_MAX_RD_ATOMIC; i++) {
+	for (i = 0; i < res_slots(qp); i++) {
 		res = &qp->resp.res[i];
 		if (res->opcode == p->opcode &&
 		    roce_psn_diff(p->psn, res->first_psn) >= 0 &&
@@ -424,6 +457,7 @@ dup_response(struct eng_qp *qp, const struct roce_pkt *p)
 		return;
 	res->cur_psn = p->psn;
 	res->sent = (uint32_t)roce_psn_diff(p->psn, res->first_psn) * resp_pmtu(qp);
+	qp->resp.res_rearmed = true;
 	queue_response(qp, res);
 }
 
@@ -902,4 +936,5 @@ eng_resp_flush(struct eng_qp *qp)
 	r->nak_sent = false;
 	memset(r->res, 0, sizeof(r->res));
 	r->read_active = NULL;
+	r->res_rearmed = false;
 }

@@ -10,7 +10,7 @@
 #include "roce_opcode.h"
 
 /* Distinct PSNs A sent READ requests for (retransmissions counted once). */
-static uint32_t read_psns[64];
+static uint32_t read_psns[256];
 static unsigned int nb_read_psns;
 
 static enum eng_fault
@@ -60,6 +60,62 @@ START_TEST(test_eng_ord_limits_outstanding_reads)
 	ck_assert_uint_eq(nb_read_psns, 5);
 	eh_assert_same(la, 0, lb, 0, la->len);
 	eng_set_fault_hook(eh_a.eng, NULL, NULL);
+}
+END_TEST
+
+/*
+ * ENG_MAX_RD_ATOMIC (128) READs in flight: 100 go out before any response comes. Their
+ * responses lost once, the retried requests re-arm B's resources (duplicates, answered
+ * in PSN order), and every READ completes in order with its bytes; then 100 more without
+ * loss take B's in-order path.
+ */
+START_TEST(test_eng_many_reads_outstanding)
+{
+	enum { N = 100, LEN = 64 };
+	struct eh_buf *la, *lb;
+	struct eh_faults *fb;
+	struct eng_cqe cqe[N];
+	unsigned int i, round;
+	uint64_t resent = 0, dups = 0;
+
+	eh_setup(NULL);
+	la = eh_buf_new(&eh_a, N * LEN, EH_PD, EH_ACC_ALL);
+	lb = eh_buf_new(&eh_b, N * LEN, EH_PD, EH_ACC_ALL);
+	nb_read_psns = 0;
+	eng_set_fault_hook(eh_a.eng, count_reads, NULL);
+	fb = eh_faults_on(&eh_b);
+	eh_faults_add(fb, ROCE_OP_READ_RESP_ONLY, 0, ENG_FAULT_DROP);
+	for (round = 0; round < 2; round++) {
+		eh_fill(la, 0, la->len, 60 + round);
+		eh_fill(lb, 0, lb->len, 70 + round);
+		for (i = 0; i < N; i++)
+			eh_post_one(&eh_a, round * N + i, ENG_WR_READ, la, i * LEN, LEN, lb,
+				    i * LEN);
+		if (round == 0) {
+			eh_run_for(20);
+			ck_assert_uint_eq(nb_read_psns, N);
+			fb->nb_rules = 0;
+		}
+		ck_assert_uint_eq(eh_wait_cqes(eh_a.scq, cqe, N, EH_WAIT_MS), N);
+		for (i = 0; i < N; i++) {
+			ck_assert_uint_eq(cqe[i].wr_id, round * N + i);
+			ck_assert_uint_eq(cqe[i].status, ENG_WC_SUCCESS);
+		}
+		eh_assert_same(la, 0, lb, 0, la->len);
+		if (round == 0) {
+			resent = eh_ctr(&eh_a, "retransmit_pkts");
+			dups = eh_ctr(&eh_b, "dup_requests");
+			ck_assert_uint_ge(dups, 1);
+		}
+	}
+	/* Without loss, responses left in PSN order: nothing was asked twice. */
+	ck_assert_uint_eq(eh_ctr(&eh_a, "retransmit_pkts"), resent);
+	ck_assert_uint_eq(eh_ctr(&eh_b, "dup_requests"), dups);
+	ck_assert_uint_eq(eh_ctr(&eh_b, "ird_exceeded"), 0);
+	eng_set_fault_hook(eh_a.eng, NULL, NULL);
+	eh_buf_free(la);
+	eh_buf_free(lb);
+	eh_assert_quiet();
 }
 END_TEST
 
@@ -586,6 +642,7 @@ main(int argc, char **argv)
 	(void)argc;
 	tcase_add_checked_fixture(tc, NULL, eh_teardown);
 	tcase_add_test(tc, test_eng_ord_limits_outstanding_reads);
+	tcase_add_test(tc, test_eng_many_reads_outstanding);
 	tcase_add_test(tc, test_eng_requests_beyond_ird);
 	tcase_add_test(tc, test_eng_fence_waits_for_read);
 	tcase_add_test(tc, test_eng_no_fence_does_not_wait);

@@ -31,8 +31,8 @@ MAC = "02:00:00:00:00:07"
 IPS = ("192.0.2.7/24", "2001:db8::7/64")
 # ndk_query_adapter_info(): the engine's limits (pmd/eng.h, lib/ndk_adapter.c).
 LIMITS = {"max_initiator_request_sge": 16, "max_receive_request_sge": 16,
-          "max_inline_data_size": 256, "max_inbound_read_limit": 16,
-          "max_outbound_read_limit": 16, "max_receive_queue_depth": 16384,
+          "max_inline_data_size": 256, "max_inbound_read_limit": 128,
+          "max_outbound_read_limit": 128, "max_receive_queue_depth": 16384,
           "max_initiator_queue_depth": 16384}
 MARKER = 40     # rc-peer's end-of-run SEND per QP (struct marker)
 

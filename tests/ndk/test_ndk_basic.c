@@ -80,7 +80,7 @@ START_TEST(test_open_version)
 	ck_assert_uint_eq(info.version.minor, 2);
 	ck_assert_uint_ge(info.max_inline_data_size, 64);
 	ck_assert_uint_ge(info.frmr_page_count, 16);
-	ck_assert_uint_eq(info.max_inbound_read_limit, 16);
+	ck_assert_uint_eq(info.max_inbound_read_limit, 128);
 	ndk_close_adapter(ad);
 }
 END_TEST

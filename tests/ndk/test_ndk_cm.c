@@ -299,7 +299,7 @@ START_TEST(test_unreachable_and_bad_args)
 	ck_assert_int_eq(ndk_connect(a.conn, a.qp, NULL, 0, NULL, 0, 0, 0, NULL, 0,
 				     nh_request_cb, &a.req), -EINVAL);
 	ck_assert_int_eq(ndk_connect(a.conn, a.qp, NULL, 0, (struct sockaddr *)&dst,
-				     sizeof(dst), 17, 0, NULL, 0, nh_request_cb, &a.req), -EINVAL);
+				     sizeof(dst), 129, 0, NULL, 0, nh_request_cb, &a.req), -EINVAL);
 	ck_assert_int_eq(ndk_connect(a.conn, a.qp, NULL, 0, (struct sockaddr *)&dst,
 				     sizeof(dst), 0, 0, "x", 57, nh_request_cb, &a.req), -EINVAL);
 	ck_assert_int_eq(ndk_connect(a.conn, a.qp, (struct sockaddr *)&bad, sizeof(bad),
