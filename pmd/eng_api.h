@@ -75,8 +75,8 @@ uint16_t eng_port_mtu(const struct eng_port *port);
 /* The RoCE path MTU in bytes: 256..4096, derived from the port MTU as Linux rxe does. */
 uint32_t eng_port_path_mtu(const struct eng_port *port);
 /*
- * True when each transmit burst is a system call (net_af_xdp's sendto(), net_af_packet,
- * net_tap): senders then gather more packets into one burst.
+ * True when each transmit burst enters the kernel (net_af_xdp's and net_af_packet's
+ * sendto(), net_tap's writes): senders then gather more packets into one burst.
  */
 bool eng_port_tx_syscall(const struct eng_port *port);
 /* Path MTU for an IP MTU, exposed for tests: mtu - 80 header bytes, rounded down. */

@@ -239,7 +239,11 @@ start(struct eng_port *port, const struct eng_port_conf *c)
 	return ret < 0 ? ret : 0;
 }
 
-/* The PMDs whose rte_eth_tx_burst() enters the kernel once per call. */
+/*
+ * The PMDs whose rte_eth_tx_burst() enters the kernel on every call: one sendto() a burst
+ * (net_af_xdp, net_af_packet), a write a packet (net_tap, where a larger burst saves
+ * nothing but costs nothing either).
+ */
 static bool
 tx_is_syscall(uint16_t port_id)
 {
