@@ -143,8 +143,9 @@ int roce_build_hdr(uint8_t *buf, uint32_t cap, struct roce_pkt *p);
 
 /*
  * The Ethernet, IP and UDP headers every packet of one path shares (an RC QP's), as
- * roce_build_hdr() writes them with the lengths zero: a packet's headers are then a copy
- * and three patched lengths (and, over IPv4, the checksum updated for its length).
+ * roce_build_hdr() writes them for an IP length of 0 (the IPv4 checksum is taken with
+ * that; the UDP and IPv6 lengths are meaningless until patched): a packet's headers are
+ * then a copy and the patched lengths (over IPv4, the checksum updated for its length).
  */
 #define ROCE_TMPL_MAX	(RTE_ETHER_HDR_LEN + 4 + 40 + 8)	/* 802.1Q, IPv6, UDP */
 

@@ -198,7 +198,6 @@ check_read(struct rping *r)
 	return false;
 }
 
-/* One ping, server side, once the source advertisement arrived. */
 /*
  * After a failed run: what the transport saw, for the log a failed interop case prints
  * (a READ that timed out: did requests leave, responses arrive, retries go?).
@@ -222,6 +221,7 @@ report_failure(const struct rping *r)
 	droce_port_dump(r->port, stderr);
 }
 
+/* One ping, server side, once the source advertisement arrived. */
 static int
 serve_one(struct rping *r)
 {
