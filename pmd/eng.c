@@ -213,6 +213,24 @@ drain_inbox(struct eng *eng, struct eng_slot *s)
 	return n;
 }
 
+/*
+ * The ICRCs of the packets queued since the last flush. Taken here rather than as each
+ * packet is built: a CRC over bytes just stored waits for the stores to drain (~90
+ * cycles for a 64 B write's packet, built and summed at once, against ~30 for one built
+ * a few packets earlier, measured here), and independent CRCs in a row overlap.
+ */
+static void
+fill_icrcs(struct eng_slot *s)
+{
+	uint16_t i;
+
+	for (i = s->icrc_from; i < s->nb_tx; i++) {
+		if (s->tx_l3[i] != 0)
+			roce_build_icrc_mbuf(s->tx[i], s->tx_l3[i], &s->icrc_cache);
+	}
+	s->icrc_from = s->nb_tx;
+}
+
 /* Hand queued packets to the device; what it cannot take yet stays queued, in order. */
 static void
 flush_tx(struct eng *eng, struct eng_slot *s)
@@ -221,12 +239,14 @@ flush_tx(struct eng *eng, struct eng_slot *s)
 
 	if (s->nb_tx == 0)
 		return;
+	fill_icrcs(s);
 	sent = eng_port_tx_queue(eng->port, s->idx, s->tx, s->nb_tx);
 	s->ctr[ENG_TX_PKTS] += sent;
 	s->ctr[ENG_TX_BURSTS] += sent != 0;
 	if (sent < s->nb_tx)
 		memmove(s->tx, s->tx + sent, (s->nb_tx - sent) * sizeof(s->tx[0]));
 	s->nb_tx -= sent;
+	s->icrc_from = s->nb_tx;
 }
 
 bool
@@ -239,13 +259,14 @@ eng_slot_tx_room(struct eng_slot *s, unsigned int reserve)
 }
 
 void
-eng_slot_queue(struct eng_slot *s, struct rte_mbuf *m)
+eng_slot_queue(struct eng_slot *s, struct rte_mbuf *m, uint8_t icrc_l3)
 {
 	if (!eng_slot_tx_room(s, 0)) {
 		eng_count(s, ENG_TX_DROPS);	/* only if a caller ignored the backpressure */
 		rte_pktmbuf_free(m);
 		return;
 	}
+	s->tx_l3[s->nb_tx] = icrc_l3;
 	s->tx[s->nb_tx++] = m;
 	if (s->nb_tx >= ENG_TX_BURST)
 		flush_tx(s->eng, s);
@@ -309,6 +330,7 @@ init_slots(struct eng *eng)
 		s->eng = eng;
 		s->idx = i;
 		TAILQ_INIT(&s->qps);
+		roce_icrc_cache_init(&s->icrc_cache);
 		if (snprintf(name, sizeof(name), "%s_in%u", eng->name, i) >= (int)sizeof(name))
 			return -ENAMETOOLONG;
 		s->inbox = rte_ring_create(name, INBOX_SIZE, SOCKET_ID_ANY, RING_F_SC_DEQ);

@@ -22,6 +22,7 @@
 #include "eng.h"
 #include "eng_cc.h"
 #include "roce_hdr.h"
+#include "roce_icrc.h"
 #include "roce_pkt.h"
 #include "roce_psn.h"
 
@@ -309,7 +310,10 @@ struct eng_slot {
 	struct rte_ring *inbox;		/* MP/SC: packets other slots received for our QPs */
 	struct rte_ring *ctl;		/* MP/SC: new QPs for the slot to link */
 	struct rte_mbuf *tx[ENG_TX_BUF];
+	uint8_t tx_l3[ENG_TX_BUF];	/* IP header offset of a packet whose ICRC is unset */
 	uint16_t nb_tx;
+	uint16_t icrc_from;		/* tx[] below this have their ICRC */
+	struct roce_icrc_cache icrc_cache;
 	struct rte_mbuf *held;		/* ENG_FAULT_HOLD: sent after the next packet */
 	bool online;			/* registered RCU reader is online */
 	bool stop;			/* tells the lcore running the slot to return */
@@ -491,7 +495,11 @@ void eng_send_ack(struct eng_qp *qp, uint32_t psn, uint8_t syndrome, uint32_t ms
 /* eng.c */
 uint64_t eng_tsc(void);
 /* Queue a finished packet for the slot's transmit burst. */
-void eng_slot_queue(struct eng_slot *s, struct rte_mbuf *m);
+/*
+ * Queue m for the device. icrc_l3: 0 when m is complete; else the offset of its IP
+ * header, and its ICRC field (roce_build_pad_mbuf()) is filled when the slot flushes.
+ */
+void eng_slot_queue(struct eng_slot *s, struct rte_mbuf *m, uint8_t icrc_l3);
 /* Is there room to queue more packets (after trying to send what is queued)? */
 bool eng_slot_tx_room(struct eng_slot *s, unsigned int reserve);
 /* Local ACK timeout in TSC cycles (4.096 us * 2^timeout), 0 for infinite. */

@@ -140,12 +140,12 @@ fault(struct eng_qp *qp, struct rte_mbuf *m, const struct roce_pkt *p)
 		eng_count(s, ENG_FAULTS);
 		dup = rte_pktmbuf_copy(m, qp->eng->pool, 0, UINT32_MAX);
 		if (dup != NULL)
-			eng_slot_queue(s, dup);
+			eng_slot_queue(s, dup, 0);
 		return true;
 	case ENG_FAULT_HOLD:
 		eng_count(s, ENG_FAULTS);
 		if (s->held != NULL)
-			eng_slot_queue(s, s->held);
+			eng_slot_queue(s, s->held, 0);
 		s->held = m;
 		return false;
 	case ENG_FAULT_CORRUPT:
@@ -165,8 +165,11 @@ void
 eng_pkt_send(struct eng_qp *qp, struct rte_mbuf *m, const struct roce_pkt *p)
 {
 	struct eng_slot *s = qp->slot;
+	/* The ICRC waits for the flush (fill_icrcs()) unless the fault hook is to see the
+	 * finished packet (corruption after the ICRC, a duplicate). */
+	bool later = qp->eng->fault_cb == NULL && m->nb_segs == 1 && p->l3_off <= UINT8_MAX;
 
-	if (roce_build_finish_mbuf(m, p) != 0) {
+	if ((later ? roce_build_pad_mbuf(m, p) : roce_build_finish_mbuf(m, p)) != 0) {
 		eng_qp_count(qp, ENG_TX_NO_MBUF);
 		rte_pktmbuf_free(m);
 		return;
@@ -178,10 +181,10 @@ eng_pkt_send(struct eng_qp *qp, struct rte_mbuf *m, const struct roce_pkt *p)
 	s->ctr[ENG_TX_PAYLOAD_BYTES] += p->payload_len;
 	if (qp->eng->fault_cb != NULL && !fault(qp, m, p))
 		return;
-	eng_slot_queue(s, m);
+	eng_slot_queue(s, m, later ? (uint8_t)p->l3_off : 0);
 	/* A held packet goes out right after the one that overtook it. */
 	if (s->held != NULL) {
-		eng_slot_queue(s, s->held);
+		eng_slot_queue(s, s->held, 0);
 		s->held = NULL;
 	}
 }

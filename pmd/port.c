@@ -234,6 +234,8 @@ start(struct eng_port *port, const struct eng_port_conf *c)
 	port->path_mtu = eng_path_mtu_from_mtu(port->mtu);
 	port->parse_ctx.mtu = port->mtu;
 	port->parse_ctx.verify_icrc = true;
+	roce_icrc_cache_init(&port->icrc_cache);
+	port->parse_ctx.icrc_cache = &port->icrc_cache;
 	link_local(&port->mac, ll);
 	ret = eng_port_addr_add(port, ll, 64);
 	return ret < 0 ? ret : 0;

@@ -10,6 +10,7 @@
 #include <rte_mbuf.h>
 
 #include "eng_api.h"
+#include "roce_icrc.h"
 #include "roce_pkt.h"
 
 extern int eng_port_logtype;
@@ -75,6 +76,7 @@ struct eng_port {
 	eng_roce_rx_cb roce_cb;
 	void *roce_arg;
 	struct roce_parse_ctx parse_ctx;
+	struct roce_icrc_cache icrc_cache;	/* the poller's, for parse_ctx */
 	struct roce_rx_stats roce_stats;
 	uint64_t ctr[PORT_CTR_MAX];
 	bool tx_syscall;		/* each transmit burst is a system call */

@@ -338,12 +338,9 @@ roce_build(uint8_t *buf, uint32_t cap, struct roce_pkt *p, const void *payload)
 }
 
 int
-roce_build_finish_mbuf(struct rte_mbuf *m, const struct roce_pkt *p)
+roce_build_pad_mbuf(struct rte_mbuf *m, const struct roce_pkt *p)
 {
-	uint32_t icrc_off = p->frame_len - ROCE_ICRC_LEN;
-	uint32_t crc;
 	uint8_t *tail;
-	int ret;
 
 	if (rte_pktmbuf_pkt_len(m) != (uint32_t)p->payload_off + p->payload_len)
 		return -EINVAL;
@@ -351,9 +348,32 @@ roce_build_finish_mbuf(struct rte_mbuf *m, const struct roce_pkt *p)
 	if (tail == NULL)
 		return -ENOSPC;
 	memset(tail, 0, p->padcnt);
-	ret = roce_icrc_mbuf(m, p->l3_off, icrc_off - p->l3_off, &crc);
+	return 0;
+}
+
+int
+roce_build_finish_mbuf(struct rte_mbuf *m, const struct roce_pkt *p)
+{
+	uint32_t icrc_off = p->frame_len - ROCE_ICRC_LEN;
+	uint32_t crc;
+	int ret;
+
+	ret = roce_build_pad_mbuf(m, p);
+	if (ret == 0)
+		ret = roce_icrc_mbuf(m, p->l3_off, icrc_off - p->l3_off, &crc);
 	if (ret != 0)
 		return ret;
-	roce_icrc_put(tail + p->padcnt, crc);
+	roce_icrc_put(rte_pktmbuf_mtod_offset(rte_pktmbuf_lastseg(m), uint8_t *,
+					      rte_pktmbuf_data_len(rte_pktmbuf_lastseg(m)) -
+					      ROCE_ICRC_LEN), crc);
 	return 0;
+}
+
+void
+roce_build_icrc_mbuf(struct rte_mbuf *m, uint32_t l3_off, struct roce_icrc_cache *c)
+{
+	uint8_t *frame = rte_pktmbuf_mtod(m, uint8_t *);
+	uint32_t icrc_off = rte_pktmbuf_data_len(m) - ROCE_ICRC_LEN;
+
+	roce_icrc_put(frame + icrc_off, roce_icrc_cached(c, frame + l3_off, icrc_off - l3_off));
 }

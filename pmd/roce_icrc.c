@@ -81,6 +81,57 @@ roce_icrc_buf(const uint8_t *l3, uint32_t len)
 	return crc32_gzip_refl(crc32_gzip_refl(0, buf, n), l3 + len - rest, rest);
 }
 
+void
+roce_icrc_cache_init(struct roce_icrc_cache *c)
+{
+	static const uint8_t ones[LRH_ONES] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+	memset(c, 0, sizeof(*c));
+	c->ones = crc32_gzip_refl(0, ones, sizeof(ones));
+}
+
+/*
+ * The bytes the mask replaces, with the byte that says where they are (IP version, and
+ * IPv4's header length): equal keys and lengths mean an equal correction. l4: the UDP
+ * header's offset, which the caller checked len against.
+ */
+static uint64_t
+masked_key(const uint8_t *l3, uint32_t l4)
+{
+	uint64_t k = l3[0] | (uint64_t)l3[1] << 8;
+
+	if ((l3[0] >> 4) == 6)
+		k |= (uint64_t)l3[2] << 16 | (uint64_t)l3[3] << 24 | (uint64_t)l3[7] << 32;
+	else
+		k |= (uint64_t)l3[8] << 16 | (uint64_t)l3[10] << 24 | (uint64_t)l3[11] << 32;
+	return k | (uint64_t)l3[l4 + 6] << 40 | (uint64_t)l3[l4 + 7] << 48 |
+	       (uint64_t)l3[l4 + 8 + 4] << 56;
+}
+
+uint32_t
+roce_icrc_cached(struct roce_icrc_cache *c, const uint8_t *l3, uint32_t len)
+{
+	uint32_t l4 = (l3[0] >> 4) == 6 ? sizeof(struct rte_ipv6_hdr) : (l3[0] & 0x0fu) * 4;
+	uint32_t crc, i;
+	uint64_t key;
+
+	if (len < l4 + sizeof(struct rte_udp_hdr) + sizeof(struct roce_bth))
+		return roce_icrc_buf(l3, len);
+	key = masked_key(l3, l4);
+	i = (uint32_t)(((key ^ (uint64_t)len << 20) * 0x9e3779b97f4a7c15ull) >> 56) &
+	    (ROCE_ICRC_CACHE_SIZE - 1);
+	crc = crc32_gzip_refl(c->ones, l3, len);
+	if (c->e[i].len != len || c->e[i].key != key) {
+		c->misses++;
+		c->e[i].key = key;
+		c->e[i].len = len;
+		c->e[i].fix = roce_icrc_buf(l3, len) ^ crc;
+	} else {
+		c->hits++;
+	}
+	return crc ^ c->e[i].fix;
+}
+
 int
 roce_icrc_mbuf(const struct rte_mbuf *m, uint32_t l3_off, uint32_t len, uint32_t *crc)
 {

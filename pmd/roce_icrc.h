@@ -30,6 +30,37 @@ uint32_t roce_icrc_buf(const uint8_t *l3, uint32_t len);
  */
 int roce_icrc_mbuf(const struct rte_mbuf *m, uint32_t l3_off, uint32_t len, uint32_t *crc);
 
+/*
+ * The masked fields change the CRC by an amount that depends only on their values, where
+ * they sit and the length covered (a CRC is linear: crc(a) ^ crc(b) depends on a ^ b
+ * alone for equal lengths). A cache keeps that amount per (masked values, length), so a
+ * packet's ICRC is one CRC over its bytes as they are plus an XOR: no masked copy of its
+ * headers, which cost a store-to-load round trip on every packet (a CRC over freshly
+ * stored bytes waits for the stores). A connection's packets of one length share one
+ * entry; a stream of 64 B writes, of full-MTU middles, hits every time.
+ * Not thread-safe: one per thread (an engine slot, a port's poller).
+ */
+#define ROCE_ICRC_CACHE_SIZE	8	/* direct-mapped; a power of two */
+
+struct roce_icrc_cache {
+	struct {
+		uint64_t key;		/* the masked bytes and the IP version/IHL byte */
+		uint32_t len;		/* 0: empty */
+		uint32_t fix;		/* masked CRC ^ unmasked CRC */
+	} e[ROCE_ICRC_CACHE_SIZE];
+	uint32_t ones;			/* CRC state after the LRH's 8 bytes of ones */
+	uint64_t hits;
+	uint64_t misses;
+};
+
+void roce_icrc_cache_init(struct roce_icrc_cache *c);
+
+/*
+ * roce_icrc_buf()'s value through the cache c (the same preconditions). The packet is
+ * read, never written.
+ */
+uint32_t roce_icrc_cached(struct roce_icrc_cache *c, const uint8_t *l3, uint32_t len);
+
 /* Read and write the ICRC field (little-endian byte order on the wire). */
 uint32_t roce_icrc_get(const uint8_t *p);
 void roce_icrc_put(uint8_t *p, uint32_t crc);

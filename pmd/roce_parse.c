@@ -294,6 +294,15 @@ finish(enum roce_drop r, struct roce_rx_stats *st, enum roce_drop *reason)
 	return -EBADMSG;
 }
 
+/* The ICRC of a contiguous packet, through the context's cache when it has one. */
+static uint32_t
+icrc_of(const struct roce_parse_ctx *ctx, const uint8_t *l3, uint32_t len)
+{
+	if (ctx->icrc_cache != NULL)
+		return roce_icrc_cached(ctx->icrc_cache, l3, len);
+	return roce_icrc_buf(l3, len);
+}
+
 int
 roce_parse_buf(const uint8_t *frame, uint32_t len, const struct roce_parse_ctx *ctx,
 	       struct roce_pkt *p, struct roce_rx_stats *st, enum roce_drop *reason)
@@ -305,7 +314,7 @@ roce_parse_buf(const uint8_t *frame, uint32_t len, const struct roce_parse_ctx *
 	r = parse_outer(frame, len, len, ctx, p);
 	if (r == PARSE_OK && ctx->verify_icrc) {
 		icrc_at = frame + p->frame_len - ROCE_ICRC_LEN;
-		if (roce_icrc_buf(frame + p->l3_off, icrc_at - (frame + p->l3_off)) !=
+		if (icrc_of(ctx, frame + p->l3_off, icrc_at - (frame + p->l3_off)) !=
 		    roce_icrc_get(icrc_at))
 			r = ROCE_DROP_ICRC;
 	}
@@ -332,8 +341,13 @@ roce_parse_mbuf(const struct rte_mbuf *m, const struct roce_parse_ctx *ctx,
 	if (r == PARSE_OK && ctx->verify_icrc) {
 		icrc_at = rte_pktmbuf_read(m, p->frame_len - ROCE_ICRC_LEN, ROCE_ICRC_LEN,
 					   icrc_copy);
-		if (roce_icrc_mbuf(m, p->l3_off, p->frame_len - ROCE_ICRC_LEN - p->l3_off,
-				   &crc) != 0 || crc != roce_icrc_get(icrc_at))
+		if (rte_pktmbuf_data_len(m) >= p->frame_len)
+			crc = icrc_of(ctx, rte_pktmbuf_mtod_offset(m, const uint8_t *, p->l3_off),
+				      p->frame_len - ROCE_ICRC_LEN - p->l3_off);
+		else if (roce_icrc_mbuf(m, p->l3_off, p->frame_len - ROCE_ICRC_LEN - p->l3_off,
+					&crc) != 0)
+			crc = ~roce_icrc_get(icrc_at);
+		if (crc != roce_icrc_get(icrc_at))
 			r = ROCE_DROP_ICRC;
 	}
 	if (r == PARSE_OK)

@@ -15,6 +15,8 @@
 
 #include "roce_opcode.h"
 
+struct roce_icrc_cache;
+
 struct rte_mbuf;
 
 /* Why a frame was rejected; each reason has a counter. Keep roce_drop_names in step. */
@@ -117,6 +119,7 @@ struct roce_pkt {
 struct roce_parse_ctx {
 	uint32_t mtu;			/* largest IP packet accepted (port MTU) */
 	bool verify_icrc;		/* false only for tests that inspect raw fields */
+	struct roce_icrc_cache *icrc_cache;	/* NULL: none; else used by one thread */
 };
 
 /*
@@ -183,6 +186,20 @@ int roce_build(uint8_t *buf, uint32_t cap, struct roce_pkt *p, const void *paylo
  * has no tailroom, -EINVAL if the chain length disagrees with p.
  */
 int roce_build_finish_mbuf(struct rte_mbuf *m, const struct roce_pkt *p);
+
+/*
+ * roce_build_finish_mbuf() without the ICRC: pad appended and zeroed, the ICRC field
+ * appended and left for the caller to fill (roce_build_icrc_mbuf(), later: a CRC over
+ * bytes just stored waits for the stores, one over bytes stored a while ago does not).
+ * The same returns.
+ */
+int roce_build_pad_mbuf(struct rte_mbuf *m, const struct roce_pkt *p);
+
+/*
+ * Fill the ICRC field of a contiguous frame finished by roce_build_pad_mbuf(), whose IP
+ * header is at l3_off, through cache c (roce_icrc.h).
+ */
+void roce_build_icrc_mbuf(struct rte_mbuf *m, uint32_t l3_off, struct roce_icrc_cache *c);
 
 /* IPv4-mapped IPv6 helpers. */
 void roce_ipv4_to_mapped(uint8_t mapped[16], rte_be32_t ip);

@@ -169,15 +169,16 @@ void
 eh_setup(const struct eh_conf *conf)
 {
 	const struct eh_conf *c = conf != NULL ? conf : &eh_default_conf;
+	uint32_t ring = c->ring_size != 0 ? c->ring_size : EH_RING_SIZE;
 	struct rte_ring *a2b, *b2a;
 
 	eh_teardown();		/* whatever a setup that failed half way left */
 	memset(&eh_fa, 0, sizeof(eh_fa));
 	memset(&eh_fb, 0, sizeof(eh_fb));
 	/* Several slots (lcores) may transmit into one ring: multi-producer then. */
-	a2b = rte_ring_create("eh_a2b", EH_RING_SIZE, SOCKET_ID_ANY,
+	a2b = rte_ring_create("eh_a2b", ring, SOCKET_ID_ANY,
 			      (c->slots > 1 ? 0 : RING_F_SP_ENQ) | RING_F_SC_DEQ);
-	b2a = rte_ring_create("eh_b2a", EH_RING_SIZE, SOCKET_ID_ANY,
+	b2a = rte_ring_create("eh_b2a", ring, SOCKET_ID_ANY,
 			      (c->slots > 1 ? 0 : RING_F_SP_ENQ) | RING_F_SC_DEQ);
 	eh_a.rx = b2a;
 	eh_b.rx = a2b;
@@ -740,6 +741,9 @@ eh_assert_quiet(void)
 		ck_assert_uint_eq(eh_ctr(&eh_a, "tx_drops") + eh_ctr(&eh_b, "tx_drops"), 0);
 		ck_assert_uint_eq(eh_port_ctr(&eh_a, "tx_drops") +
 				  eh_port_ctr(&eh_b, "tx_drops"), 0);
+		/* Every ICRC filled, whenever the slot flushed (fill_icrcs()). */
+		ck_assert_uint_eq(eh_port_ctr(&eh_a, "roce_drop_icrc") +
+				  eh_port_ctr(&eh_b, "roce_drop_icrc"), 0);
 	}
 	ck_assert_uint_eq(eh_ctr(&eh_a, "tx_no_mbuf") + eh_ctr(&eh_b, "tx_no_mbuf"), 0);
 	ck_assert_uint_eq(eh_ctr(&eh_a, "cq_overflows") + eh_ctr(&eh_b, "cq_overflows"), 0);

@@ -61,6 +61,7 @@ struct eh_conf {
 	uint32_t line_mbps;		/* engine link rate for DCQCN; 0 = the default */
 	bool idle_yield;		/* lcore slots yield after an idle poll */
 	uint32_t sq_depth;		/* the two QPs' send queues; 0 = the engine's 256 */
+	uint32_t ring_size;		/* frames a net_ring holds + 1; 0 = EH_RING_SIZE */
 };
 
 /* Set before eh_main(): the EAL --lcores list (default "0", the main lcore only). */

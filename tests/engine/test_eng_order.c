@@ -518,6 +518,46 @@ writes_done(struct eh_buf *la, struct eh_buf *lb, uint64_t first, int n, uint32_
 	eh_assert_quiet();
 }
 
+/*
+ * A device that takes only part of a burst: the slot keeps the rest, in order, and keeps
+ * queueing behind them; every packet leaves with its ICRC (filled at the flush that first
+ * offers it) and nothing is sent twice. The ring between the engines holds 31 frames and
+ * B is not polled until A has built all 64 packets of its four 16 KiB WRITEs.
+ */
+START_TEST(test_eng_tx_partial_bursts)
+{
+	struct eh_conf conf = eh_default_conf;
+	struct eh_buf *la, *lb;
+	struct eng_cqe c[4];
+	uint64_t rx_ok;
+	unsigned int i;
+
+	conf.ring_size = 32;
+	eh_setup(&conf);
+	la = eh_buf_new(&eh_a, 65536, EH_PD, EH_ACC_ALL);
+	lb = eh_buf_new(&eh_b, 65536, EH_PD, EH_ACC_ALL);
+	eh_fill(la, 0, 65536, 47);
+	rx_ok = eh_port_ctr(&eh_b, "roce_rx_ok");
+	for (i = 0; i < 4; i++)
+		eh_post_one(&eh_a, 200 + i, ENG_WR_WRITE, la, 16384 * i, 16384, lb, 16384 * i);
+	for (i = 0; i < 4; i++)
+		poll_side(&eh_a);
+	ck_assert_uint_eq(eh_ctr(&eh_a, "tx_pkts"), 31);
+	ck_assert_uint_eq(rte_ring_count(eh_b.rx), 31);
+	ck_assert_uint_eq(eh_wait_cqes(eh_a.scq, c, 4, EH_WAIT_MS), 4);
+	for (i = 0; i < 4; i++)
+		eh_check_cqe(&c[i], &eh_a, 200 + i, ENG_WC_SUCCESS, ENG_WC_WRITE, 16384);
+	eh_assert_same(lb, 0, la, 0, 65536);
+	/* Each of the 64 packets arrived once, none dropped for its ICRC, none resent. */
+	ck_assert_uint_eq(eh_port_ctr(&eh_b, "roce_rx_ok") - rx_ok, 64);
+	ck_assert_uint_eq(eh_port_ctr(&eh_b, "roce_drop_icrc"), 0);
+	ck_assert_uint_eq(eh_ctr(&eh_a, "retransmit_pkts"), 0);
+	eh_buf_free(la);
+	eh_buf_free(lb);
+	eh_assert_quiet();
+}
+END_TEST
+
 /* With no reply to ride with, the ACK leaves on the next poll by itself. */
 START_TEST(test_eng_ack_next_poll)
 {
@@ -659,6 +699,7 @@ main(int argc, char **argv)
 	tcase_add_test(tc, test_eng_stream_ack_same_poll);
 	tcase_add_test(tc, test_eng_ack_held_one_poll);
 	tcase_add_test(tc, test_eng_req_burst_per_poll);
+	tcase_add_test(tc, test_eng_tx_partial_bursts);
 	tcase_add_test(tc, test_eng_duplicate_seq_nak_one_retry);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * roce_icrc.c: known answers from captured rxe frames, the Annex A17.3.3 masking rule checked
- * byte by byte and against a bitwise reference CRC, and the mbuf walk against the flat one
- * at every segment boundary.
+ * byte by byte and against a bitwise reference CRC, the mbuf walk against the flat one
+ * at every segment boundary, and the correction cache on hits and misses.
  */
 #include "test_util.h"
 
@@ -49,10 +49,18 @@ ref_icrc(const uint8_t *l3, uint32_t len)
 	return crc;
 }
 
+/*
+ * Set by the cached_* tests: frame_icrc() then goes through it (roce_icrc_cached()), so
+ * the masking and coverage checks run on cache hits and misses alike.
+ */
+static struct roce_icrc_cache *use_cache;
+
 /* ICRC of a whole frame whose IP header starts at l3_off, ICRC field excluded. */
 static uint32_t
 frame_icrc(const uint8_t *f, uint32_t len, uint32_t l3_off)
 {
+	if (use_cache != NULL)
+		return roce_icrc_cached(use_cache, f + l3_off, len - ROCE_ICRC_LEN - l3_off);
 	return roce_icrc_buf(f + l3_off, len - ROCE_ICRC_LEN - l3_off);
 }
 
@@ -169,7 +177,8 @@ check_covered(uint8_t *f, uint32_t len, uint32_t l3_off, const uint32_t *masked,
 	}
 }
 
-START_TEST(test_roce_icrc_buf_ipv4_masked_fields)
+static void
+ipv4_masked_fields(void)
 {
 	uint8_t f[sizeof(test_cap_rc_ack)];
 	/* TOS, TTL, checksum (2), UDP checksum (2), BTH byte 4 (FECN, BECN, resv6). */
@@ -181,9 +190,15 @@ START_TEST(test_roce_icrc_buf_ipv4_masked_fields)
 	ck_assert_mem_eq(f, test_cap_rc_ack, sizeof(f));
 	check_covered(f, sizeof(f), 14, offs, RTE_DIM(offs));
 }
+
+START_TEST(test_roce_icrc_buf_ipv4_masked_fields)
+{
+	ipv4_masked_fields();
+}
 END_TEST
 
-START_TEST(test_roce_icrc_buf_ipv6_masked_fields)
+static void
+ipv6_masked_fields(void)
 {
 	uint8_t f[sizeof(test_vec_v6_send)];
 	/* TC low nibble of byte 0, TC + flow label, hop limit, UDP checksum, BTH byte 4. */
@@ -202,10 +217,16 @@ START_TEST(test_roce_icrc_buf_ipv6_masked_fields)
 	f[14] = test_vec_v6_send[14];
 	check_covered(f, sizeof(f), 14, offs, RTE_DIM(offs));
 }
+
+START_TEST(test_roce_icrc_buf_ipv6_masked_fields)
+{
+	ipv6_masked_fields();
+}
 END_TEST
 
 /* With IPv4 options the UDP and BTH masks move with the IHL; option bytes are covered. */
-START_TEST(test_roce_icrc_buf_ipv4_options)
+static void
+ipv4_options(void)
 {
 	uint8_t f[sizeof(test_cap_rc_ack) + 8];
 	static const uint32_t offs[] = { 15, 22, 24, 25, 48, 49, 54 };
@@ -221,6 +242,11 @@ START_TEST(test_roce_icrc_buf_ipv4_options)
 	ck_assert_uint_eq(frame_icrc(f, sizeof(f), 14), ref_icrc(f + 14, sizeof(f) - 18));
 	check_masked(f, sizeof(f), 14, offs, RTE_DIM(offs), all);
 	check_covered(f, sizeof(f), 14, offs, RTE_DIM(offs));
+}
+
+START_TEST(test_roce_icrc_buf_ipv4_options)
+{
+	ipv4_options();
 }
 END_TEST
 
@@ -379,6 +405,110 @@ START_TEST(test_roce_icrc_mbuf_short_chain)
 }
 END_TEST
 
+/* The masking and coverage checks again, through a cache: hits and misses both right. */
+START_TEST(test_roce_icrc_cached_masked_fields)
+{
+	struct roce_icrc_cache c;
+
+	roce_icrc_cache_init(&c);
+	use_cache = &c;
+	ipv4_masked_fields();
+	ipv6_masked_fields();
+	ipv4_options();
+	/* A masked byte's value is a miss; a covered byte flipped keeps the key: a hit. */
+	ck_assert_uint_gt(c.misses, 3 * 255);
+	ck_assert_uint_gt(c.hits, 10000);
+}
+END_TEST
+
+/* Random packets, then the same with new unmasked bytes (hits), against the reference. */
+START_TEST(test_roce_icrc_cached_matches_reference)
+{
+	static uint8_t pkt[2200];
+	struct roce_icrc_cache c;
+	uint64_t seed = 0x1c2c0002;
+	unsigned int i, j, round;
+
+	roce_icrc_cache_init(&c);
+	for (i = 0; i < 500; i++) {
+		bool v6 = i & 1;
+		uint32_t hdr = v6 ? 40 : (5 + i % 11) * 4u;
+		uint32_t len = hdr + 20 + test_rand(&seed) % 2000;
+		uint64_t misses = c.misses;
+
+		for (round = 0; round < 3; round++) {
+			/* Round 0 draws every byte; later rounds only those past the BTH. */
+			for (j = round == 0 ? 0 : hdr + 20; j < len; j++)
+				pkt[j] = (uint8_t)test_rand(&seed);
+			pkt[0] = v6 ? (0x60 | (pkt[0] & 0x0f)) : (0x40 | hdr / 4);
+			TEST_REQUIRE(roce_icrc_cached(&c, pkt, len) == ref_icrc(pkt, len),
+				     "pkt %u round %u len %u", i, round, len);
+		}
+		TEST_REQUIRE(c.misses == misses + 1, "pkt %u: %" PRIu64 " misses", i,
+			     c.misses - misses);
+	}
+	ck_assert_uint_eq(c.hits, 1000);
+}
+END_TEST
+
+/* Same masked bytes, other lengths: each length its own entry; eviction stays right. */
+START_TEST(test_roce_icrc_cached_lengths)
+{
+	enum { MIN = 40 + 8 + 12, N = 69 };	/* IPv6 + UDP + BTH up to 128 bytes */
+	uint8_t f[sizeof(test_vec_v6_send) + 64];
+	struct roce_icrc_cache c;
+	uint32_t len, pass;
+
+	memcpy(f, test_vec_v6_send, sizeof(test_vec_v6_send));
+	memset(f + sizeof(test_vec_v6_send), 0x3c, 64);
+	roce_icrc_cache_init(&c);
+	ck_assert_uint_eq(roce_icrc_cached(&c, f + 14, sizeof(test_vec_v6_send) - 18), 0x0997dcc9);
+	for (pass = 0; pass < 2; pass++) {
+		for (len = MIN; len < MIN + N; len++)
+			TEST_REQUIRE(roce_icrc_cached(&c, f + 14, len) == ref_icrc(f + 14, len),
+				     "pass %u len %u", pass, len);
+	}
+	/* 69 lengths into 8 entries: the second pass finds at most 8 of the first's. */
+	ck_assert_uint_eq(c.hits + c.misses, 1 + 2 * N);
+	ck_assert_uint_ge(c.misses, 1 + 2 * N - 1 - 8);
+}
+END_TEST
+
+/* Shorter than IP + UDP + BTH: no key to take (it would read past len), no entry. */
+START_TEST(test_roce_icrc_cached_short)
+{
+	uint8_t f[20 + 8 + 11];
+	struct roce_icrc_cache c;
+
+	memcpy(f, test_cap_rc_ack + 14, sizeof(f));
+	roce_icrc_cache_init(&c);
+	ck_assert_uint_eq(roce_icrc_cached(&c, f, sizeof(f)), roce_icrc_buf(f, sizeof(f)));
+	ck_assert_uint_eq(c.hits + c.misses, 0);
+	ck_assert_uint_eq(roce_icrc_cached(&c, f, sizeof(f)), ref_icrc(f, sizeof(f)));
+}
+END_TEST
+
+START_TEST(test_roce_icrc_cached_input_untouched)
+{
+	uint8_t f[sizeof(test_vec_v6_send)];
+	struct roce_icrc_cache c;
+
+	memcpy(f, test_vec_v6_send, sizeof(f));
+	roce_icrc_cache_init(&c);
+	ck_assert_uint_eq(roce_icrc_cached(&c, f + 14, sizeof(f) - 18), 0x0997dcc9);
+	ck_assert_uint_eq(roce_icrc_cached(&c, f + 14, sizeof(f) - 18), 0x0997dcc9);
+	ck_assert_mem_eq(f, test_vec_v6_send, sizeof(f));
+	ck_assert_uint_eq(c.hits, 1);
+	ck_assert_uint_eq(c.misses, 1);
+}
+END_TEST
+
+static void
+no_cache(void)
+{
+	use_cache = NULL;
+}
+
 static Suite *
 roce_icrc_suite(void)
 {
@@ -386,6 +516,7 @@ roce_icrc_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_set_timeout(tc, 120);
+	tcase_add_checked_fixture(tc, no_cache, NULL);
 	tcase_add_test(tc, test_roce_icrc_buf_capture_rc_ack);
 	tcase_add_test(tc, test_roce_icrc_buf_capture_atomic);
 	tcase_add_test(tc, test_roce_icrc_buf_ipv6_vector);
@@ -401,6 +532,11 @@ roce_icrc_suite(void)
 	tcase_add_test(tc, test_roce_icrc_mbuf_empty_segments);
 	tcase_add_test(tc, test_roce_icrc_mbuf_large_random);
 	tcase_add_test(tc, test_roce_icrc_mbuf_short_chain);
+	tcase_add_test(tc, test_roce_icrc_cached_masked_fields);
+	tcase_add_test(tc, test_roce_icrc_cached_matches_reference);
+	tcase_add_test(tc, test_roce_icrc_cached_lengths);
+	tcase_add_test(tc, test_roce_icrc_cached_short);
+	tcase_add_test(tc, test_roce_icrc_cached_input_untouched);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -18,13 +18,9 @@ check_counters(const struct roce_rx_stats *st, int want, const char *what)
 			      what, roce_drop_names[i], (unsigned long)st->drop[i]);
 }
 
-/*
- * Parse a copy of f (exactly len bytes, so ASan sees over-reads) flat, as one mbuf and as
- * three segments; each must report want (or success for want < 0) and count it once.
- */
 static void
-expect_ctx(const uint8_t *f, uint32_t len, const struct roce_parse_ctx *ctx, int want,
-	   const char *what)
+expect_ctx_one(const uint8_t *f, uint32_t len, const struct roce_parse_ctx *ctx, int want,
+	       const char *what)
 {
 	uint8_t *copy = malloc(len > 0 ? len : 1);
 	uint32_t cuts[2] = { len / 3, 2 * len / 3 };
@@ -61,6 +57,30 @@ expect_ctx(const uint8_t *f, uint32_t len, const struct roce_parse_ctx *ctx, int
 		check_counters(&st, want, what);
 	}
 	free(copy);
+}
+
+/*
+ * One ICRC cache for every parse the tests make: entries from earlier frames hit for later
+ * ones of the same length and masked bytes, so a corrupted frame is checked on a hit too.
+ */
+static struct roce_icrc_cache cache;
+
+/*
+ * Parse a copy of f (exactly len bytes, so ASan sees over-reads) flat, as one mbuf and as
+ * three segments, without and with an ICRC cache; each must report want (or success for
+ * want < 0) and count it once.
+ */
+static void
+expect_ctx(const uint8_t *f, uint32_t len, const struct roce_parse_ctx *ctx, int want,
+	   const char *what)
+{
+	struct roce_parse_ctx cached = *ctx;
+
+	expect_ctx_one(f, len, ctx, want, what);
+	if (cache.ones == 0)
+		roce_icrc_cache_init(&cache);
+	cached.icrc_cache = &cache;
+	expect_ctx_one(f, len, &cached, want, what);
 }
 
 static void
@@ -451,6 +471,7 @@ END_TEST
 START_TEST(test_roce_parse_buf_drop_icrc)
 {
 	struct test_frame f;
+	uint64_t hits = cache.hits;
 	uint32_t at;
 	unsigned int k;
 
@@ -472,6 +493,8 @@ START_TEST(test_roce_parse_buf_drop_icrc)
 			test_fix_ipv4_csum(f.b, f.p.l3_off);
 		expect_drop(f.b, f.len, ROCE_DROP_ICRC, "source address");
 	}
+	/* Most flipped frames kept the masked bytes and length of an earlier one. */
+	ck_assert_uint_gt(cache.hits, hits + 50);
 }
 END_TEST
 
