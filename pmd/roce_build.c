@@ -347,7 +347,9 @@ roce_build_pad_mbuf(struct rte_mbuf *m, const struct roce_pkt *p)
 	tail = (uint8_t *)rte_pktmbuf_append(m, p->padcnt + ROCE_ICRC_LEN);
 	if (tail == NULL)
 		return -ENOSPC;
-	memset(tail, 0, p->padcnt);
+	/* The pad (at most 3 bytes) and the ICRC field's first bytes: one fixed store, not
+	 * a memset() call of a variable length; the ICRC is written over it. */
+	memset(tail, 0, ROCE_ICRC_LEN);
 	return 0;
 }
 
