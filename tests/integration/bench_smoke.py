@@ -27,7 +27,8 @@ METRICS = ["WRITE 64 KiB bandwidth / raw byte rate", "READ 64 KiB bandwidth / ra
            "SEND 64 KiB bandwidth / raw byte rate", "WRITE 64 B message rate / raw packet rate",
            "READ 64 B message rate / raw packet rate", "SEND 64 B message rate / raw packet rate",
            "SEND 8 B half round trip / TCP's", "WRITE 8 B half round trip / TCP's",
-           "READ 8 B round trip / TCP's half round trip"]
+           "READ 8 B round trip / TCP's half round trip",
+           "WRITE 64 KiB bandwidth / raw byte rate at RoCE's frame (1082 B)"]
 GOALS = {("memif", METRICS[0]), ("memif", METRICS[3]), ("veth", METRICS[3]),
          ("memif", METRICS[6]), ("veth", METRICS[6])}
 
@@ -45,7 +46,7 @@ def check(out):
             assert r[4] != "-", "no ratio in %s" % r
             want = ("PASS", "MISS") if (link, m) in GOALS else ("-",)
             assert r[6] in want, "verdict %s, want one of %s" % (r, want)
-    for name, least in (("raw.csv", 8), ("bw.csv", 10), ("lat.csv", 6), ("tcp.csv", 1)):
+    for name, least in (("raw.csv", 12), ("bw.csv", 10), ("lat.csv", 6), ("tcp.csv", 1)):
         n = len(list(csv.reader(open(os.path.join(out, name))))) - 1
         assert n >= least, "%s: %d rows, want at least %d" % (name, n, least)
     res = json.load(open(os.path.join(out, "results.json")))
@@ -55,10 +56,15 @@ def check(out):
     assert "Raw baselines before and after droce's runs" in text, "no raw drift lines"
     for link in LINKS:
         lr = res["links"][link]
-        for k in ("64", "1514"):
+        for k in ("64", "1082", "1514"):
             b, a, m = lr["raw_before"][k], lr["raw_after"][k], lr["raw"][k]
             assert m["runs"] == 2 and abs(m["pps"] - (b["pps"] + a["pps"]) / 2) < 1, (link, k)
         assert "- %s: 64 B frames " % link in text, "no drift line for %s" % link
+    # The 64 KiB WRITE against the raw rate of full RoCE frames (path MTU 1024) as well.
+    for link in LINKS:
+        r = rows[(link, METRICS[-1])]
+        assert r[3] == "%.3g MB/s" % (res["links"][link]["raw"]["1082"]["Bps"] / 1e6), r
+        assert r[2] == rows[(link, METRICS[0])][2], (r, rows[(link, METRICS[0])])
     # The 64 B WRITE rate in the table is the timed run's (-D), not the sweep's.
     for link in LINKS:
         timed = res["links"][link]["steady"].get("write_bw/64")
