@@ -239,11 +239,44 @@ check_finish(uint8_t op, bool v6, bool vlan, uint32_t plen, unsigned int payload
 	test_chain_free(&c);
 }
 
+/*
+ * The engine's way, in one segment: roce_build_pad_mbuf() (pad zeroed over whatever the
+ * buffer held) and later roce_build_icrc_mbuf() through a cache == roce_build.
+ */
+static void
+check_pad_icrc(uint8_t op, bool v6, bool vlan, uint32_t plen, struct roce_icrc_cache *cache)
+{
+	static uint8_t want[TEST_FRAME_MAX], img[TEST_FRAME_MAX], payload[TEST_FRAME_MAX];
+	struct roce_pkt p;
+	struct test_chain c;
+	struct rte_mbuf *m;
+	uint32_t len;
+	int hlen;
+
+	test_pkt_fill(&p, op, v6, vlan, plen);
+	len = test_build(want, sizeof(want), &p, payload);
+	test_pkt_fill(&p, op, v6, vlan, plen);
+	hlen = roce_build_hdr(img, sizeof(img), &p);
+	TEST_REQUIRE(hlen > 0, "hdr %d", hlen);
+	memcpy(img + hlen, payload, plen);
+	m = test_chain_init(&c, img, hlen + plen, NULL, 0, p.padcnt + ROCE_ICRC_LEN);
+	memset(rte_pktmbuf_mtod_offset(m, uint8_t *, hlen + plen), 0xee, rte_pktmbuf_tailroom(m));
+	TEST_REQUIRE(roce_build_pad_mbuf(m, &p) == 0, "op 0x%02x len %u: pad", op, plen);
+	TEST_REQUIRE(rte_pktmbuf_pkt_len(m) == len, "op 0x%02x: pkt_len %u want %u", op,
+		     rte_pktmbuf_pkt_len(m), len);
+	roce_build_icrc_mbuf(m, p.l3_off, cache);
+	TEST_REQUIRE(memcmp(rte_pktmbuf_mtod(m, uint8_t *), want, len) == 0,
+		     "op 0x%02x v%d vlan %d len %u: bytes differ", op, v6 ? 6 : 4, vlan, plen);
+	test_chain_free(&c);
+}
+
 START_TEST(test_roce_build_finish_mbuf_matches_build)
 {
+	struct roce_icrc_cache cache;
 	unsigned int op, i, k, n;
 	const uint32_t *pl;
 
+	roce_icrc_cache_init(&cache);
 	for (op = 0; op < 256; op++) {
 		if (!roce_opcode_valid(op))
 			continue;
@@ -252,9 +285,11 @@ START_TEST(test_roce_build_finish_mbuf_matches_build)
 			for (i = 0; i < n; i++) {
 				check_finish(op, k & 1, k & 2, pl[i], 1);
 				check_finish(op, k & 1, k & 2, pl[i], 2);
+				check_pad_icrc(op, k & 1, k & 2, pl[i], &cache);
 			}
 		}
 	}
+	ck_assert_uint_gt(cache.misses, 0);
 }
 END_TEST
 
@@ -275,15 +310,19 @@ START_TEST(test_roce_build_finish_mbuf_errors)
 	/* One byte short of pad + ICRC. */
 	m = test_chain_init(&c, img, hlen + 5, &cut, 1, 3 + ROCE_ICRC_LEN - 1);
 	ck_assert_int_eq(roce_build_finish_mbuf(m, &p), -ENOSPC);
+	ck_assert_int_eq(roce_build_pad_mbuf(m, &p), -ENOSPC);
 	ck_assert_uint_eq(rte_pktmbuf_pkt_len(m), hlen + 5);
 	test_chain_free(&c);
 	/* Chain shorter than header + payload_len. */
 	m = test_chain_init(&c, img, hlen + 4, &cut, 1, 16);
 	ck_assert_int_eq(roce_build_finish_mbuf(m, &p), -EINVAL);
+	ck_assert_int_eq(roce_build_pad_mbuf(m, &p), -EINVAL);
+	ck_assert_uint_eq(rte_pktmbuf_pkt_len(m), hlen + 4);
 	test_chain_free(&c);
 	/* ... and longer. */
 	m = test_chain_init(&c, img, hlen + 6, &cut, 1, 16);
 	ck_assert_int_eq(roce_build_finish_mbuf(m, &p), -EINVAL);
+	ck_assert_int_eq(roce_build_pad_mbuf(m, &p), -EINVAL);
 	test_chain_free(&c);
 }
 END_TEST
