@@ -55,6 +55,7 @@ static const char *const ctr_names[ENG_CTR_MAX] = {
 	[ENG_POLLS] = "polls",
 	[ENG_BUSY_POLLS] = "busy_polls",
 	[ENG_TX_BURSTS] = "tx_bursts",
+	[ENG_ICRC_CACHE_MISSES] = "icrc_cache_misses",
 	[ENG_IRD_EXCEEDED] = "ird_exceeded",
 	/* verbs' ibv_wc_status names, lower case */
 	[ENG_CQE_FIRST + ENG_WC_SUCCESS] = "cqe_success",
@@ -229,6 +230,7 @@ fill_icrcs(struct eng_slot *s)
 			roce_build_icrc_mbuf(s->tx[i], s->tx_l3[i], &s->icrc_cache);
 	}
 	s->icrc_from = s->nb_tx;
+	s->ctr[ENG_ICRC_CACHE_MISSES] = s->icrc_cache.misses;
 }
 
 /* Hand queued packets to the device; what it cannot take yet stays queued, in order. */

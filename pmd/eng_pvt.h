@@ -98,6 +98,7 @@ enum eng_ctr {
 	ENG_POLLS,			/* eng_poll() calls */
 	ENG_BUSY_POLLS,			/* polls that received or sent a packet */
 	ENG_TX_BURSTS,			/* device transmit calls that took packets */
+	ENG_ICRC_CACHE_MISSES,		/* ICRCs whose correction was not cached */
 	ENG_CQE_FIRST,			/* completions by status: + enum eng_wc_status */
 	ENG_CTR_MAX = ENG_CQE_FIRST + ENG_WC_MAX
 };
@@ -110,7 +111,8 @@ enum eng_ctr {
 #define ENG_QP_CTR_EXCLUDED \
 	((1ull << ENG_RX_NO_QP) | (1ull << ENG_RX_HANDOFF) | (1ull << ENG_TX_BUSY) | \
 	 (1ull << ENG_TX_DROPS) | (1ull << ENG_FAULTS) | (1ull << ENG_IDLE_YIELDS) | \
-	 (1ull << ENG_POLLS) | (1ull << ENG_BUSY_POLLS) | (1ull << ENG_TX_BURSTS))
+	 (1ull << ENG_POLLS) | (1ull << ENG_BUSY_POLLS) | (1ull << ENG_TX_BURSTS) | \
+	 (1ull << ENG_ICRC_CACHE_MISSES))
 
 struct eng_cq {
 	struct eng *eng;

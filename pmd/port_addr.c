@@ -183,6 +183,7 @@ eng_port_xstats(const struct eng_port *port, struct eng_xstat *xs, unsigned int 
 	PUT("roce_rx_%s", "ok", port->roce_stats.ok);
 	for (i = 0; i < ROCE_DROP_MAX; i++)
 		PUT("roce_drop_%s", roce_drop_names[i], port->roce_stats.drop[i]);
+	PUT("roce_%s", "icrc_cache_misses", port->icrc_cache.misses);
 	/* What the device itself lost, before droce saw it. */
 	if (rte_eth_stats_get(port->port_id, &es) != 0)
 		memset(&es, 0, sizeof(es));

@@ -40,7 +40,12 @@ int roce_icrc_mbuf(const struct rte_mbuf *m, uint32_t l3_off, uint32_t len, uint
  * entry; a stream of 64 B writes, of full-MTU middles, hits every time.
  * Not thread-safe: one per thread (an engine slot, a port's poller).
  */
-#define ROCE_ICRC_CACHE_SIZE	8	/* direct-mapped; a power of two */
+/*
+ * Direct-mapped, a power of two. An IPv4 key holds the header checksum, so each peer
+ * address pair has its own entries: 64 leave room for a target's many connections at a
+ * few packet lengths each. A miss costs one more CRC than no cache (the masked one).
+ */
+#define ROCE_ICRC_CACHE_SIZE	64
 
 struct roce_icrc_cache {
 	struct {
@@ -50,7 +55,7 @@ struct roce_icrc_cache {
 	} e[ROCE_ICRC_CACHE_SIZE];
 	uint32_t ones;			/* CRC state after the LRH's 8 bytes of ones */
 	uint64_t hits;
-	uint64_t misses;
+	uint64_t misses;		/* entries (re)filled: the engine's icrc_cache_misses */
 };
 
 void roce_icrc_cache_init(struct roce_icrc_cache *c);

@@ -552,6 +552,9 @@ START_TEST(test_eng_tx_partial_bursts)
 	ck_assert_uint_eq(eh_port_ctr(&eh_b, "roce_rx_ok") - rx_ok, 64);
 	ck_assert_uint_eq(eh_port_ctr(&eh_b, "roce_drop_icrc"), 0);
 	ck_assert_uint_eq(eh_ctr(&eh_a, "retransmit_pkts"), 0);
+	/* Two lengths (with and without RETH), one path: the corrections were cached. */
+	ck_assert_uint_eq(eh_ctr(&eh_a, "icrc_cache_misses"), 2);
+	ck_assert_uint_eq(eh_port_ctr(&eh_b, "roce_icrc_cache_misses"), 2);
 	eh_buf_free(la);
 	eh_buf_free(lb);
 	eh_assert_quiet();

@@ -454,13 +454,14 @@ END_TEST
 /* Same masked bytes, other lengths: each length its own entry; eviction stays right. */
 START_TEST(test_roce_icrc_cached_lengths)
 {
-	enum { MIN = 40 + 8 + 12, N = 69 };	/* IPv6 + UDP + BTH up to 128 bytes */
-	uint8_t f[sizeof(test_vec_v6_send) + 64];
+	/* From IPv6 + UDP + BTH up: four times as many lengths as entries. */
+	enum { MIN = 40 + 8 + 12, N = 4 * ROCE_ICRC_CACHE_SIZE };
+	uint8_t f[14 + MIN + N];
 	struct roce_icrc_cache c;
 	uint32_t len, pass;
 
 	memcpy(f, test_vec_v6_send, sizeof(test_vec_v6_send));
-	memset(f + sizeof(test_vec_v6_send), 0x3c, 64);
+	memset(f + sizeof(test_vec_v6_send), 0x3c, sizeof(f) - sizeof(test_vec_v6_send));
 	roce_icrc_cache_init(&c);
 	ck_assert_uint_eq(roce_icrc_cached(&c, f + 14, sizeof(test_vec_v6_send) - 18), 0x0997dcc9);
 	for (pass = 0; pass < 2; pass++) {
@@ -468,9 +469,9 @@ START_TEST(test_roce_icrc_cached_lengths)
 			TEST_REQUIRE(roce_icrc_cached(&c, f + 14, len) == ref_icrc(f + 14, len),
 				     "pass %u len %u", pass, len);
 	}
-	/* 69 lengths into 8 entries: the second pass finds at most 8 of the first's. */
+	/* The second pass finds at most one entry's worth of the first's. */
 	ck_assert_uint_eq(c.hits + c.misses, 1 + 2 * N);
-	ck_assert_uint_ge(c.misses, 1 + 2 * N - 1 - 8);
+	ck_assert_uint_ge(c.misses, 1 + 2 * N - 1 - ROCE_ICRC_CACHE_SIZE);
 }
 END_TEST
 
