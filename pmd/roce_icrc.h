@@ -39,8 +39,7 @@ int roce_icrc_mbuf(const struct rte_mbuf *m, uint32_t l3_off, uint32_t len, uint
  * stored bytes waits for the stores). A connection's packets of one length share one
  * entry; a stream of 64 B writes, of full-MTU middles, hits every time.
  * Not thread-safe: one per thread (an engine slot, a port's poller).
- */
-/*
+ *
  * Direct-mapped, a power of two. An IPv4 key holds the header checksum, so each peer
  * address pair has its own entries: 64 leave room for a target's many connections at a
  * few packet lengths each. A miss costs one more CRC than no cache (the masked one).
