@@ -18,6 +18,7 @@ check_counters(const struct roce_rx_stats *st, int want, const char *what)
 			      what, roce_drop_names[i], (unsigned long)st->drop[i]);
 }
 
+/* expect_ctx() for one context: flat, one mbuf, three segments. */
 static void
 expect_ctx_one(const uint8_t *f, uint32_t len, const struct roce_parse_ctx *ctx, int want,
 	       const char *what)
