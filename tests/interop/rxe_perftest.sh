@@ -172,10 +172,25 @@ check() {
 	result "$name ($(($(date +%s) - t0)) s)" "$ok"
 }
 
-# heal_vm: reboot vm1 if its virtio-net transmit queue stalled; true if it did.
+# unresolved: the last run failed because droce and vm1 could not resolve each other's
+# address. CI once saw vm1's data path die without a watchdog message: a 64 KiB send_bw
+# hung in the VM, and every later case failed on ARP both ways until the end. A droce
+# that cannot answer ARP fails the run on the fresh VM as well.
+unresolved() {
+	grep -q 'peer did not answer address resolution' "$log/droce" 2>/dev/null ||
+		grep -q 'ADDR_ERROR' "$log/vm" 2>/dev/null
+}
+
+# heal_vm: reboot vm1 if its virtio-net transmit queue stalled or address resolution
+# failed (unresolved); true if it did.
 heal_vm() {
-	vm_nic_stalled || return 1
-	echo "    the VM's virtio-net transmit queue stalled: rebooting vm1"
+	if vm_nic_stalled; then
+		echo "    the VM's virtio-net transmit queue stalled: rebooting vm1"
+	elif unresolved; then
+		echo "    droce and vm1 could not resolve each other's address: rebooting vm1"
+	else
+		return 1
+	fi
 	vm_reboot
 	gid=$(tail -1 "$log/gid")
 	reboots=$((reboots + 1))
