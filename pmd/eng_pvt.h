@@ -497,8 +497,8 @@ void eng_send_ack(struct eng_qp *qp, uint32_t psn, uint8_t syndrome, uint32_t ms
 /* eng.c */
 uint64_t eng_tsc(void);
 /*
- * Queue m for the slot's transmit burst. icrc_l3: 0 when m is complete; else the offset of its IP
- * header, and its ICRC field (roce_build_pad_mbuf()) is filled when the slot flushes.
+ * Queue m for the slot's transmit burst. icrc_l3: 0 when m is complete; else the offset
+ * of its IP header, and its ICRC field (roce_build_pad_mbuf()) is filled at the flush.
  */
 void eng_slot_queue(struct eng_slot *s, struct rte_mbuf *m, uint8_t icrc_l3);
 /* Is there room to queue more packets (after trying to send what is queued)? */

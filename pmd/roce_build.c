@@ -357,6 +357,7 @@ int
 roce_build_finish_mbuf(struct rte_mbuf *m, const struct roce_pkt *p)
 {
 	uint32_t icrc_off = p->frame_len - ROCE_ICRC_LEN;
+	struct rte_mbuf *last = rte_pktmbuf_lastseg(m);
 	uint32_t crc;
 	int ret;
 
@@ -365,9 +366,9 @@ roce_build_finish_mbuf(struct rte_mbuf *m, const struct roce_pkt *p)
 		ret = roce_icrc_mbuf(m, p->l3_off, icrc_off - p->l3_off, &crc);
 	if (ret != 0)
 		return ret;
-	roce_icrc_put(rte_pktmbuf_mtod_offset(rte_pktmbuf_lastseg(m), uint8_t *,
-					      rte_pktmbuf_data_len(rte_pktmbuf_lastseg(m)) -
-					      ROCE_ICRC_LEN), crc);
+	/* The pad and the ICRC field went to the last segment. */
+	roce_icrc_put(rte_pktmbuf_mtod_offset(last, uint8_t *,
+					      rte_pktmbuf_data_len(last) - ROCE_ICRC_LEN), crc);
 	return 0;
 }
 

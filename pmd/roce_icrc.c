@@ -24,6 +24,13 @@
 #define LRH_ONES	8
 #define SHORT_TAIL	192
 
+/* The IP header's length: where UDP starts, and with it the UDP and BTH masks. */
+static uint32_t
+ip_hdr_len(const uint8_t *l3)
+{
+	return (l3[0] >> 4) == 6 ? sizeof(struct rte_ipv6_hdr) : (uint32_t)(l3[0] & 0x0f) * 4;
+}
+
 /*
  * Copy IP + UDP + BTH into buf with the variant fields set to all ones (Annex A17.3.3).
  * Returns the number of bytes copied, which is at most len.
@@ -31,22 +38,17 @@
 static uint32_t
 mask_headers(uint8_t *buf, const uint8_t *l3, uint32_t len)
 {
-	uint32_t ip_len;
-	uint32_t n;
+	uint32_t ip_len = ip_hdr_len(l3);
+	uint32_t n = RTE_MIN(len, ip_len + 8 + 12);
 
+	memcpy(buf, l3, n);
 	if ((l3[0] >> 4) == 6) {
-		ip_len = sizeof(struct rte_ipv6_hdr);
-		n = RTE_MIN(len, ip_len + 8 + 12);
-		memcpy(buf, l3, n);
 		buf[0] |= 0x0f;		/* traffic class, high nibble */
 		buf[1] = 0xff;		/* traffic class low nibble, flow label */
 		buf[2] = 0xff;
 		buf[3] = 0xff;
 		buf[7] = 0xff;		/* hop limit */
 	} else {
-		ip_len = (uint32_t)(l3[0] & 0x0f) * 4;
-		n = RTE_MIN(len, ip_len + 8 + 12);
-		memcpy(buf, l3, n);
 		buf[1] = 0xff;		/* TOS: DSCP and ECN */
 		buf[8] = 0xff;		/* TTL */
 		buf[10] = 0xff;		/* header checksum */
@@ -111,7 +113,7 @@ masked_key(const uint8_t *l3, uint32_t l4)
 uint32_t
 roce_icrc_cached(struct roce_icrc_cache *c, const uint8_t *l3, uint32_t len)
 {
-	uint32_t l4 = (l3[0] >> 4) == 6 ? sizeof(struct rte_ipv6_hdr) : (l3[0] & 0x0fu) * 4;
+	uint32_t l4 = ip_hdr_len(l3);
 	uint32_t crc, i;
 	uint64_t key;
 

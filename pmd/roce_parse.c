@@ -332,6 +332,7 @@ roce_parse_mbuf(const struct rte_mbuf *m, const struct roce_parse_ctx *ctx,
 	uint8_t copy[HDR_MAX], icrc_copy[ROCE_ICRC_LEN];
 	const uint8_t *h, *icrc_at;
 	uint32_t crc;
+	bool ok;
 	enum roce_drop r;
 
 	memset(p, 0, sizeof(*p));
@@ -342,12 +343,13 @@ roce_parse_mbuf(const struct rte_mbuf *m, const struct roce_parse_ctx *ctx,
 		icrc_at = rte_pktmbuf_read(m, p->frame_len - ROCE_ICRC_LEN, ROCE_ICRC_LEN,
 					   icrc_copy);
 		if (rte_pktmbuf_data_len(m) >= p->frame_len)
-			crc = icrc_of(ctx, rte_pktmbuf_mtod_offset(m, const uint8_t *, p->l3_off),
-				      p->frame_len - ROCE_ICRC_LEN - p->l3_off);
-		else if (roce_icrc_mbuf(m, p->l3_off, p->frame_len - ROCE_ICRC_LEN - p->l3_off,
-					&crc) != 0)
-			crc = ~roce_icrc_get(icrc_at);
-		if (crc != roce_icrc_get(icrc_at))
+			ok = icrc_of(ctx, rte_pktmbuf_mtod_offset(m, const uint8_t *, p->l3_off),
+				     p->frame_len - ROCE_ICRC_LEN - p->l3_off) ==
+			     roce_icrc_get(icrc_at);
+		else
+			ok = roce_icrc_mbuf(m, p->l3_off, p->frame_len - ROCE_ICRC_LEN - p->l3_off,
+					    &crc) == 0 && crc == roce_icrc_get(icrc_at);
+		if (!ok)
 			r = ROCE_DROP_ICRC;
 	}
 	if (r == PARSE_OK)
