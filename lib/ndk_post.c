@@ -98,13 +98,23 @@ set_sges(struct lib_qp *qp, struct eng_send_wr *wr, const struct ndk_sge *sge, u
 		wr->num_sge = (uint8_t)nsge;
 		return 0;
 	}
+	wr->flags |= ENG_WR_INLINE;
+	/* One SGE: the engine copies straight from it (lkey 0 is no key: the address is
+	 * the caller's). */
+	if (nsge == 1) {
+		if (sge[0].length > qp->inline_size)
+			return -EINVAL;
+		wr->num_sge = sge[0].length != 0;
+		wr->sge[0] = (struct eng_sge){ .addr = (uintptr_t)sge[0].va,
+					       .length = sge[0].length };
+		return 0;
+	}
 	for (i = 0; i < nsge; i++) {
 		if (sge[i].length > qp->inline_size - len)
 			return -EINVAL;
 		memcpy(inl + len, sge[i].va, sge[i].length);
 		len += sge[i].length;
 	}
-	wr->flags |= ENG_WR_INLINE;
 	wr->num_sge = len != 0;
 	wr->sge[0] = (struct eng_sge){ .addr = (uintptr_t)inl, .length = len };
 	return 0;

@@ -287,6 +287,7 @@ eng_poll(struct eng *eng, unsigned int slot)
 		rte_rcu_qsbr_thread_online(eng->rcu, slot);
 		s->online = true;
 	}
+	s->mcache = rte_mempool_default_cache(eng->pool, rte_lcore_id());
 	if (slot == 0)
 		work += eng_port_poll(eng->port);
 	eng_slot_qps_update(s);
@@ -307,6 +308,7 @@ eng_poll(struct eng *eng, unsigned int slot)
 	work += s->ctr[ENG_TX_PKTS] - tx_before;
 	s->ctr[ENG_POLLS]++;
 	s->ctr[ENG_BUSY_POLLS] += work != 0;
+	s->mcache = NULL;
 	/* Nothing of this slot's is referenced past here: a grace period may end. */
 	rte_rcu_qsbr_quiescent(eng->rcu, slot);
 	return work;

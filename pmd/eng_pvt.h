@@ -317,6 +317,13 @@ struct eng_slot {
 	uint16_t icrc_from;		/* tx[] below this have their ICRC */
 	struct roce_icrc_cache icrc_cache;
 	struct rte_mbuf *held;		/* ENG_FAULT_HOLD: sent after the next packet */
+	/*
+	 * The polling lcore's cache of eng->pool, set for the length of an eng_poll() (NULL
+	 * outside it, where an allocation goes to the pool itself): rte_pktmbuf_alloc()
+	 * looks the cache up per packet through rte_lcore_id(), a call to __tls_get_addr()
+	 * from a shared library.
+	 */
+	struct rte_mempool_cache *mcache;
 	bool online;			/* registered RCU reader is online */
 	bool stop;			/* tells the lcore running the slot to return */
 	uint32_t clock_polls;		/* polls: the clock is read every 8th */

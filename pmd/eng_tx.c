@@ -70,11 +70,13 @@ eng_pkt_alloc(struct eng_qp *qp, struct roce_pkt *p, uint8_t **payload)
 		eng_qp_count(qp, ENG_TX_BUSY);
 		return NULL;
 	}
-	m = rte_pktmbuf_alloc(qp->eng->pool);
-	if (m == NULL) {
+	/* rte_pktmbuf_alloc() through the slot's cache: only the poll of a QP's slot builds
+	 * its packets, as only it queues them on the slot (eng_pkt_send()). */
+	if (rte_mempool_generic_get(qp->eng->pool, (void **)&m, 1, qp->slot->mcache) != 0) {
 		eng_qp_count(qp, ENG_TX_NO_MBUF);
 		return NULL;
 	}
+	rte_pktmbuf_reset(m);
 	if (qp->type == ENG_QPT_RC)
 		p->dqpn = qp->attr.dest_qpn;
 	p->pkey = ROCE_DEFAULT_PKEY;

@@ -137,6 +137,47 @@ START_TEST(test_post_inline_many_sge)
 }
 END_TEST
 
+/*
+ * One INLINE SGE is copied straight from the caller's bytes (no gather): unregistered
+ * memory and a garbage token, the full inline size, a deferred post (copied into the
+ * staging list) and an immediate one, each source cleared as soon as the call returns.
+ */
+START_TEST(test_post_inline_one_sge)
+{
+	uint8_t a[QP_INLINE], b[QP_INLINE], want[2 * QP_INLINE];
+	struct ndk_result_ex r;
+	struct ndk_sge s;
+	struct pair p;
+
+	pair_open(&p);
+	fill(a, sizeof(a), 7);
+	fill(b, sizeof(b), 11);
+	memcpy(want, a, sizeof(a));
+	memcpy(want + QP_INLINE, b, sizeof(b));
+	recv_on(&p, 1, 0x1, 0, QP_INLINE);
+	recv_on(&p, 1, 0x2, QP_INLINE, QP_INLINE);
+	s = (struct ndk_sge){ .va = a, .length = QP_INLINE, .token = 0xdeadbeef };
+	ck_assert_int_eq(ndk_send(p.qp[0], (void *)0xa, &s, 1,
+				  NDK_OP_FLAG_INLINE | NDK_OP_FLAG_DEFER), 0);
+	memset(a, 0, sizeof(a));
+	s.va = b;
+	ck_assert_int_eq(ndk_send(p.qp[0], (void *)0xb, &s, 1, NDK_OP_FLAG_INLINE), 0);
+	memset(b, 0, sizeof(b));
+	take(p.cq[0], &r, 1);
+	ck_assert_ptr_eq(r.request_context, (void *)0xa);
+	ck_assert_int_eq(r.status, 0);
+	take(p.cq[0], &r, 1);
+	ck_assert_ptr_eq(r.request_context, (void *)0xb);
+	ck_assert_int_eq(r.status, 0);
+	take(p.cq[1], &r, 1);
+	ck_assert_uint_eq(r.bytes_transferred, QP_INLINE);
+	take(p.cq[1], &r, 1);
+	ck_assert_uint_eq(r.bytes_transferred, QP_INLINE);
+	ck_assert_int_eq(memcmp(p.buf[1], want, sizeof(want)), 0);
+	pair_close(&p);
+}
+END_TEST
+
 START_TEST(test_post_defer)
 {
 	struct ndk_result_ex r[4];
@@ -1087,6 +1128,7 @@ suite(void)
 	tcase_add_test(tc, test_post_inline_errors);
 	tcase_add_test(tc, test_post_silent);
 	tcase_add_test(tc, test_post_inline_many_sge);
+	tcase_add_test(tc, test_post_inline_one_sge);
 	tcase_add_test(tc, test_post_defer);
 	tcase_add_test(tc, test_post_defer_then_error);
 	tcase_add_test(tc, test_post_read_fence);
