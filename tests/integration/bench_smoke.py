@@ -3,14 +3,16 @@
 
 usage: bench_smoke.py <droce-bench> <build dir> <tmp dir>
 
-Runs the quick benchmark on memif and veth and checks what it promises: exit status 0
-(every measurement taken; a MISS is not a failure), summary.md with every ratio row for
-both links and PASS/MISS on each goal row, the 64 B WRITE rate taken from the timed run
-(-D) and the 8 B SEND latency from the long run (-n), the raw rates measured before and
-after droce's runs (the ratios on their mean), the CSV and JSON files with data, the four
-plots as PNG files, no testpmd runtime directory left in /var/run/dpdk; that bad
-options get their one-line error and exit status 1; and that --engine-lcore (memif only)
-runs and says so in the summary.
+Runs the quick benchmark (2 rounds) on memif and veth and checks what it promises: exit
+status 0 (every measurement taken; a MISS is not a failure), summary.md with every ratio
+row for both links, a rounds cell on each and PASS/MISS on each goal row; the rate rows
+paired with the raw link: 3 raw sets per link (before the rounds and after each), 2 rounds
+of timed runs (-D), each round against the mean of the raw sets around it, the table's
+droce, baseline and ratio the medians over the rounds (of two: the mean), one drift line
+per link and frame size; the 8 B SEND latency from the long run (-n); the CSV and JSON
+files with data, the four plots as PNG files, no testpmd runtime directory left in
+/var/run/dpdk; that bad options (--rounds among them) get their one-line error and exit
+status 1; and that --engine-lcore (memif only) runs and says so in the summary.
 Prints 'N passed, M failed'.
 """
 import csv
@@ -31,46 +33,98 @@ METRICS = ["WRITE 64 KiB bandwidth / raw byte rate", "READ 64 KiB bandwidth / ra
            "WRITE 64 KiB bandwidth / raw byte rate at RoCE's frame (1082 B)"]
 GOALS = {("memif", METRICS[0]), ("memif", METRICS[3]), ("veth", METRICS[3]),
          ("memif", METRICS[6]), ("veth", METRICS[6])}
+LAT = {METRICS[6], METRICS[7], METRICS[8]}      # against TCP's once: no rounds
+ROUNDS = 2                                       # --quick's
+FRAMES = ("64", "1082", "1514")
+
+
+def median(xs):
+    xs = sorted(xs)
+    return (xs[(len(xs) - 1) // 2] + xs[len(xs) // 2]) / 2
+
+
+def bracketing(lr, frame, kind):
+    """Per round, the mean of the raw sets before and after it at this frame size."""
+    sets = lr["raw_rounds"]
+    return [(sets[k - 1][frame][kind] + sets[k][frame][kind]) / 2
+            for k in range(1, len(sets))]
+
+
+def check_rounds(out, rows, res):
+    """The rate rows paired with the raw link over the rounds."""
+    text = open(os.path.join(out, "summary.md")).read()
+    assert res["meta"]["plan"]["rounds"] == ROUNDS, res["meta"]["plan"]
+    assert "Raw baselines before round 1 and after each round" in text, "no raw drift lines"
+    for link in LINKS:
+        lr = res["links"][link]
+        assert len(lr["raw_rounds"]) == ROUNDS + 1, (link, len(lr["raw_rounds"]))
+        assert len(lr["steady_rounds"]) == ROUNDS, (link, len(lr["steady_rounds"]))
+        assert lr["raw_before"] == lr["raw_rounds"][0], link
+        assert lr["raw_after"] == lr["raw_rounds"][-1], link
+        for k in FRAMES:
+            m = lr["raw"][k]
+            mean = sum(s[k]["pps"] for s in lr["raw_rounds"]) / (ROUNDS + 1)
+            assert m["runs"] == ROUNDS + 1 and abs(m["pps"] - mean) < 1, (link, k, m)
+            assert "- %s, %s B frames: " % (link, k) in text, "no drift line %s %s" % (link, k)
+        # Goal rows with a timed run in every round: a ratio per round, the table's ratio
+        # their median to the printed precision, and the same in results.json.
+        for m in METRICS:
+            if (link, m) not in GOALS or m in LAT:
+                continue
+            r = rows[(link, m)]
+            got = [float(x) for x in r[5].split(",")]
+            assert len(got) == ROUNDS, "rounds cell %s, want %d ratios" % (r, ROUNDS)
+            assert abs(float(r[4]) - median(got)) <= 0.0011, r
+            js = next(x for x in res["ratios"] if x["link"].startswith(link + " ") and
+                      x["metric"] == m)
+            assert len(js["rounds"]) == ROUNDS and r[4] == "%.3f" % median(js["rounds"]), \
+                (r, js)
+        # The 64 B WRITE rate in the table is the median of the rounds' timed runs (-D),
+        # not the sweep's.
+        timed = [rnd.get("write_bw/64") for rnd in lr["steady_rounds"]]
+        assert all(t and t["msgrate"] > 0 for t in timed), "%s: no timed write_bw 64 B" % link
+        got = rows[(link, METRICS[3])][2]
+        want = median([t["msgrate"] * 1e6 for t in timed]) / 1e6
+        assert got == "%.3g Mmsg/s" % want, (link, got, timed)
+        # The 64 KiB WRITE against the raw rate of full RoCE frames (path MTU 1024): the
+        # median of the rounds' bracketing means at 1082 B.
+        r = rows[(link, METRICS[-1])]
+        want = median(bracketing(lr, "1082", "Bps"))
+        assert r[3] == "%.3g MB/s" % (want / 1e6), (r, want)
+        assert r[2] == rows[(link, METRICS[0])][2], (r, rows[(link, METRICS[0])])
+    n = {}
+    for r in csv.DictReader(open(os.path.join(out, "raw.csv"))):
+        n[r["link"], r["when"]] = n.get((r["link"], r["when"]), 0) + 1
+    want = {(ln, w): len(FRAMES) for ln in LINKS
+            for w in ["before"] + ["after-%d" % k for k in range(1, ROUNDS + 1)]}
+    assert n == want, "raw.csv sets: %s" % n
+    runs = {r["run"] for r in csv.DictReader(open(os.path.join(out, "bw.csv")))}
+    assert runs == {"sweep"} | {"timed-%d" % k for k in range(1, ROUNDS + 1)}, runs
 
 
 def check(out):
     rows = {}
     for line in open(os.path.join(out, "summary.md")):
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 7 and cells[0] != "link" and not cells[0].startswith("---"):
+        if len(cells) == 8 and cells[0] != "link" and not cells[0].startswith("---"):
             rows[(cells[0].split()[0], cells[1])] = cells
     for link in LINKS:
         for m in METRICS:
             r = rows.get((link, m))
             assert r is not None, "no row '%s' for %s" % (m, link)
             assert r[4] != "-", "no ratio in %s" % r
+            if m in LAT:
+                assert r[5] == "-", "rounds cell on a latency row: %s" % r
+            else:
+                assert r[5] != "-" and all(float(x) > 0 for x in r[5].split(",")), r
             want = ("PASS", "MISS") if (link, m) in GOALS else ("-",)
-            assert r[6] in want, "verdict %s, want one of %s" % (r, want)
-    for name, least in (("raw.csv", 12), ("bw.csv", 10), ("lat.csv", 6), ("tcp.csv", 1)):
+            assert r[7] in want, "verdict %s, want one of %s" % (r, want)
+    for name, least in (("raw.csv", 18), ("bw.csv", 10), ("lat.csv", 6), ("tcp.csv", 1)):
         n = len(list(csv.reader(open(os.path.join(out, name))))) - 1
         assert n >= least, "%s: %d rows, want at least %d" % (name, n, least)
     res = json.load(open(os.path.join(out, "results.json")))
     assert not res["errors"] and sorted(res["links"]) == sorted(LINKS), res["errors"]
-    # The raw link measured before and after droce's runs; the ratios take the mean.
-    text = open(os.path.join(out, "summary.md")).read()
-    assert "Raw baselines before and after droce's runs" in text, "no raw drift lines"
-    for link in LINKS:
-        lr = res["links"][link]
-        for k in ("64", "1082", "1514"):
-            b, a, m = lr["raw_before"][k], lr["raw_after"][k], lr["raw"][k]
-            assert m["runs"] == 2 and abs(m["pps"] - (b["pps"] + a["pps"]) / 2) < 1, (link, k)
-        assert "- %s: 64 B frames " % link in text, "no drift line for %s" % link
-    # The 64 KiB WRITE against the raw rate of full RoCE frames (path MTU 1024) as well.
-    for link in LINKS:
-        r = rows[(link, METRICS[-1])]
-        assert r[3] == "%.3g MB/s" % (res["links"][link]["raw"]["1082"]["Bps"] / 1e6), r
-        assert r[2] == rows[(link, METRICS[0])][2], (r, rows[(link, METRICS[0])])
-    # The 64 B WRITE rate in the table is the timed run's (-D), not the sweep's.
-    for link in LINKS:
-        timed = res["links"][link]["steady"].get("write_bw/64")
-        assert timed is not None and timed["msgrate"] > 0, "%s: no timed write_bw 64 B" % link
-        got = rows[(link, METRICS[3])][2]
-        assert got == "%.3g Mmsg/s" % timed["msgrate"], (link, got, timed)
+    check_rounds(out, rows, res)
     # The 8 B SEND latency in the table is the long run's (-n 2000 quick), not the sweep's.
     for link in LINKS:
         long = res["links"][link]["long_lat"].get("send_lat/8")
@@ -90,13 +144,16 @@ def check(out):
 BAD = [(["--links", "wifi"], "--links: unknown link 'wifi'"),
        (["--lcores", "0"], "--lcores: want two CPU numbers"),
        (["--no-events"], "--no-events: only with --engine-lcore"),
-       (["--bogus"], "unrecognized arguments: --bogus")]
+       (["--bogus"], "unrecognized arguments: --bogus"),
+       (["--rounds", "0"], "--rounds: want a whole number >= 1, got '0'"),
+       (["--rounds", "x"], "--rounds: want a whole number >= 1, got 'x'")]
 
 
 def bad_options():
     for args, want in BAD:
         p = subprocess.run([BENCH] + args, capture_output=True, text=True, timeout=30)
         assert p.returncode == 1 and want in p.stderr, (args, p.returncode, p.stderr)
+        assert len(p.stderr.splitlines()) == 1, (args, p.stderr)
 
 
 def engine_lcore():
@@ -113,6 +170,7 @@ def engine_lcore():
     assert not res["errors"] and list(res["links"]) == ["memif"], res["errors"]
     ratios = [r for r in res["ratios"] if r["link"].startswith("memif")]
     assert len(ratios) == len(METRICS) and all(r["ratio"] for r in ratios), ratios
+    assert all("rounds" in r for r in ratios), ratios
 
 
 def main():
