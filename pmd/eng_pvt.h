@@ -221,7 +221,14 @@ struct eng_req {
 	uint8_t retries;		/* transport retries used for the oldest WQE */
 	uint8_t rnr_retries;
 	uint32_t acked_psn;		/* last PSN acknowledged + 1 (PSN of the oldest unacked) */
-	uint32_t resend_until;		/* packets before this PSN are being sent again */
+	/*
+	 * After a go-back (eng_req_rewind()), packets before resend_until are sent again;
+	 * resending ends with the first packet at or after it. Without the flag a PSN more
+	 * than 2^23 past the last go-back compares as before it (IBA 9.7.1's half window)
+	 * and every packet of a long stream counted as a retransmission.
+	 */
+	uint32_t resend_until;
+	bool resending;
 	bool gap_rewound;		/* went back N for the current gap in responses */
 };
 

@@ -159,8 +159,12 @@ note_sent(struct eng_qp *qp, uint32_t psn)
 {
 	struct eng_req *r = &qp->req;
 
-	if (roce_psn_diff(psn, r->resend_until) < 0)
-		eng_qp_count(qp, ENG_RETRANSMIT_PKTS);
+	if (r->resending) {
+		if (roce_psn_diff(psn, r->resend_until) < 0)
+			eng_qp_count(qp, ENG_RETRANSMIT_PKTS);
+		else
+			r->resending = false;
+	}
 	if (r->rto_deadline == 0 && qp->attr.timeout != 0)
 		r->rto_deadline = eng_tsc() + eng_ack_timeout_cycles(qp->eng, qp->attr.timeout);
 }
@@ -342,6 +346,7 @@ eng_req_rewind(struct eng_qp *qp)
 	uint32_t i;
 
 	r->resend_until = r->psn;
+	r->resending = true;
 	r->pkts_since_ackreq = 0;
 	for (i = r->head; i != r->tail; i++) {
 		struct eng_swqe *w = eng_swqe(qp, i);

@@ -10,6 +10,7 @@
 
 #include "eng_harness.h"
 #include "roce_opcode.h"
+#include "roce_psn.h"
 
 /* A QP's counter by name; fails the test when it has none. */
 static uint64_t
@@ -191,6 +192,53 @@ START_TEST(test_eng_ack_coalesced)
 }
 END_TEST
 
+/*
+ * A stream longer than half the PSN space (IBA 9.7.1: 2^23 packets) with no loss: not one
+ * packet counts as a retransmission. The count compared each PSN with the PSN of the last
+ * go-back (here the first PSN), and past 2^23 packets every PSN compared as before it.
+ * 1 MiB WRITEs at path MTU 256 (4096 packets each), from just below the PSN wrap.
+ */
+START_TEST(test_eng_qp_ctr_psn_half_window)
+{
+	enum { LEN = 1 << 20, PKTS = LEN / 256, BATCH = 8 };
+	struct eh_conf conf = eh_default_conf;
+	uint32_t n = (ROCE_PSN_MOD / 2) / PKTS + 2, i, k;
+	struct eng_cqe c[BATCH];
+	struct eh_buf *la, *lb;
+
+	conf.path_mtu = 256;
+	conf.psn_a = ROCE_PSN_MOD - 1000;
+	eh_setup(&conf);
+	la = eh_buf_new(&eh_a, LEN, EH_PD, EH_ACC_ALL);
+	lb = eh_buf_new(&eh_b, LEN, EH_PD, EH_ACC_ALL);
+	eh_fill(la, 0, LEN, 21);
+	for (i = 0; i < n; i += BATCH) {
+		uint32_t m = RTE_MIN((uint32_t)BATCH, n - i);
+
+		for (k = 0; k < m; k++) {
+			struct eng_send_wr wr;
+
+			eh_wr_init(&wr, i + k, ENG_WR_WRITE, ENG_WR_SIGNALED);
+			eh_wr_sge(&wr, la, 0, LEN);
+			eh_wr_remote(&wr, lb, 0);
+			eh_post_send(&eh_a, &wr);
+		}
+		ck_assert_uint_eq(eh_wait_cqes(eh_a.scq, c, m, EH_WAIT_MS), m);
+		for (k = 0; k < m; k++)
+			eh_check_cqe(&c[k], &eh_a, i + k, ENG_WC_SUCCESS, ENG_WC_WRITE, LEN);
+	}
+	ck_assert_uint_eq(qp_ctr(eh_a.qp, "tx_pkts"), (uint64_t)n * PKTS);
+	ck_assert_uint_gt(qp_ctr(eh_a.qp, "tx_pkts"), ROCE_PSN_MOD / 2);
+	ck_assert_uint_eq(qp_ctr(eh_b.qp, "rx_pkts"), (uint64_t)n * PKTS);
+	ck_assert_uint_eq(qp_ctr(eh_a.qp, "retransmit_pkts"), 0);
+	ck_assert_uint_eq(eh_ctr(&eh_a, "retransmit_pkts"), 0);
+	eh_assert_same(lb, 0, la, 0, LEN);
+	eh_buf_free(la);
+	eh_buf_free(lb);
+	eh_assert_quiet();
+}
+END_TEST
+
 /* Flushed receives are counted as cqe_wr_flush_err on the QP that flushed them. */
 START_TEST(test_eng_qp_ctr_flush)
 {
@@ -270,6 +318,7 @@ main(int argc, char **argv)
 	tcase_add_test(tc, test_eng_poll_ctrs);
 	tcase_add_test(tc, test_eng_qp_ctr_nak_retransmit);
 	tcase_add_test(tc, test_eng_ack_coalesced);
+	tcase_add_test(tc, test_eng_qp_ctr_psn_half_window);
 	tcase_add_test(tc, test_eng_qp_ctr_flush);
 	tcase_add_test(tc, test_eng_observe_close);
 	tcase_set_timeout(tc, 60);
