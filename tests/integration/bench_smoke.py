@@ -30,12 +30,13 @@ METRICS = ["WRITE 64 KiB bandwidth / raw byte rate", "READ 64 KiB bandwidth / ra
            "READ 64 B message rate / raw packet rate", "SEND 64 B message rate / raw packet rate",
            "SEND 8 B half round trip / TCP's", "WRITE 8 B half round trip / TCP's",
            "READ 8 B round trip / TCP's half round trip",
-           "WRITE 64 KiB bandwidth / raw byte rate at RoCE's frame (1082 B)"]
+           "WRITE 64 KiB bandwidth / raw byte rate at RoCE's frame (1082 B)",
+           "WRITE 64 B message rate / raw packet rate at its frame (138 B)"]
 GOALS = {("memif", METRICS[0]), ("memif", METRICS[3]), ("veth", METRICS[3]),
          ("memif", METRICS[6]), ("veth", METRICS[6])}
 LAT = {METRICS[6], METRICS[7], METRICS[8]}      # against TCP's once: no rounds
 ROUNDS = 2                                       # --quick's
-FRAMES = ("64", "1082", "1514")
+FRAMES = ("64", "138", "1082", "1514")
 
 
 def median(xs):
@@ -88,10 +89,15 @@ def check_rounds(out, rows, res):
         assert got == "%.3g Mmsg/s" % want, (link, got, timed)
         # The 64 KiB WRITE against the raw rate of full RoCE frames (path MTU 1024): the
         # median of the rounds' bracketing means at 1082 B.
-        r = rows[(link, METRICS[-1])]
+        r = rows[(link, METRICS[9])]
         want = median(bracketing(lr, "1082", "Bps"))
         assert r[3] == "%.3g MB/s" % (want / 1e6), (r, want)
         assert r[2] == rows[(link, METRICS[0])][2], (r, rows[(link, METRICS[0])])
+        # The 64 B WRITE against the raw packet rate of its own frame (138 B) likewise.
+        r = rows[(link, METRICS[10])]
+        want = median(bracketing(lr, "138", "pps"))
+        assert r[3] == "%.3g Mpps" % (want / 1e6), (r, want)
+        assert r[2] == rows[(link, METRICS[3])][2], (r, rows[(link, METRICS[3])])
     n = {}
     for r in csv.DictReader(open(os.path.join(out, "raw.csv"))):
         n[r["link"], r["when"]] = n.get((r["link"], r["when"]), 0) + 1
