@@ -9,7 +9,8 @@ and checks: exit status 0; a table row for each, its count the least of its two 
 eight packets cost more than one but less than eight times as much plus the copies (the
 per-packet count of the 8 KiB case within 0.3x-3x of the 64 B one); the --top list names
 droce's own functions (eng_req_progress, the requester, is in every sender's list); the
-JSON holds the same numbers; bad options get their one-line error and exit status 1.
+JSON holds the same numbers; bad options, and a build with AddressSanitizer (which valgrind
+cannot run), get their one-line error and exit status 1.
 Prints 'N passed, M failed'.
 """
 import json
@@ -31,6 +32,16 @@ def bad_options():
     for args, want in BAD:
         p = subprocess.run([INSTR] + args, capture_output=True, text=True, timeout=30)
         assert p.returncode == 1 and want in p.stderr, (args, p.returncode, p.stderr)
+    # A build dir whose droce-perf has AddressSanitizer in it (a stand-in program).
+    fake = os.path.join(TMP, "asan-build")
+    os.makedirs(os.path.join(fake, "apps"), exist_ok=True)
+    r = subprocess.run(["cc", "-fsanitize=address", "-x", "c", "-", "-o",
+                        os.path.join(fake, "apps", "droce-perf")],
+                       input="int main(void) { return 0; }\n", capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    p = subprocess.run([INSTR, "--build", fake], capture_output=True, text=True, timeout=30)
+    assert p.returncode == 1 and "built with a sanitizer, which valgrind cannot run" in \
+        p.stderr, (p.returncode, p.stderr)
 
 
 def run():
