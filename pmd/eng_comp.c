@@ -314,7 +314,7 @@ eng_comp_rx(struct eng_qp *qp, struct rte_mbuf *m, const struct roce_pkt *p)
 		atomic_ack_rx(qp, p);
 	else
 		read_resp_rx(qp, m, p);
-	rte_pktmbuf_free(m);
+	eng_pkt_free(qp, m);
 	if (eng_qp_state_get(qp) == ENG_QPS_ERR)
 		return;
 	eng_req_complete(qp);

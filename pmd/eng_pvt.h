@@ -505,6 +505,22 @@ void eng_qp_tmpl_init(struct eng_qp *qp);
 struct rte_mbuf *eng_pkt_alloc(struct eng_qp *qp, struct roce_pkt *p, uint8_t **payload);
 /* Finish (pad, ICRC) and queue for transmission on the QP's slot. */
 void eng_pkt_send(struct eng_qp *qp, struct rte_mbuf *m, const struct roce_pkt *p);
+/*
+ * rte_pktmbuf_free() of a packet a QP received, on its slot's poll: a direct one-segment
+ * mbuf of the engine's pool goes back through the slot's cache (see eng_slot.mcache);
+ * anything else the usual way.
+ */
+static inline void
+eng_pkt_free(struct eng_qp *qp, struct rte_mbuf *m)
+{
+	if (likely(m->nb_segs == 1 && m->pool == qp->eng->pool)) {
+		m = rte_pktmbuf_prefree_seg(m);
+		if (m != NULL)
+			rte_mempool_generic_put(m->pool, (void **)&m, 1, qp->slot->mcache);
+		return;
+	}
+	rte_pktmbuf_free(m);
+}
 /* Build and queue an ACK or NAK (AETH syndrome/MSN) for psn (responder). */
 void eng_send_ack(struct eng_qp *qp, uint32_t psn, uint8_t syndrome, uint32_t msn);
 

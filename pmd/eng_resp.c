@@ -885,7 +885,7 @@ eng_resp_rx(struct eng_qp *qp, struct rte_mbuf *m, const struct roce_pkt *p)
 	else
 		resp_rc(qp, p, data);
 out:
-	rte_pktmbuf_free(m);
+	eng_pkt_free(qp, m);
 }
 
 void
