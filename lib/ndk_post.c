@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Posting work requests: NDK's calls become engine work requests on the QP's rings. The
- * consumer serialises posting per queue, so there are no locks here. An inline error
- * leaves no trace; a request the engine accepted completes exactly once (a silent success
+ * Posting work requests: NDK's calls become engine work requests on the QP's queues.
+ * Sends, writes and reads are built in their send queue entry (eng_post_send_begin()),
+ * where the engine takes them: no copy of the request on the way. The consumer
+ * serialises posting per queue, so there are no locks here. An inline error leaves no
+ * trace; a request the engine accepted completes exactly once (a silent success
  * excepted). Local tokens are checked by the engine when it reaches the request.
  *
- * DEFER is doorbell batching: the engine stages the request (checked, inline data copied,
- * queue room reserved) and the slot sees the batch at the next post without DEFER. An
+ * DEFER is doorbell batching: the request is queued (checked, inline data copied) but
+ * not published, and the slot sees the batch at the next post without DEFER. An
  * inline error rings the doorbell before it is returned, so the requests deferred before
  * it are submitted (NDK deferred processing).
  */
@@ -58,13 +60,19 @@ refuse(struct lib_qp *qp, int ret)
 
 /* The common checks of an initiator post: the QP may take work, the flags are known. */
 static int
-begin(struct lib_qp *qp, uint32_t flags, uint32_t allowed, uint64_t req_ctx,
-      struct eng_send_wr *wr)
+check(struct lib_qp *qp, uint32_t flags, uint32_t allowed)
 {
 	if (!obj_live(&qp->o))
 		return -ENOTCONN;
 	if ((flags & ~allowed) != 0)
 		return -EINVAL;
+	return 0;
+}
+
+/* The head of a WR: cleared, then what every initiator request has. */
+static void
+init_wr(struct eng_send_wr *wr, uint32_t flags, uint64_t req_ctx)
+{
 	memset(wr, 0, offsetof(struct eng_send_wr, sge));
 	wr->wr_id = req_ctx;
 	if (!(flags & NDK_OP_FLAG_SILENT_SUCCESS))
@@ -73,16 +81,26 @@ begin(struct lib_qp *qp, uint32_t flags, uint32_t allowed, uint64_t req_ctx,
 		wr->flags |= ENG_WR_FENCE;
 	if (flags & NDK_OP_FLAG_SEND_AND_SOLICIT_EVENT)
 		wr->flags |= ENG_WR_SOLICITED;
-	return 0;
+}
+
+static int
+begin(struct lib_qp *qp, uint32_t flags, uint32_t allowed, uint64_t req_ctx,
+      struct eng_send_wr *wr)
+{
+	int ret = check(qp, flags, allowed);
+
+	if (ret == 0)
+		init_wr(wr, flags, req_ctx);
+	return ret;
 }
 
 /*
- * The SGEs. INLINE: the bytes are gathered here (the count may exceed the QP's SGE
- * limit, tokens are ignored) into one element the engine copies before the call returns.
+ * The SGEs, into a WR built in its queue entry. INLINE: the bytes are gathered into the
+ * entry now (the count may exceed the QP's SGE limit, tokens are ignored).
  */
 static int
 set_sges(struct lib_qp *qp, struct eng_send_wr *wr, const struct ndk_sge *sge, uint32_t nsge,
-	 uint32_t flags, uint8_t *inl)
+	 uint32_t flags)
 {
 	uint32_t i, len = 0;
 
@@ -99,24 +117,13 @@ set_sges(struct lib_qp *qp, struct eng_send_wr *wr, const struct ndk_sge *sge, u
 		return 0;
 	}
 	wr->flags |= ENG_WR_INLINE;
-	/* One SGE: the engine copies straight from it (lkey 0 is no key: the address is
-	 * the caller's). */
-	if (nsge == 1) {
-		if (sge[0].length > qp->inline_size)
-			return -EINVAL;
-		wr->num_sge = sge[0].length != 0;
-		wr->sge[0] = (struct eng_sge){ .addr = (uintptr_t)sge[0].va,
-					       .length = sge[0].length };
-		return 0;
-	}
 	for (i = 0; i < nsge; i++) {
 		if (sge[i].length > qp->inline_size - len)
 			return -EINVAL;
-		memcpy(inl + len, sge[i].va, sge[i].length);
+		memcpy(wr->inline_data + len, sge[i].va, sge[i].length);
 		len += sge[i].length;
 	}
-	wr->num_sge = len != 0;
-	wr->sge[0] = (struct eng_sge){ .addr = (uintptr_t)inl, .length = len };
+	wr->inline_len = len;
 	return 0;
 }
 
@@ -132,20 +139,24 @@ post_imm(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge, uint32_t 
 	 uint32_t imm)
 {
 	struct lib_qp *qp = qp_of(pub);
-	uint8_t inl[ENG_MAX_INLINE];
-	struct eng_send_wr wr;
-	int ret = begin(qp, flags, allowed, (uintptr_t)req_ctx, &wr);
+	struct eng_send_wr *wr;
+	int ret = check(qp, flags, allowed);
 
+	/* In place: the WR is built in its send queue entry, the engine takes it there. */
 	if (ret == 0)
-		ret = set_sges(qp, &wr, sge, nsge, flags, inl);
+		ret = eng_post_send_begin(qp->eqp, &wr);
+	if (ret == 0) {
+		init_wr(wr, flags, (uintptr_t)req_ctx);
+		ret = set_sges(qp, wr, sge, nsge, flags);
+	}
 	if (ret != 0)
 		return refuse(qp, ret);
-	wr.opcode = opcode;
-	wr.remote_addr = raddr;
-	wr.rkey = rtoken;
-	wr.inv_rkey = rtoken;
-	wr.imm = rte_cpu_to_be_32(imm);
-	return eng_post_send_defer(qp->eqp, &wr, (flags & NDK_OP_FLAG_DEFER) != 0);
+	wr->opcode = opcode;
+	wr->remote_addr = raddr;
+	wr->rkey = rtoken;
+	wr->inv_rkey = rtoken;
+	wr->imm = rte_cpu_to_be_32(imm);
+	return eng_post_send_end(qp->eqp, (flags & NDK_OP_FLAG_DEFER) != 0);
 }
 
 static int

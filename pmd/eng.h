@@ -75,12 +75,14 @@ struct eng_send_wr {
 	/*
 	 * ENG_WR_INLINE: eng_post_send() copies the bytes the SGEs point at into
 	 * inline_data (lkeys are not checked, as verbs do) and sets inline_len; the
-	 * caller leaves both alone and may reuse its buffers once the call returns.
+	 * caller leaves both alone and may reuse its buffers once the call returns. A WR
+	 * built in place (eng_post_send_begin()) has its bytes in inline_data and their
+	 * count in inline_len instead, and no SGEs.
 	 */
 	uint32_t inline_len;
 	/*
-	 * One of these, by opcode and QP type: a WR's head is copied into the send ring and
-	 * out of it again, and overlaid they take 48 bytes instead of 136.
+	 * One of these, by opcode and QP type: overlaid they take 48 bytes instead of 136,
+	 * and the head of a WR is what is written and read of it.
 	 */
 	union {
 		struct {		/* UD: where the datagram goes (an address handle) */
@@ -496,6 +498,18 @@ int eng_post_send(struct eng_qp *qp, const struct eng_send_wr *wr);
  */
 #define ENG_DEFER_MAX	8
 int eng_post_send_defer(struct eng_qp *qp, const struct eng_send_wr *wr, bool defer);
+/*
+ * Posting in place, without a copy of the WR: *wr is the WR's entry in the send queue,
+ * its contents undefined; the caller sets every field the WR uses (the head up to sge,
+ * num_sge SGEs; with ENG_WR_INLINE the bytes in inline_data and inline_len, no SGEs) and
+ * then calls eng_post_send_end(), which checks it and queues it (defer as for
+ * eng_post_send_defer()). A WR begun and never ended is not posted: the next begin
+ * returns the same entry. Returns 0, -ENOTCONN (the QP's state forbids posting) or
+ * -ENOMEM (the queue is full; sq_depth WRs are outstanding); eng_post_send_end() 0 or
+ * -EINVAL. Their errors ring the doorbell, as eng_post_send_defer()'s do.
+ */
+int eng_post_send_begin(struct eng_qp *qp, struct eng_send_wr **wr);
+int eng_post_send_end(struct eng_qp *qp, bool defer);
 /* Submit what was deferred. Poster only. */
 void eng_post_doorbell(struct eng_qp *qp);
 int eng_post_recv(struct eng_qp *qp, const struct eng_recv_wr *wr);

@@ -209,7 +209,7 @@ struct eng_swqe {
 };
 
 struct eng_req {
-	uint32_t head;			/* oldest WQE not yet completed */
+	uint32_t head;			/* oldest WQE not yet completed; release order */
 	uint32_t cur;			/* next WQE with packets left to send */
 	uint32_t tail;			/* next free entry */
 	uint32_t psn;			/* PSN of the next new packet */
@@ -266,10 +266,21 @@ struct eng_resp {
 	struct eng_resp_res *read_active;	/* READ responses still being sent */
 };
 
+/*
+ * The send queue's producer side. The queue is the WQE array itself: the poster (one per
+ * queue, NDK's rule) builds each WR in its entry and the slot takes it from there, with
+ * no ring between them and no copy. [req.head, req.tail) are the slot's, [req.tail,
+ * prod) posted and not yet taken, [prod, next) deferred until the doorbell. Its own
+ * cache line: the slot only reads prod, the poster only reads req.head.
+ */
+struct eng_sq {
+	uint32_t prod;			/* published with release order; the slot reads it */
+	uint32_t next;			/* poster: the entry the next WR goes to */
+	uint32_t head_seen;		/* poster: req.head when it last looked */
+} __rte_cache_aligned;
+
 struct eng_qp {
-	/* Deferred send WQEs (doorbell batching): poster only, ENG_DEFER_MAX entries. */
-	struct eng_send_wr *staged;
-	uint32_t nb_staged;
+	struct eng_sq sq;
 	struct eng *eng;
 	struct eng_slot *slot;
 	TAILQ_ENTRY(eng_qp) next;	/* in slot->qps */
@@ -284,16 +295,16 @@ struct eng_qp {
 	uint16_t sport;			/* UDP source port (flow entropy, roce.md 7.1) */
 	bool tmpl_ok;			/* tmpl holds the path's headers (RC, from RTR) */
 	struct roce_hdr_tmpl tmpl;
-	struct rte_ring *sq;		/* SP/SC ring of struct eng_send_wr, poster -> slot */
 	struct rte_ring *rq;		/* SP/SC ring of struct eng_recv_wr, poster -> slot */
 	uint32_t sq_depth;
 	uint32_t rq_depth;
 	/*
-	 * The requester's send WQEs (eng_swqe()), wqe_mask + 1 of them: sq_depth rounded up
-	 * to a power of two, a counter's entry is counter & wqe_mask. A mask, not
-	 * % sq_depth: the division was a fifth of the requester's time, and a remainder
-	 * jumps when a counter wraps past 2^32 unless the depth is a power of two. Storage
-	 * of the QP's, outside struct eng_req, which a reset clears.
+	 * The send queue (struct eng_sq): wqe_mask + 1 WQEs (eng_swqe()), sq_depth rounded
+	 * up to a power of two, of which sq_depth are in use at most; a counter's entry is
+	 * counter & wqe_mask. A mask, not % sq_depth: the division was a fifth of the
+	 * requester's time, and a remainder jumps when a counter wraps past 2^32 unless the
+	 * depth is a power of two. Storage of the QP's, outside struct eng_req, which a reset
+	 * clears.
 	 */
 	struct eng_swqe *wqe;
 	uint32_t wqe_mask;
@@ -477,14 +488,6 @@ static inline size_t
 eng_wr_head_len(const struct eng_send_wr *wr)
 {
 	return offsetof(struct eng_send_wr, sge) + wr->num_sge * sizeof(wr->sge[0]);
-}
-
-static inline void
-eng_wr_copy_used(struct eng_send_wr *dst, const struct eng_send_wr *src)
-{
-	memcpy(dst, src, eng_wr_head_len(src));
-	if (src->flags & ENG_WR_INLINE)
-		memcpy(dst->inline_data, src->inline_data, src->inline_len);
 }
 
 /* A receive WR's used bytes: 28 of 268 for one SGE. */

@@ -92,27 +92,20 @@ make_rings(struct eng_qp *qp)
 
 	/* Not named by QPN: a closing QP keeps its rings until its grace period ends,
 	 * while its number may already serve a new QP. */
-	snprintf(name, sizeof(name), "%s_sq%u", qp->eng->name, id);
-	qp->sq = rte_ring_create_elem(name, sizeof(struct eng_send_wr),
-				      rte_align32pow2(qp->sq_depth + 1), SOCKET_ID_ANY,
-				      RING_F_SP_ENQ | RING_F_SC_DEQ);
 	snprintf(name, sizeof(name), "%s_rq%u", qp->eng->name, id);
 	qp->rq = rte_ring_create_elem(name, sizeof(struct eng_recv_wr),
 				      rte_align32pow2(qp->rq_depth + 1), SOCKET_ID_ANY,
 				      RING_F_SP_ENQ | RING_F_SC_DEQ);
 	qp->wqe_mask = rte_align32pow2(qp->sq_depth) - 1;
 	qp->wqe = rte_zmalloc("droce_swqe", sizeof(struct eng_swqe) * (qp->wqe_mask + 1), 0);
-	qp->staged = rte_zmalloc("droce_staged", sizeof(struct eng_send_wr) * ENG_DEFER_MAX, 0);
-	return qp->sq && qp->rq && qp->wqe && qp->staged ? 0 : -ENOMEM;
+	return qp->rq && qp->wqe ? 0 : -ENOMEM;
 }
 
 static void
 free_qp(struct eng_qp *qp)
 {
-	rte_ring_free(qp->sq);
 	rte_ring_free(qp->rq);
 	rte_free(qp->wqe);
-	rte_free(qp->staged);
 	rte_free(qp);
 }
 
@@ -329,6 +322,7 @@ reset(struct eng_qp *qp)
 {
 	memset(&qp->resp, 0, sizeof(qp->resp));
 	memset(&qp->req, 0, sizeof(qp->req));
+	memset(&qp->sq, 0, sizeof(qp->sq));
 }
 
 int
@@ -357,8 +351,13 @@ eng_qp_modify(struct eng_qp *qp, const struct eng_qp_attr *a)
 	return ret;
 }
 
+/*
+ * A WR's checks. in_place: built in its queue entry (eng_post_send_begin()), where an
+ * inline WR's bytes are in inline_data already; else the caller's form, whose SGEs point
+ * at them.
+ */
 static bool
-wr_valid(const struct eng_qp *qp, const struct eng_send_wr *wr)
+wr_valid(const struct eng_qp *qp, const struct eng_send_wr *wr, bool in_place)
 {
 	if (wr->opcode >= ENG_WR_MAX || wr->num_sge > ENG_MAX_SGE)
 		return false;
@@ -370,10 +369,10 @@ wr_valid(const struct eng_qp *qp, const struct eng_send_wr *wr)
 	if (!(wr->flags & ENG_WR_INLINE))
 		return true;
 	return wr->opcode <= ENG_WR_WRITE_IMM &&
-	       eng_sge_len(wr->sge, wr->num_sge) <= ENG_MAX_INLINE;
+	       (in_place ? wr->inline_len : eng_sge_len(wr->sge, wr->num_sge)) <= ENG_MAX_INLINE;
 }
 
-/* A WR as it enters the send queue: inline data read now (the buffers may be reused
+/* A caller's WR into its queue entry: inline data read now (the buffers may be reused
  * once the post returns). Only the bytes that mean something are copied. */
 static void
 copy_wr(struct eng_qp *qp, const struct eng_send_wr *wr, struct eng_send_wr *dst)
@@ -391,67 +390,74 @@ copy_wr(struct eng_qp *qp, const struct eng_send_wr *wr, struct eng_send_wr *dst
 	}
 }
 
-/*
- * Into the send ring in place (zero-copy API; the ring is single producer, single
- * consumer): rte_ring_enqueue_elem() would copy all 720 bytes of the element.
- */
-static int
-sq_put(struct eng_qp *qp, const struct eng_send_wr *wr, bool staged)
-{
-	struct rte_ring_zc_data zcd;
-
-	if (rte_ring_enqueue_zc_bulk_elem_start(qp->sq, sizeof(*wr), 1, &zcd, NULL) != 1)
-		return -ENOMEM;
-	if (staged)
-		eng_wr_copy_used(zcd.ptr1, wr);
-	else
-		copy_wr(qp, wr, zcd.ptr1);
-	rte_ring_enqueue_zc_elem_finish(qp->sq, 1);
-	return 0;
-}
-
 void
 eng_post_doorbell(struct eng_qp *qp)
 {
-	uint32_t i;
-
-	if (qp->nb_staged == 0)
-		return;
-	/* The room was checked when each was staged, and the slot only frees room. */
-	for (i = 0; i < qp->nb_staged; i++)
-		RTE_VERIFY(sq_put(qp, &qp->staged[i], true) == 0);
-	qp->nb_staged = 0;
+	/* Release: the slot that sees prod sees the WRs before it. */
+	if (qp->sq.prod != qp->sq.next)
+		__atomic_store_n(&qp->sq.prod, qp->sq.next, __ATOMIC_RELEASE);
 }
 
-static int
-post_check(struct eng_qp *qp, const struct eng_send_wr *wr)
+int
+eng_post_send_begin(struct eng_qp *qp, struct eng_send_wr **wr)
 {
+	struct eng_sq *sq = &qp->sq;
+	int ret = 0;
+
 	/* Posting is allowed from RTS on; in ERR the WR completes as flushed (IBA 10.8.3). */
-	if (eng_qp_state_get(qp) < ENG_QPS_RTS)
-		return -ENOTCONN;
-	if (!wr_valid(qp, wr))
+	if (eng_qp_state_get(qp) < ENG_QPS_RTS) {
+		ret = -ENOTCONN;
+	} else if (sq->next - sq->head_seen >= qp->sq_depth) {
+		/* Acquire: the slot is done with the entries it completed. */
+		sq->head_seen = __atomic_load_n(&qp->req.head, __ATOMIC_ACQUIRE);
+		if (sq->next - sq->head_seen >= qp->sq_depth)
+			ret = -ENOMEM;
+	}
+	if (ret != 0) {
+		eng_post_doorbell(qp);
+		return ret;
+	}
+	*wr = &eng_swqe(qp, sq->next)->wr;
+	return 0;
+}
+
+/* The WR at sq.next enters the queue; the doorbell rings unless it is deferred. */
+static void
+enqueue(struct eng_qp *qp, bool defer)
+{
+	qp->sq.next++;
+	if (!defer || qp->sq.next - qp->sq.prod >= ENG_DEFER_MAX)
+		eng_post_doorbell(qp);
+}
+
+int
+eng_post_send_end(struct eng_qp *qp, bool defer)
+{
+	if (!wr_valid(qp, &eng_swqe(qp, qp->sq.next)->wr, true)) {
+		eng_post_doorbell(qp);
 		return -EINVAL;
-	if (rte_ring_free_count(qp->sq) < qp->nb_staged + 1)
-		return -ENOMEM;
+	}
+	enqueue(qp, defer);
 	return 0;
 }
 
 int
 eng_post_send_defer(struct eng_qp *qp, const struct eng_send_wr *wr, bool defer)
 {
-	int ret = post_check(qp, wr);
+	struct eng_send_wr *dst;
+	int ret = eng_post_send_begin(qp, &dst);
 
-	if (ret != 0) {
-		eng_post_doorbell(qp);
+	if (ret == -ENOTCONN)
 		return ret;
+	if (!wr_valid(qp, wr, false)) {
+		eng_post_doorbell(qp);
+		return -EINVAL;
 	}
-	if (defer || qp->nb_staged != 0) {
-		copy_wr(qp, wr, &qp->staged[qp->nb_staged++]);
-		if (!defer || qp->nb_staged == ENG_DEFER_MAX)
-			eng_post_doorbell(qp);
-		return 0;
-	}
-	return sq_put(qp, wr, false);
+	if (ret != 0)
+		return ret;
+	copy_wr(qp, wr, dst);
+	enqueue(qp, defer);
+	return 0;
 }
 
 int

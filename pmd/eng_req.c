@@ -34,29 +34,16 @@ npkts(const struct eng_qp *qp, const struct eng_swqe *w)
 	return (w->length + pmtu - 1) / pmtu;
 }
 
-/* The next WR out of the send ring, copied in place (eng_wr_copy_used()). */
-static bool
-sq_take(struct eng_qp *qp, struct eng_send_wr *wr)
-{
-	struct rte_ring_zc_data zcd;
-
-	if (rte_ring_dequeue_zc_bulk_elem_start(qp->sq, sizeof(*wr), 1, &zcd, NULL) != 1)
-		return false;
-	eng_wr_copy_used(wr, zcd.ptr1);
-	rte_ring_dequeue_zc_elem_finish(qp->sq, 1);
-	return true;
-}
-
+/* The WRs the poster published since the last look: they become the requester's WQEs. */
 static void
 refill(struct eng_qp *qp)
 {
 	struct eng_req *r = &qp->req;
+	uint32_t prod = __atomic_load_n(&qp->sq.prod, __ATOMIC_ACQUIRE);
 
-	while (r->tail - r->head < qp->sq_depth) {
+	for (; r->tail != prod; r->tail++) {
 		struct eng_swqe *w = eng_swqe(qp, r->tail);
 
-		if (!sq_take(qp, &w->wr))
-			break;
 		if (is_local(&w->wr))
 			w->length = 0;		/* no payload; SGEs, if any, mean nothing */
 		else if (w->wr.flags & ENG_WR_INLINE)
@@ -66,7 +53,6 @@ refill(struct eng_qp *qp)
 		w->started = w->sent_all = w->acked = false;
 		w->sent = w->rcvd = 0;
 		w->status = ENG_WC_SUCCESS;
-		r->tail++;
 	}
 }
 
@@ -432,13 +418,21 @@ wc_opcode(const struct eng_swqe *w)
 }
 
 static void
-complete(struct eng_qp *qp, const struct eng_swqe *w, enum eng_wc_status st)
+complete(struct eng_qp *qp, uint32_t i, enum eng_wc_status st)
 {
+	const struct eng_swqe *w = eng_swqe(qp, i);
 	struct eng_cqe cqe = { .wr_id = w->wr.wr_id, .qpn = qp->qpn, .status = st,
 			       .opcode = wc_opcode(w), .byte_len = w->length };
-
 	/* Unsignalled WRs complete silently unless they failed (IBA 10.8.3.1). */
-	if ((w->wr.flags & ENG_WR_SIGNALED) || st != ENG_WC_SUCCESS)
+	bool push = (w->wr.flags & ENG_WR_SIGNALED) || st != ENG_WC_SUCCESS;
+
+	/*
+	 * The entry is free once read, and free before its completion shows: a consumer
+	 * that reaped it may post again at once, from another thread (release: the poster
+	 * that sees the new head sees this WQE read).
+	 */
+	__atomic_store_n(&qp->req.head, i + 1, __ATOMIC_RELEASE);
+	if (push)
 		eng_cq_push(qp, qp->send_cq, &cqe);
 }
 
@@ -452,10 +446,9 @@ eng_req_complete(struct eng_qp *qp)
 
 		if (!w->acked)
 			break;
-		complete(qp, w, w->status);
 		if (r->cur == r->head)
 			r->cur++;
-		r->head++;
+		complete(qp, r->head, w->status);	/* advances r->head */
 	}
 }
 
@@ -463,21 +456,20 @@ void
 eng_req_flush(struct eng_qp *qp)
 {
 	struct eng_req *r = &qp->req;
-	struct eng_swqe w;
+	uint32_t prod = __atomic_load_n(&qp->sq.prod, __ATOMIC_ACQUIRE);
 
 	/* In posting order: done ones as they ended, a failed one with its error, the
-	 * rest flushed; then everything still in the send ring. */
+	 * rest flushed; then what was posted and not yet taken. complete() advances head. */
 	while (r->head != r->tail) {
-		struct eng_swqe *x = eng_swqe(qp, r->head);
+		struct eng_swqe *w = eng_swqe(qp, r->head);
 
-		complete(qp, x, x->acked ? x->status : ENG_WC_WR_FLUSH_ERR);
-		r->head++;
+		complete(qp, r->head, w->acked ? w->status : ENG_WC_WR_FLUSH_ERR);
 	}
-	while (sq_take(qp, &w.wr)) {
-		w.length = 0;
-		complete(qp, &w, ENG_WC_WR_FLUSH_ERR);
+	while (r->head != prod) {
+		eng_swqe(qp, r->head)->length = 0;
+		complete(qp, r->head, ENG_WC_WR_FLUSH_ERR);
 	}
-	r->cur = r->head;
+	r->tail = r->cur = prod;
 	r->rd_inflight = 0;
 	r->rto_deadline = 0;
 	r->rnr_deadline = 0;

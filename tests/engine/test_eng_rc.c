@@ -506,6 +506,222 @@ START_TEST(test_post_send_odd_sq_depth)
 }
 END_TEST
 
+/*
+ * The send queue holds sq_depth WRs, no more: posted with no poll between them, the 6th
+ * of a 5-deep queue is refused with -ENOMEM; once the slot completed them there is room
+ * for 5 again. All 10 complete in posting order, every byte written.
+ */
+START_TEST(test_post_send_queue_full)
+{
+	struct eh_conf conf = eh_default_conf;
+	struct eng_cqe c[5];
+	struct eng_send_wr wr;
+	struct eh_buf *la, *lb;
+	unsigned int i, k, round;
+
+	conf.sq_depth = 5;
+	eh_setup(&conf);
+	la = eh_buf_new(&eh_a, 10 * 512, EH_PD, EH_ACC_ALL);
+	lb = eh_buf_new(&eh_b, 10 * 512, EH_PD, EH_ACC_ALL);
+	eh_fill(la, 0, la->len, 3);
+	eh_fill(lb, 0, lb->len, 4);
+	for (round = 0; round < 2; round++) {
+		for (k = 0; k < 5; k++) {
+			i = round * 5 + k;
+			eh_post_one(&eh_a, i, ENG_WR_WRITE, la, i * 512, 512, lb, i * 512);
+		}
+		eh_wr_init(&wr, 99, ENG_WR_WRITE, ENG_WR_SIGNALED);
+		eh_wr_sge(&wr, la, 0, 8);
+		eh_wr_remote(&wr, lb, 0);
+		ck_assert_int_eq(eng_post_send(eh_a.qp, &wr), -ENOMEM);
+		ck_assert_uint_eq(eh_wait_cqes(eh_a.scq, c, 5, EH_WAIT_MS), 5);
+		for (k = 0; k < 5; k++)
+			eh_check_cqe(&c[k], &eh_a, round * 5 + k, ENG_WC_SUCCESS, ENG_WC_WRITE,
+				     512);
+	}
+	eh_assert_same(lb, 0, la, 0, 10 * 512);
+	eh_assert_guards(lb);
+	eh_assert_quiet();
+}
+END_TEST
+
+/*
+ * Posting in place (what the NDK layer does): the WR is built in its queue entry. An
+ * entry begun and not ended is not posted, and the next begin gets it again; end refuses
+ * a malformed WR (-EINVAL) and queues nothing; begin refuses a QP not ready (-ENOTCONN)
+ * and a full queue (-ENOMEM). Inline bytes go straight into the entry.
+ */
+START_TEST(test_post_send_in_place)
+{
+	struct eh_conf conf = eh_default_conf;
+	struct eng_send_wr *wr, *again;
+	struct eh_buf *la, *lb;
+	struct eng_qp *idle;
+	unsigned int i;
+
+	conf.sq_depth = 2;
+	eh_setup(&conf);
+	la = eh_buf_new(&eh_a, 4096, EH_PD, EH_ACC_ALL);
+	lb = eh_buf_new(&eh_b, 4096, EH_PD, EH_ACC_ALL);
+	eh_fill(la, 0, la->len, 5);
+	eh_fill(lb, 0, lb->len, 6);
+	idle = eh_qp_new(&eh_a);
+	ck_assert_int_eq(eng_post_send_begin(idle, &wr), -ENOTCONN);
+
+	ck_assert_int_eq(eng_post_send_begin(eh_a.qp, &wr), 0);
+	eh_wr_init(wr, 1, ENG_WR_MAX, ENG_WR_SIGNALED);		/* abandoned */
+	ck_assert_int_eq(eng_post_send_begin(eh_a.qp, &again), 0);
+	ck_assert_ptr_eq(again, wr);
+	ck_assert_int_eq(eng_post_send_end(eh_a.qp, false), -EINVAL);
+	eh_wr_init(wr, 2, ENG_WR_WRITE, ENG_WR_SIGNALED | ENG_WR_INLINE);
+	wr->inline_len = ENG_MAX_INLINE + 1;
+	ck_assert_int_eq(eng_post_send_end(eh_a.qp, false), -EINVAL);
+	eh_wr_init(wr, 3, ENG_WR_READ, ENG_WR_SIGNALED | ENG_WR_INLINE);
+	wr->inline_len = 8;
+	ck_assert_int_eq(eng_post_send_end(eh_a.qp, false), -EINVAL);
+
+	/* Two good ones fill the queue: an inline WRITE and a WRITE from the MR. */
+	ck_assert_int_eq(eng_post_send_begin(eh_a.qp, &wr), 0);
+	eh_wr_init(wr, 4, ENG_WR_WRITE, ENG_WR_SIGNALED | ENG_WR_INLINE);
+	eh_wr_remote(wr, lb, 0);
+	for (i = 0; i < 200; i++)
+		wr->inline_data[i] = (uint8_t)(0xa0 ^ i);
+	wr->inline_len = 200;
+	ck_assert_int_eq(eng_post_send_end(eh_a.qp, false), 0);
+	ck_assert_int_eq(eng_post_send_begin(eh_a.qp, &wr), 0);
+	eh_wr_init(wr, 5, ENG_WR_WRITE, ENG_WR_SIGNALED);
+	eh_wr_sge(wr, la, 1000, 1500);
+	eh_wr_remote(wr, lb, 1000);
+	ck_assert_int_eq(eng_post_send_end(eh_a.qp, false), 0);
+	ck_assert_int_eq(eng_post_send_begin(eh_a.qp, &wr), -ENOMEM);
+
+	eh_expect_cqe(eh_a.scq, &eh_a, 4, ENG_WC_SUCCESS, ENG_WC_WRITE, 200);
+	eh_expect_cqe(eh_a.scq, &eh_a, 5, ENG_WC_SUCCESS, ENG_WC_WRITE, 1500);
+	for (i = 0; i < 200; i++)
+		ck_assert_uint_eq(lb->p[i], (uint8_t)(0xa0 ^ i));
+	ck_assert_int_eq(eh_check_pattern(lb, 200, 800, 6), -1);
+	eh_assert_same(lb, 1000, la, 1000, 1500);
+	ck_assert_int_eq(eh_check_pattern(lb, 2500, 4096 - 2500, 6), -1);
+	eh_assert_guards(lb);
+	eh_qp_destroy(idle);
+	eh_assert_quiet();
+}
+END_TEST
+
+struct room_probe {
+	struct eng_qp *qp;
+	unsigned int calls;
+	unsigned int had_room;
+};
+
+/* A CQ notification: is there room in the send queue for one more WR right now? */
+static void
+probe_room(void *arg, struct eng_cq *cq)
+{
+	struct room_probe *rp = arg;
+	struct eng_send_wr *wr;
+
+	(void)cq;
+	rp->calls++;
+	if (eng_post_send_begin(rp->qp, &wr) == 0)
+		rp->had_room++;		/* begun, never ended: nothing is posted */
+}
+
+/*
+ * A send WQE's queue entry is free before its completion shows: a consumer that reaped
+ * it may post at once, from any thread. The CQ's notification runs right after each
+ * push, on the slot: with a full 2-deep queue, each finds room for one more.
+ */
+START_TEST(test_post_send_room_before_completion)
+{
+	struct eh_conf conf = eh_default_conf;
+	struct room_probe rp = { 0 };
+	struct eh_buf *la, *lb;
+	struct eng_send_wr *wr;
+	struct eng_cqe c[2];
+
+	conf.sq_depth = 2;
+	eh_setup(&conf);
+	la = eh_buf_new(&eh_a, 4096, EH_PD, EH_ACC_ALL);
+	lb = eh_buf_new(&eh_b, 4096, EH_PD, EH_ACC_ALL);
+	rp.qp = eh_a.qp;
+	eh_post_one(&eh_a, 1, ENG_WR_WRITE, la, 0, 100, lb, 0);
+	eh_post_one(&eh_a, 2, ENG_WR_WRITE, la, 100, 100, lb, 100);
+	ck_assert_int_eq(eng_post_send_begin(eh_a.qp, &wr), -ENOMEM);
+	eng_cq_set_notify(eh_a.scq, probe_room, &rp);
+	ck_assert_uint_eq(eh_wait_cqes(eh_a.scq, c, 2, EH_WAIT_MS), 2);
+	eng_cq_set_notify(eh_a.scq, NULL, NULL);
+	eh_check_cqe(&c[0], &eh_a, 1, ENG_WC_SUCCESS, ENG_WC_WRITE, 100);
+	eh_check_cqe(&c[1], &eh_a, 2, ENG_WC_SUCCESS, ENG_WC_WRITE, 100);
+	ck_assert_uint_eq(rp.calls, 2);
+	ck_assert_uint_eq(rp.had_room, 2);
+	eh_assert_quiet();
+}
+END_TEST
+
+/*
+ * Deferred WRs wait in the queue until the doorbell (the slot sees nothing of them), or
+ * until ENG_DEFER_MAX wait; a QP that goes to ERR flushes the WRs it never took, in
+ * posting order.
+ */
+START_TEST(test_post_send_defer_and_flush)
+{
+	struct eng_qp_attr st = { .state = ENG_QPS_ERR };
+	struct eng_cqe c[ENG_DEFER_MAX];
+	struct eng_send_wr wr;
+	struct eh_buf *la, *lb;
+	uint64_t sent;
+	unsigned int i;
+
+	eh_setup(NULL);
+	la = eh_buf_new(&eh_a, 4096, EH_PD, EH_ACC_ALL);
+	lb = eh_buf_new(&eh_b, 4096, EH_PD, EH_ACC_ALL);
+	eh_fill(la, 0, la->len, 7);
+	sent = eh_ctr(&eh_a, "tx_pkts");
+	for (i = 0; i < 3; i++) {
+		eh_wr_init(&wr, 10 + i, ENG_WR_WRITE, ENG_WR_SIGNALED);
+		eh_wr_sge(&wr, la, i * 64, 64);
+		eh_wr_remote(&wr, lb, i * 64);
+		ck_assert_int_eq(eng_post_send_defer(eh_a.qp, &wr, true), 0);
+	}
+	eh_run_for(EH_SETTLE_MS);
+	ck_assert_uint_eq(eh_ctr(&eh_a, "tx_pkts"), sent);
+	ck_assert_uint_eq(eng_cq_poll(eh_a.scq, c, 1), 0);
+	eng_post_doorbell(eh_a.qp);
+	ck_assert_uint_eq(eh_wait_cqes(eh_a.scq, c, 3, EH_WAIT_MS), 3);
+	for (i = 0; i < 3; i++)
+		eh_check_cqe(&c[i], &eh_a, 10 + i, ENG_WC_SUCCESS, ENG_WC_WRITE, 64);
+	eh_assert_same(lb, 0, la, 0, 3 * 64);
+
+	/* ENG_DEFER_MAX deferred ring the doorbell themselves. */
+	for (i = 0; i < ENG_DEFER_MAX; i++) {
+		eh_wr_init(&wr, 20 + i, ENG_WR_WRITE, ENG_WR_SIGNALED);
+		eh_wr_sge(&wr, la, i * 8, 8);
+		eh_wr_remote(&wr, lb, 1024 + i * 8);
+		ck_assert_int_eq(eng_post_send_defer(eh_a.qp, &wr, true), 0);
+	}
+	ck_assert_uint_eq(eh_wait_cqes(eh_a.scq, c, ENG_DEFER_MAX, EH_WAIT_MS), ENG_DEFER_MAX);
+	for (i = 0; i < ENG_DEFER_MAX; i++)
+		eh_check_cqe(&c[i], &eh_a, 20 + i, ENG_WC_SUCCESS, ENG_WC_WRITE, 8);
+
+	/* Posted, never taken by the slot (no poll between), then ERR: all flushed. */
+	for (i = 0; i < 4; i++) {
+		eh_wr_init(&wr, 40 + i, ENG_WR_WRITE, i == 2 ? 0 : ENG_WR_SIGNALED);
+		eh_wr_sge(&wr, la, 0, 16);
+		eh_wr_remote(&wr, lb, 2048);
+		ck_assert_int_eq(eng_post_send(eh_a.qp, &wr), 0);
+	}
+	ck_assert_int_eq(eng_qp_modify(eh_a.qp, &st), 0);
+	ck_assert_uint_eq(eh_wait_cqes(eh_a.scq, c, 4, EH_WAIT_MS), 4);
+	for (i = 0; i < 4; i++) {
+		ck_assert_uint_eq(c[i].wr_id, 40 + i);
+		ck_assert_uint_eq(c[i].status, ENG_WC_WR_FLUSH_ERR);
+	}
+	for (i = 0; i < 16; i++)
+		ck_assert_uint_eq(lb->p[2048 + i], 0);	/* eh_buf_new() zeroed it */
+}
+END_TEST
+
 /* Both sides start at 0xfffff0; 64-packet messages in each direction cross 2^24. */
 START_TEST(test_post_send_psn_wrap)
 {
@@ -833,6 +1049,10 @@ eng_rc_suite(void)
 	tcase_add_test(tc, test_post_send_unsignaled);
 	tcase_add_test(tc, test_post_send_mixed_order);
 	tcase_add_test(tc, test_post_send_odd_sq_depth);
+	tcase_add_test(tc, test_post_send_queue_full);
+	tcase_add_test(tc, test_post_send_in_place);
+	tcase_add_test(tc, test_post_send_room_before_completion);
+	tcase_add_test(tc, test_post_send_defer_and_flush);
 	tcase_add_test(tc, test_post_send_psn_wrap);
 	tcase_add_test(tc, test_post_send_path_mtu_4096);
 	tcase_add_test(tc, test_qp_modify_bad_transition);

@@ -212,6 +212,84 @@ START_TEST(test_post_defer)
 }
 END_TEST
 
+/*
+ * The initiator queue holds its depth of requests, no more (STATUS_INSUFFICIENT_RESOURCES
+ * beyond, NDK's rule): with no receive on the peer, QP_DEPTH SENDs wait on RNR NAKs and
+ * the next is refused; the receives let all of them complete in order, and the queue
+ * takes requests again.
+ */
+START_TEST(test_post_queue_depth)
+{
+	static struct ndk_result_ex r[QP_DEPTH];
+	struct ndk_sge s;
+	struct pair p;
+	uintptr_t i;
+
+	pair_open(&p);
+	fill(p.buf[0], BUF_SIZE, 9);
+	for (i = 0; i < QP_DEPTH; i++)
+		send_from(&p, 0, 0x100 + i, (uint32_t)i * 16, 16, 0);
+	s = sge(p.mr[0], p.buf[0], 16);
+	ck_assert_int_eq(ndk_send(p.qp[0], (void *)0x99, &s, 1, 0), -ENOMEM);
+	ck_assert_int_eq(ndk_send(p.qp[0], (void *)0x99, &s, 1, NDK_OP_FLAG_INLINE), -ENOMEM);
+	nh_sleep_ms(SETTLE_MS);
+	expect_empty(p.cq[0]);
+	for (i = 0; i < QP_DEPTH; i++)
+		recv_on(&p, 1, 0x200 + i, (uint32_t)i * 16, 16);
+	take(p.cq[0], r, QP_DEPTH);
+	for (i = 0; i < QP_DEPTH; i++) {
+		ck_assert_int_eq(r[i].status, 0);
+		ck_assert_ptr_eq(r[i].request_context, (void *)(0x100 + i));
+	}
+	take(p.cq[1], r, QP_DEPTH);
+	ck_assert_int_eq(memcmp(p.buf[1], p.buf[0], QP_DEPTH * 16), 0);
+	recv_on(&p, 1, 0x300, 0, 16);
+	send_from(&p, 0, 0x301, 0, 16, NDK_OP_FLAG_INLINE);
+	take(p.cq[0], r, 1);
+	ck_assert_ptr_eq(r[0].request_context, (void *)0x301);
+	take(p.cq[1], r, 1);
+	pair_close(&p);
+}
+END_TEST
+
+/*
+ * A reaped completion frees its request's place in the queue: with QP_DEPTH WRITEs kept
+ * outstanding, each completion taken is followed by a post at once, from this thread
+ * while the engine runs on its own; no post is refused and 20000 complete in order.
+ * (test_post_send_room_before_completion in the engine suite pins the order in which
+ * the engine frees the entry and shows the completion; this runs the queue between two
+ * threads.)
+ */
+START_TEST(test_post_refill_on_completion)
+{
+	const uint32_t total = 20000;
+	struct ndk_result_ex r[16];
+	struct ndk_sge s;
+	uint32_t posted = 0, done_n = 0, k, n;
+	uint32_t rkey;
+	struct pair p;
+	time_t deadline = time(NULL) + 30;
+
+	pair_open(&p);
+	s = sge(p.mr[0], p.buf[0], 32);
+	rkey = ndk_get_remote_token_mr(p.mr[1]);
+	while (done_n < total && time(NULL) < deadline) {
+		while (posted < total && posted - done_n < QP_DEPTH) {
+			ck_assert_int_eq(ndk_write(p.qp[0], (void *)(uintptr_t)(posted + 1), &s, 1,
+						   (uintptr_t)p.buf[1], rkey, 0), 0);
+			posted++;
+		}
+		n = ndk_get_cq_results_ex(p.cq[0], r, RTE_DIM(r));
+		for (k = 0; k < n; k++, done_n++) {
+			ck_assert_int_eq(r[k].status, 0);
+			ck_assert_ptr_eq(r[k].request_context, (void *)(uintptr_t)(done_n + 1));
+		}
+	}
+	ck_assert_uint_eq(done_n, total);
+	pair_close(&p);
+}
+END_TEST
+
 /* An inline error rings the doorbell first: the deferred requests before it complete. */
 START_TEST(test_post_defer_then_error)
 {
@@ -1131,6 +1209,8 @@ suite(void)
 	tcase_add_test(tc, test_post_inline_one_sge);
 	tcase_add_test(tc, test_post_defer);
 	tcase_add_test(tc, test_post_defer_then_error);
+	tcase_add_test(tc, test_post_queue_depth);
+	tcase_add_test(tc, test_post_refill_on_completion);
 	tcase_add_test(tc, test_post_read_fence);
 	tcase_add_test(tc, test_post_bad_token);
 	tcase_add_test(tc, test_post_other_pd_token);
