@@ -558,6 +558,8 @@ int ndk_srq_receive(struct ndk_srq *srq, void *req_ctx, const struct ndk_sge *sg
  * success) or an error with no completion ever: -ENOTCONN (QP not connected or closing),
  * -ENOMEM (queue full), -EINVAL (too many SGEs, inline too long, bad flags, zero-length
  * SGE list element, NULL SGE array with nsge > 0), -EBADF (an object of another type).
+ * The initiator queue holds iq_depth requests not yet completed (silent successes
+ * included); a request's place is free by the time its completion can be taken.
  * Local tokens are checked when the engine reaches the request: a bad token completes
  * with -EACCES. One poster per queue at a time.
  */
