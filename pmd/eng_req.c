@@ -50,6 +50,7 @@ refill(struct eng_qp *qp)
 			w->length = w->wr.inline_len;
 		else
 			w->length = (uint32_t)eng_sge_len(w->wr.sge, w->wr.num_sge);
+		w->npkts = npkts(qp, w);	/* once: a division, can_start() and start() */
 		w->started = w->sent_all = w->acked = false;
 		w->sent = w->rcvd = 0;
 		w->status = ENG_WC_SUCCESS;
@@ -61,7 +62,7 @@ static bool
 can_start(const struct eng_qp *qp, const struct eng_swqe *w)
 {
 	const struct eng_req *r = &qp->req;
-	uint32_t n = npkts(qp, w);
+	uint32_t n = w->npkts;
 
 	if ((w->wr.flags & ENG_WR_FENCE) && r->rd_inflight > 0)
 		return false;
@@ -90,9 +91,8 @@ static void
 start(struct eng_qp *qp, struct eng_swqe *w)
 {
 	struct eng_req *r = &qp->req;
-	uint32_t n = npkts(qp, w);
+	uint32_t n = w->npkts;
 
-	w->npkts = n;
 	w->first_psn = r->psn;
 	w->last_psn = roce_psn_add(r->psn, n ? n - 1 : 0);
 	w->next_psn = r->psn;
@@ -421,10 +421,13 @@ static void
 complete(struct eng_qp *qp, uint32_t i, enum eng_wc_status st)
 {
 	const struct eng_swqe *w = eng_swqe(qp, i);
-	struct eng_cqe cqe = { .wr_id = w->wr.wr_id, .qpn = qp->qpn, .status = st,
-			       .opcode = wc_opcode(w), .byte_len = w->length };
 	/* Unsignalled WRs complete silently unless they failed (IBA 10.8.3.1). */
 	bool push = (w->wr.flags & ENG_WR_SIGNALED) || st != ENG_WC_SUCCESS;
+	struct eng_cqe cqe;
+
+	if (push)
+		cqe = (struct eng_cqe){ .wr_id = w->wr.wr_id, .qpn = qp->qpn, .status = st,
+					.opcode = wc_opcode(w), .byte_len = w->length };
 
 	/*
 	 * The entry is free once read, and free before its completion shows: a consumer
