@@ -192,7 +192,11 @@ struct eng_key_view {
 	uint32_t mr_state;
 };
 
-/* A send WQE as the requester tracks it (IBA 9.7 requester behaviour). */
+/*
+ * A send WQE as the requester tracks it (IBA 9.7 requester behaviour). A cache line of
+ * its own at each end: the poster writes the next entry's WR while the slot updates the
+ * state of the entries before it, from another thread when the engine has its lcore.
+ */
 struct eng_swqe {
 	struct eng_send_wr wr;
 	uint32_t length;		/* total payload (sum of SGEs / inline) */
@@ -206,7 +210,7 @@ struct eng_swqe {
 	bool sent_all;			/* every request packet sent */
 	bool acked;			/* completed by the responder */
 	enum eng_wc_status status;
-};
+} __rte_cache_aligned;
 
 struct eng_req {
 	uint32_t head;			/* oldest WQE not yet completed; release order */
