@@ -259,12 +259,15 @@ read_resp_rx(struct eng_qp *qp, const struct rte_mbuf *m, const struct roce_pkt 
 	w->rcvd += p->payload_len;
 	qp->req.retries = 0;
 	qp->req.gap_rewound = false;
-	/* Each response is progress: a long READ must not look like a lost one. */
-	if (qp->attr.timeout != 0)
-		qp->req.rto_deadline = eng_tsc() +
-				       eng_ack_timeout_cycles(qp->eng, qp->attr.timeout);
-	if (p->opcode != ROCE_OP_READ_RESP_LAST && p->opcode != ROCE_OP_READ_RESP_ONLY)
+	/*
+	 * Each response is progress: a long READ must not look like a lost one. The last
+	 * advances acked_psn, and eng_comp_rx() restarts the timer for that.
+	 */
+	if (p->opcode != ROCE_OP_READ_RESP_LAST && p->opcode != ROCE_OP_READ_RESP_ONLY) {
+		if (qp->attr.timeout != 0)
+			qp->req.rto_deadline = eng_tsc() + qp->req.rto_cycles;
 		return;
+	}
 	w->acked = true;
 	qp->req.rd_inflight--;
 	advance_acked(qp, roce_psn_add(w->last_psn, 1));
@@ -322,5 +325,5 @@ eng_comp_rx(struct eng_qp *qp, struct rte_mbuf *m, const struct roce_pkt *p)
 	if (r->head == r->tail)
 		r->rto_deadline = 0;
 	else if (r->acked_psn != acked && qp->attr.timeout != 0 && r->rnr_deadline == 0)
-		r->rto_deadline = eng_tsc() + eng_ack_timeout_cycles(qp->eng, qp->attr.timeout);
+		r->rto_deadline = eng_tsc() + r->rto_cycles;
 }

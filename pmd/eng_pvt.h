@@ -234,6 +234,10 @@ struct eng_req {
 	uint32_t resend_until;
 	bool resending;
 	bool gap_rewound;		/* went back N for the current gap in responses */
+	/* The local ACK timeout in TSC cycles (attr.timeout, IBA 9.7.6.1.3), from to_rts():
+	 * the timer restarts at every progress, and the floating-point product cost a
+	 * 64 B READ ~40 instructions each time. */
+	uint64_t rto_cycles;
 };
 
 /* Responder resources for a READ or atomic request (IBA 9.7.5.1.3, IRD). */

@@ -313,6 +313,7 @@ to_rts(struct eng_qp *qp, const struct eng_qp_attr *a)
 	qp->req.acked_psn = a->sq_psn;
 	qp->req.resend_until = a->sq_psn;	/* nothing sent yet is a retransmission */
 	qp->req.resending = false;
+	qp->req.rto_cycles = eng_ack_timeout_cycles(qp->eng, a->timeout);
 	eng_cc_init(&qp->cc, &qp->eng->cc_params);
 	return 0;
 }

@@ -152,7 +152,7 @@ note_sent(struct eng_qp *qp, uint32_t psn)
 			r->resending = false;
 	}
 	if (r->rto_deadline == 0 && qp->attr.timeout != 0)
-		r->rto_deadline = eng_tsc() + eng_ack_timeout_cycles(qp->eng, qp->attr.timeout);
+		r->rto_deadline = eng_tsc() + r->rto_cycles;
 }
 
 /* Payload bytes [off, off + len) of a WQE: from its inline copy or its SGE list. */
@@ -390,7 +390,7 @@ eng_req_timers(struct eng_qp *qp, uint64_t now)
 		return;
 	}
 	eng_req_rewind(qp);
-	r->rto_deadline = now + eng_ack_timeout_cycles(qp->eng, qp->attr.timeout);
+	r->rto_deadline = now + r->rto_cycles;
 }
 
 static uint8_t
