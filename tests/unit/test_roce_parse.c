@@ -369,6 +369,40 @@ START_TEST(test_roce_parse_buf_drop_ip_csum)
 }
 END_TEST
 
+/*
+ * The header checksum over headers whose words carry out of 16 and 32 bits: random TOS,
+ * IDs, TTLs and addresses with the checksum fixed parse, and every single-bit error in
+ * the checksum field, or a one-bit change of the ID, is refused.
+ */
+START_TEST(test_roce_parse_buf_ip_csum_sums)
+{
+	struct test_frame f;
+	unsigned int i, bit;
+
+	srand(7);
+	for (i = 0; i < 2000; i++) {
+		test_frame_make(&f, ROCE_OP_ACK, false, false, 0);
+		f.b[15] = (uint8_t)rand();		/* TOS */
+		f.b[18] = (uint8_t)rand();		/* identification */
+		f.b[19] = i < 1000 ? 0xff : (uint8_t)rand();
+		f.b[22] = (uint8_t)(i < 1000 ? 0xff : rand());	/* TTL */
+		f.b[26] = f.b[27] = f.b[28] = f.b[29] = 0xff;	/* source address */
+		if (i >= 1000)
+			f.b[26 + i % 4] = (uint8_t)rand();
+		test_fix_ipv4_csum(f.b, 14);
+		test_fix_icrc(f.b, 14, f.len);
+		expect_ok(f.b, f.len, "random header, checksum fixed");
+		for (bit = 0; bit < 16; bit++) {
+			f.b[24 + bit / 8] ^= (uint8_t)(1u << (bit % 8));
+			expect_drop(f.b, f.len, ROCE_DROP_IP_CSUM, "checksum bit flipped");
+			f.b[24 + bit / 8] ^= (uint8_t)(1u << (bit % 8));
+		}
+		f.b[19] ^= 0x10;
+		expect_drop(f.b, f.len, ROCE_DROP_IP_CSUM, "identification changed");
+	}
+}
+END_TEST
+
 START_TEST(test_roce_parse_buf_drop_ip_frag)
 {
 	struct test_frame f;
@@ -690,6 +724,7 @@ roce_parse_suite(void)
 	tcase_add_test(tc, test_roce_parse_buf_drop_ip_version);
 	tcase_add_test(tc, test_roce_parse_buf_drop_ip_hdr_len);
 	tcase_add_test(tc, test_roce_parse_buf_drop_ip_csum);
+	tcase_add_test(tc, test_roce_parse_buf_ip_csum_sums);
 	tcase_add_test(tc, test_roce_parse_buf_drop_ip_frag);
 	tcase_add_test(tc, test_roce_parse_buf_drop_not_udp);
 	tcase_add_test(tc, test_roce_parse_buf_drop_trunc_l4);
