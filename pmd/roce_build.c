@@ -32,30 +32,6 @@ build_l2(uint8_t *buf, const struct roce_pkt *p)
 	return sizeof(*eth) + sizeof(*vh);
 }
 
-/*
- * RFC 1071 over the 20-byte header droce sends (no options), in five 32-bit loads:
- * rte_ipv4_cksum()'s generic loop was 40 % of building a header. The one's complement
- * sum does not depend on byte order, so the native-order result is stored as it is.
- */
-static uint16_t
-ipv4_cksum20(const struct rte_ipv4_hdr *ip)
-{
-	const uint8_t *b = (const uint8_t *)ip;
-	uint64_t sum = 0;
-	uint32_t w;
-	int i;
-
-	for (i = 0; i < 20; i += 4) {
-		memcpy(&w, b + i, sizeof(w));	/* the header is only 2-byte aligned */
-		sum += w;
-	}
-	sum = (sum & 0xffffffff) + (sum >> 32);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 static void
 build_ipv4(uint8_t *l3, const struct roce_pkt *p, uint32_t ip_len)
 {
@@ -71,7 +47,7 @@ build_ipv4(uint8_t *l3, const struct roce_pkt *p, uint32_t ip_len)
 	ip->hdr_checksum = 0;
 	memcpy(&ip->src_addr, p->sip + 12, 4);
 	memcpy(&ip->dst_addr, p->dip + 12, 4);
-	ip->hdr_checksum = ipv4_cksum20(ip);
+	ip->hdr_checksum = (uint16_t)~roce_ipv4_sum20(ip);
 }
 
 static void

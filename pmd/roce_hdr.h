@@ -15,6 +15,7 @@
 #include <assert.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_byteorder.h>
 #include <rte_common.h>
@@ -116,6 +117,28 @@ static_assert(sizeof(struct roce_ieth) == 4, "IETH is 4 bytes");
 static_assert(sizeof(struct roce_deth) == 8, "DETH is 8 bytes");
 static_assert(sizeof(struct roce_feth) == 4, "FETH is 4 bytes");
 static_assert(sizeof(struct roce_cnp) == 16, "CNP body is 16 bytes");
+
+/*
+ * RFC 1071's one's complement sum of a 20-byte IPv4 header (no options, what droce
+ * sends) in five 32-bit loads, folded: rte_raw_cksum()'s generic loop was 40 % of
+ * building a header and ~55 instructions of parsing one. The sum does not depend on byte
+ * order: a header's checksum field is ~sum over it with the field zero, stored as it is,
+ * and a received header is intact when the sum over it is 0xffff.
+ */
+static inline uint16_t
+roce_ipv4_sum20(const void *ip)
+{
+	uint32_t w[5];
+	uint64_t sum;
+
+	memcpy(w, ip, sizeof(w));	/* the header is only 2-byte aligned */
+	sum = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
 
 /* BTH accessors. */
 static inline uint8_t

@@ -80,26 +80,6 @@ parse_l2(const uint8_t *h, uint32_t len, struct roce_pkt *p, uint16_t *ethertype
 	return PARSE_OK;
 }
 
-/*
- * The one's complement sum of a 20-byte IPv4 header, the size RoCEv2 sends: five 32-bit
- * words summed in 64 bits and folded (RFC 1071 2(B): the sum may be taken in wider words).
- * rte_raw_cksum()'s general loop cost ~55 instructions a received packet.
- */
-static uint16_t
-ipv4_sum20(const void *ip)
-{
-	uint32_t w[5];
-	uint64_t s;
-
-	memcpy(w, ip, sizeof(w));
-	s = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
-	s = (s & 0xffffffff) + (s >> 32);
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
-}
-
 /* IPv4 rules of RFC 791 that matter to RoCEv2: no fragments, a valid header checksum. */
 static enum roce_drop
 parse_ipv4(const uint8_t *h, uint32_t hlen, uint32_t frame_len, struct roce_pkt *p,
@@ -121,7 +101,7 @@ parse_ipv4(const uint8_t *h, uint32_t hlen, uint32_t frame_len, struct roce_pkt 
 		return ROCE_DROP_TRUNC_L3;
 	if (total < ihl)
 		return ROCE_DROP_IP_HDR_LEN;
-	if ((ihl == sizeof(*ip) ? ipv4_sum20(ip) : rte_raw_cksum(ip, ihl)) != 0xffff)
+	if ((ihl == sizeof(*ip) ? roce_ipv4_sum20(ip) : rte_raw_cksum(ip, ihl)) != 0xffff)
 		return ROCE_DROP_IP_CSUM;
 	if ((rte_be_to_cpu_16(ip->fragment_offset) &
 	     (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0)
