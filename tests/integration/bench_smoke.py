@@ -12,13 +12,17 @@ droce, baseline and ratio the medians over the rounds (of two: the mean), one dr
 per link and frame size; the 8 B SEND latency from the long run (-n); the CSV and JSON
 files with data, the four plots as PNG files, no testpmd runtime directory left in
 /var/run/dpdk; that bad options (--rounds among them) get their one-line error and exit
-status 1; and that --engine-lcore (memif only) runs and says so in the summary.
+status 1; that --engine-lcore (memif only) runs and says so in the summary; that
+--profile (with it) adds its two tables, each row's components summing to its total, a
+ceiling on droce's rows, the JSON and a perf report per profiled run; and that --profile
+without perf on PATH is refused with one line naming the package.
 Prints 'N passed, M failed'.
 """
 import csv
 import glob
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -163,11 +167,13 @@ def bad_options():
 
 
 def engine_lcore():
-    """--engine-lcore on memif: the worker-lcore placement with -e runs and says so."""
+    """--engine-lcore on memif: the worker-lcore placement with -e runs and says so; with
+    --profile."""
     out = os.path.join(TMP, "out-engine-lcore")
     shutil.rmtree(out, ignore_errors=True)
-    p = subprocess.run([BENCH, "--quick", "--links", "memif", "--engine-lcore", "-o", out,
-                        "--build", BUILD], capture_output=True, text=True, timeout=200)
+    p = subprocess.run([BENCH, "--quick", "--links", "memif", "--engine-lcore", "--profile",
+                        "-o", out, "--build", BUILD], capture_output=True, text=True,
+                       timeout=200)
     assert p.returncode == 0, "exit %d\n%s%s" % (p.returncode, p.stdout[-3000:],
                                                  p.stderr[-2000:])
     text = open(os.path.join(out, "summary.md")).read()
@@ -177,10 +183,63 @@ def engine_lcore():
     ratios = [r for r in res["ratios"] if r["link"].startswith("memif")]
     assert len(ratios) == len(METRICS) and all(r["ratio"] for r in ratios), ratios
     assert all("rounds" in r for r in ratios), ratios
+    check_profile(out, res)
+
+
+def check_profile(out, res):
+    """--profile's tables and data (memif): testpmd txonly and droce-perf write_bw at the
+    frames of a 64 B and a 64 KiB WRITE, and send_lat's half round trip."""
+    text = open(os.path.join(out, "summary.md")).read()
+    assert "## Where the sender's time goes (--profile)" in text, text[-2000:]
+    prof = res["links"]["memif"]["profile"]
+    want = [("testpmd txonly", 138), ("droce-perf write_bw 64 B", 138),
+            ("testpmd txonly", 1082), ("droce-perf write_bw 65536 B", 1082)]
+    assert [(r["sender"], r["frame"]) for r in prof["bw"]] == want, prof["bw"]
+    rows = [ln for ln in text.splitlines() if ln.startswith("| memif | ")]
+    table = [[c.strip() for c in ln.strip("|").split("|")] for ln in rows]
+    bw = [c for c in table if len(c) == 14]
+    assert len(bw) == 4, rows
+    for r, cells in zip(prof["bw"], bw):
+        ns = r["ns"]
+        parts = [ns[g] for g in ("PMD", "kernel", "ICRC", "mbufs", "droce", "libc", "app",
+                                 "other")]
+        assert ns["total"] > 0 and r["pps"] > 0, r
+        assert abs(sum(parts) - ns["total"]) < 1e-6 * ns["total"], r
+        assert cells[1] == r["sender"] and cells[4] == "%.0f" % ns["total"], (cells, r)
+        # The sender's own code: testpmd's in app, droce's in droce; the PMD's in both.
+        assert ns["PMD"] > 0 and (ns["droce"] > 0) == r["sender"].startswith("droce"), r
+        if r["sender"].startswith("droce"):
+            assert r["ceiling"] > 0 and cells[-1] == "%.2f" % r["ceiling"], (cells, r)
+        else:
+            assert r["ceiling"] is None and cells[-1] == "-", cells
+    # The bounds the floor sets on memif's two rate goals.
+    for m, goal in ((METRICS[0], ">= 0.9"), (METRICS[3], ">= 0.6")):
+        assert re.search(r"^- memif, %s: <= \d+\.\d\d \(goal %s\)" % (re.escape(m), goal),
+                         text, re.M), (m, text[-3000:])
+    lat = prof["lat"]
+    assert lat["t_avg"] > 0 and lat["ns"]["total"] > 0 and lat["ns"]["droce"] > 0, lat
+    assert any(ln.startswith("| memif | %.2f us |" % lat["t_avg"]) for ln in rows), rows
+    reports = glob.glob(os.path.join(out, "logs", "*-perf-*.txt"))
+    assert len(reports) == 5, reports
+
+
+def no_perf():
+    """--profile with no perf on PATH: one line naming the Debian package, exit 1."""
+    bin_ = os.path.join(TMP, "bin-no-perf")
+    shutil.rmtree(bin_, ignore_errors=True)
+    os.makedirs(bin_)
+    for tool in ("dpkg-query", "dpdk-testpmd", "sockperf", "gnuplot", "ip"):
+        os.symlink(shutil.which(tool), os.path.join(bin_, tool))
+    p = subprocess.run([BENCH, "--quick", "--links", "memif", "--profile", "--build", BUILD,
+                        "-o", os.path.join(TMP, "out-no-perf")], capture_output=True,
+                       text=True, timeout=60, env=dict(os.environ, PATH=bin_))
+    assert p.returncode == 1 and p.stderr == \
+        "droce-bench: perf not found (Debian package linux-perf)\n", (p.returncode, p.stderr)
 
 
 def main():
-    for what, fn in (("bad options", bad_options), ("--engine-lcore", engine_lcore)):
+    for what, fn in (("bad options", bad_options), ("--engine-lcore --profile", engine_lcore),
+                     ("--profile without perf", no_perf)):
         try:
             fn()
         except AssertionError as e:
