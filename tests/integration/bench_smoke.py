@@ -14,7 +14,8 @@ files with data, the four plots as PNG files, no testpmd runtime directory left 
 /var/run/dpdk; that bad options (--rounds among them) get their one-line error and exit
 status 1; that --engine-lcore (memif only) runs and says so in the summary; that
 --profile (with it) adds its two tables, each row's components summing to its total, a
-ceiling on droce's rows, the JSON and a perf report per profiled run; and that --profile
+ceiling on droce's rows, the bounds on memif's rate goals, the JSON and a perf report per
+profiled run; and that --profile
 without perf on PATH is refused with one line naming the package.
 Prints 'N passed, M failed'.
 """
@@ -219,8 +220,11 @@ def check_profile(out, res):
     lat = prof["lat"]
     assert lat["t_avg"] > 0 and lat["ns"]["total"] > 0 and lat["ns"]["droce"] > 0, lat
     assert any(ln.startswith("| memif | %.2f us |" % lat["t_avg"]) for ln in rows), rows
+    # The goals' frames measured with the profile, for the bounds; a report per window.
+    assert sorted(prof["raw"], key=int) == ["64", "138", "1082", "1514"], prof["raw"]
+    assert all(r["pps"] > 0 for r in prof["raw"].values()), prof["raw"]
     reports = glob.glob(os.path.join(out, "logs", "*-perf-*.txt"))
-    assert len(reports) == 5, reports
+    assert len(reports) == 7, reports
 
 
 def no_perf():
