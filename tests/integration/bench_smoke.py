@@ -15,8 +15,8 @@ files with data, the four plots as PNG files, no testpmd runtime directory left 
 status 1; that --engine-lcore (memif only) runs and says so in the summary; that
 --profile (with it) adds its two tables, each row's components summing to its total, a
 ceiling on droce's rows, the bounds on memif's rate goals, the JSON and a perf report per
-profiled run; and that --profile
-without perf on PATH is refused with one line naming the package.
+profiled run; and that --profile without perf on PATH is refused with one line naming the
+package.
 Prints 'N passed, M failed'.
 """
 import csv
