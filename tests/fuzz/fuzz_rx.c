@@ -3,7 +3,7 @@
  * libFuzzer target: arbitrary Ethernet frames into one engine whose RC and UD QPs are in
  * RTS with receives posted and whose MRs are live.
  *
- * The setup is the responder of the Linux rxe captures in shared/reference/captures
+ * The setup is the responder of the Linux rxe captures in tests/data/captures
  * (52:54:00:77:00:01, 192.168.77.11; the peer is ...:02, .12). QPs are created until their
  * numbers are the captured destination QPNs (0x11..0x18; of the QPs that fill the gap, 2 is
  * UD with the GSI Q_Key and 0x0a..0x10 are variants, see qp_conf), each RC QP expects the

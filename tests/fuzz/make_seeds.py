@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Seed corpus for fuzz_rx: one file per frame.
 
-Every frame of every capture in the captures directory (shared/reference/captures), then
+Every frame of every capture in the captures directory (tests/data/captures), then
 hand-made frames for what the captures lack: IPv6 and VLAN forms of captured requests,
 requests aimed at the edges of the MRs fuzz_rx registers, the opcodes rxe never sent
 (immediate, invalidate, FLUSH, ATOMIC WRITE, UC, CNP), responses for fuzz_rx's requester
@@ -23,7 +23,7 @@ import sys
 import zlib
 
 HERE = pathlib.Path(__file__).resolve().parent
-DEFAULT_CAPTURES = HERE.parents[2] / 'shared' / 'reference' / 'captures'
+DEFAULT_CAPTURES = HERE.parent / 'data' / 'captures'
 
 MAC_US = bytes.fromhex('525400770001')
 MAC_PEER = bytes.fromhex('525400770002')

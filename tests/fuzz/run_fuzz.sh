@@ -9,8 +9,8 @@
 # base64 (the files stay in BUILD_DIR/tests/fuzz/artifacts). The last line is the summary:
 # '1 passed, 0 failed' or '0 passed, 1 failed'.
 #
-# Environment: FUZZ_RX_CAPTURES (captures directory, default ../shared/reference/captures
-# beside the source tree), FUZZ_RX_CORPUS (a corpus directory to keep and grow instead of a
+# Environment: FUZZ_RX_CAPTURES (captures directory, default tests/data/captures
+# of the source tree), FUZZ_RX_CORPUS (a corpus directory to keep and grow instead of a
 # temporary one), FUZZ_RX_ARGS (more libFuzzer flags).
 set -u
 
@@ -25,7 +25,7 @@ build=$(cd "$1" && pwd) || fail "no build directory $1"
 secs=$2
 here=$(cd "$(dirname "$0")" && pwd)
 fuzzer=$build/tests/fuzz/fuzz_rx
-captures=${FUZZ_RX_CAPTURES:-$here/../../../shared/reference/captures}
+captures=${FUZZ_RX_CAPTURES:-$here/../data/captures}
 artifacts=$build/tests/fuzz/artifacts
 [ -x "$fuzzer" ] || fail "$fuzzer not built (configure with -Dfuzz=true)"
 

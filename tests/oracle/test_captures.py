@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""Oracle: droce's parser against tshark on real captures (shared/reference/captures).
+"""Oracle: droce's parser against tshark on real captures (tests/data/captures).
 
 1. Every frame tshark decodes as InfiniBand parses OK in roce-pcap with its ICRC verified,
    with the same opcode, QPN, PSN, BTH flags, P_Key, extension headers (RETH, AETH,

@@ -20,7 +20,7 @@ SEND_ONLY from QP1 to QP1 (roce_build()). For every frame this test asserts:
 - tshark reports no malformed packet and no expert info, but for the zero UDP checksum
   over IPv6 (tolerated and counted, as in test_tshark_build.py).
 
-Then every CM MAD in the Linux captures (shared/reference/captures: rdma_cm REQ, REP, RTU,
+Then every CM MAD in the Linux captures (tests/data/captures: rdma_cm REQ, REP, RTU,
 REJ, DREQ, DREP sent by Linux rxe) must decode (no error), rebuild byte for byte, match the
 encoding written here and agree with tshark field by field.
 

@@ -700,7 +700,7 @@ START_TEST(test_cm_mad_parse_field_widths)
 END_TEST
 
 /*
- * MADs captured from Linux rdma_cm over rxe (shared/reference/captures): the UD payload,
+ * MADs captured from Linux rdma_cm over rxe (tests/data/captures): the UD payload,
  * up to its last non-zero byte (the rest of the 256 is zero).
  * rdma_cm_send.pcap frame 1: REQ to port 18515 (0x4853) from 192.168.77.12:48520.
  */

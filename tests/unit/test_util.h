@@ -356,7 +356,7 @@ test_pkt_diff(const struct roce_pkt *a, const struct roce_pkt *b)
 }
 
 /*
- * Frames captured from Linux rxe (shared/reference/captures), ICRC as sent; the ICRC of
+ * Frames captured from Linux rxe (tests/data/captures), ICRC as sent; the ICRC of
  * every frame there was verified independently (captures/icrc-check.txt).
  */
 
