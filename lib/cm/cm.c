@@ -15,8 +15,8 @@
 #include <rte_random.h>
 #include <rte_rcu_qsbr.h>
 
-#include "cm.h"
-#include "eng_api.h"
+#include "cm_pvt.h"
+#include "pmd_api.h"
 
 #define GSI_RECVS	512		/* as Linux ib_mad: bursts of requests fit */
 #define GSI_BUF		(CM_GRH_LEN + CM_MAD_SIZE)
@@ -78,10 +78,10 @@ cm_local_addr(struct cm *cm, uint8_t addr[16], const uint8_t peer[16])
 	uint8_t all[ENG_PORT_MAX_ADDRS][16], len[ENG_PORT_MAX_ADDRS];
 	struct eng_port *port = droce_engine_port(cm->ad->de);
 	int i, n = eng_port_addrs(port, all, len, ENG_PORT_MAX_ADDRS);
-	bool v4 = peer != NULL ? roce_addr_is_v4mapped(peer) : roce_addr_is_v4mapped(addr);
+	bool v4 = peer != NULL ? env_addr_is_v4mapped(peer) : env_addr_is_v4mapped(addr);
 
 	for (i = 1; i < n; i++) {	/* entry 0 is the link-local address */
-		if (cm_addr_zero(addr) ? roce_addr_is_v4mapped(all[i]) == v4 :
+		if (cm_addr_zero(addr) ? env_addr_is_v4mapped(all[i]) == v4 :
 				      memcmp(all[i], addr, 16) == 0) {
 			memcpy(addr, all[i], 16);
 			return 0;
@@ -400,4 +400,20 @@ cm_fini(struct adapter *ad)
 	free(cm->bufs);
 	free(cm);
 	ad->cm = NULL;
+}
+
+static const struct adapter_cm_ops cm_ops = {
+	.init = cm_init,
+	.fini = cm_fini,
+	.poll = cm_poll,
+	.wait_ms = cm_wait_ms,
+	.create_connector = ndk_create_connector_impl,
+	.create_listener = ndk_create_listener_impl,
+	.create_sep = ndk_create_sep_impl,
+};
+
+/* The object core runs the CM through these (see struct adapter_cm_ops). */
+RTE_INIT(cm_register)
+{
+	adapter_register_cm(&cm_ops);
 }

@@ -12,15 +12,7 @@
 
 #include <rte_random.h>
 
-#include "cm.h"
-
-int ndk_create_connector_impl(struct ndk_adapter *pub, ndk_create_cb cb, void *ctx,
-			      struct ndk_connector **out);
-int ndk_create_listener_impl(struct ndk_adapter *pub, ndk_connect_event_cb event,
-			     void *event_ctx, ndk_create_cb cb, void *ctx,
-			     struct ndk_listener **out);
-int ndk_create_sep_impl(struct ndk_adapter *pub, const struct sockaddr *addr, socklen_t len,
-			ndk_create_cb cb, void *ctx, struct ndk_shared_endpoint **out);
+#include "cm_pvt.h"
 
 /* Addresses: sockaddr_in / sockaddr_in6 to 16 bytes (IPv4 mapped) and a port. */
 static int
@@ -505,7 +497,7 @@ conn_addr(struct ndk_connector *pub, struct sockaddr *sa, socklen_t *len, bool l
 	port = local ? c->lport : c->rport;
 	ret = c->st == CONN_IDLE ? -ENOTCONN : 0;
 	pthread_mutex_unlock(&cm->lock);
-	return ret != 0 ? ret : to_sockaddr(a, port, roce_addr_is_v4mapped(a), sa, len);
+	return ret != 0 ? ret : to_sockaddr(a, port, env_addr_is_v4mapped(a), sa, len);
 }
 
 static int

@@ -9,7 +9,7 @@
 
 #include <droce/ndk_ext.h>
 
-#include "cm.h"
+#include "cm_pvt.h"
 
 static const uint32_t mtu_bytes[] = { 0, 256, 512, 1024, 2048, 4096 };
 

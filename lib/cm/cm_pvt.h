@@ -21,7 +21,6 @@
 #include <rte_cycles.h>
 
 #include "cm_mad.h"
-#include "roce_pkt.h"
 #include "ndk_pvt.h"
 
 #define CM_GRH_LEN	40		/* the GRH area in front of every received MAD */
@@ -215,9 +214,17 @@ void cm_flush_qp(struct lib_conn *c);
 int cm_qp_rtr(struct lib_conn *c);
 int cm_qp_rts(struct lib_conn *c);
 
-/* ndk_conn.c */
+/* cm_conn.c: the adapter's create entries for connectors, listeners, shared endpoints. */
+int ndk_create_connector_impl(struct ndk_adapter *pub, ndk_create_cb cb, void *ctx,
+			      struct ndk_connector **out);
+int ndk_create_listener_impl(struct ndk_adapter *pub, ndk_connect_event_cb event,
+			     void *event_ctx, ndk_create_cb cb, void *ctx,
+			     struct ndk_listener **out);
+int ndk_create_sep_impl(struct ndk_adapter *pub, const struct sockaddr *addr, socklen_t len,
+			ndk_create_cb cb, void *ctx, struct ndk_shared_endpoint **out);
+
 extern const struct ndk_connector_dispatch conn_dispatch;
-/* ndk_conn_ext.c: NDK_EXT_DROCE_CONN */
+/* cm_conn_ext.c: NDK_EXT_DROCE_CONN */
 int conn_query_extension(struct ndk_object_header *obj, uint32_t id,
 			 struct ndk_version version, const void **dispatch);
 extern const struct ndk_listener_dispatch listener_dispatch;

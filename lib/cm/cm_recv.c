@@ -10,8 +10,8 @@
 #include <rte_cycles.h>
 #include <rte_ip.h>
 
-#include "cm.h"
-#include "eng_api.h"
+#include "cm_pvt.h"
+#include "pmd_api.h"
 
 static struct lib_conn *
 find_local(struct cm *cm, uint32_t local_id)

@@ -9,8 +9,8 @@
 
 #include <rte_cycles.h>
 
-#include "cm.h"
-#include "eng_api.h"
+#include "cm_pvt.h"
+#include "pmd_api.h"
 
 #define RESOLVE_MS	5000		/* neighbour resolution gives up after this */
 /* The service timeout of the MRAs we send: rdma_cm's CMA_CM_MRA_SETTING, about 69 s. */

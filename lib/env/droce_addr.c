@@ -6,9 +6,10 @@
 #include <string.h>
 
 #include "droce/droce.h"
+#include "env_pvt.h"
 
-static bool
-is_v4mapped(const uint8_t a[16])
+bool
+env_addr_is_v4mapped(const uint8_t a[16])
 {
 	static const uint8_t pfx[12] = { [10] = 0xff, [11] = 0xff };
 
@@ -61,7 +62,7 @@ droce_addr_parse(const char *s, uint8_t addr[16], uint8_t *prefix_len)
 const char *
 droce_addr_format(const uint8_t addr[16], char *buf, size_t len)
 {
-	if (is_v4mapped(addr))
+	if (env_addr_is_v4mapped(addr))
 		inet_ntop(AF_INET, addr + 12, buf, len);
 	else
 		inet_ntop(AF_INET6, addr, buf, len);

@@ -14,8 +14,8 @@
 #include <rte_errno.h>
 
 #include "droce/droce.h"
-#include "eng_api.h"
-#include "lib_internal.h"
+#include "pmd_api.h"
+#include "env_pvt.h"
 
 RTE_LOG_REGISTER(lib_logtype, droce.lib, INFO);
 

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 
 #include "droce/droce.h"
-#include "eng.h"
-#include "lib_internal.h"
+#include "pmd_api.h"
+#include "env_pvt.h"
 
 struct droce_engine {
 	struct eng *eng;

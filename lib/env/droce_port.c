@@ -9,8 +9,8 @@
 #include <rte_pause.h>
 
 #include "droce/droce.h"
-#include "eng_api.h"
-#include "lib_internal.h"
+#include "pmd_api.h"
+#include "env_pvt.h"
 
 struct droce_port {
 	struct eng_port *eng;

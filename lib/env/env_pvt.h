@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#ifndef LIB_INTERNAL_H
-#define LIB_INTERNAL_H
+#ifndef ENV_PVT_H
+#define ENV_PVT_H
+
+#include <stdbool.h>
+#include <stdint.h>
 
 #include <rte_log.h>
 
@@ -19,5 +22,7 @@ struct eng *droce_engine_eng(struct droce_engine *de);
 struct eng_port *droce_engine_port(struct droce_engine *de);
 /* The engine's CM settings: response timeout exponent and retransmissions. */
 void droce_engine_cm_conf(const struct droce_engine *de, uint8_t *timeout, uint8_t *retries);
+/* droce_addr.c: is a an IPv4-mapped IPv6 address (::ffff:a.b.c.d)? */
+bool env_addr_is_v4mapped(const uint8_t a[16]);
 
-#endif /* LIB_INTERNAL_H */
+#endif /* ENV_PVT_H */

@@ -8,7 +8,7 @@
 
 #include <rte_rcu_qsbr.h>
 
-#include "cm.h"
+#include "ndk_pvt.h"
 
 #define PAGE_4K			4096u
 #define ADAPTER_VENDOR_ID	0x0000u		/* no OUI: a software device */
@@ -77,13 +77,41 @@ query_info(struct ndk_adapter *pub, struct ndk_adapter_info *info, size_t *size)
 	return 0;
 }
 
-int ndk_create_connector_impl(struct ndk_adapter *pub, ndk_create_cb cb, void *ctx,
-			      struct ndk_connector **out);
-int ndk_create_listener_impl(struct ndk_adapter *pub, ndk_connect_event_cb event,
-			     void *event_ctx, ndk_create_cb cb, void *ctx,
-			     struct ndk_listener **out);
-int ndk_create_sep_impl(struct ndk_adapter *pub, const struct sockaddr *addr, socklen_t len,
-			ndk_create_cb cb, void *ctx, struct ndk_shared_endpoint **out);
+static const struct adapter_cm_ops *registered_cm;
+
+void
+adapter_register_cm(const struct adapter_cm_ops *ops)
+{
+	registered_cm = ops;
+}
+
+static int
+create_connector(struct ndk_adapter *pub, ndk_create_cb cb, void *ctx,
+		 struct ndk_connector **out)
+{
+	const struct adapter_cm_ops *cm = ((struct adapter *)pub)->cm_ops;
+
+	return cm != NULL ? cm->create_connector(pub, cb, ctx, out) : -ENOTSUP;
+}
+
+static int
+create_listener(struct ndk_adapter *pub, ndk_connect_event_cb event, void *event_ctx,
+		ndk_create_cb cb, void *ctx, struct ndk_listener **out)
+{
+	const struct adapter_cm_ops *cm = ((struct adapter *)pub)->cm_ops;
+
+	return cm != NULL ? cm->create_listener(pub, event, event_ctx, cb, ctx, out) :
+			    -ENOTSUP;
+}
+
+static int
+create_sep(struct ndk_adapter *pub, const struct sockaddr *addr, socklen_t len,
+	   ndk_create_cb cb, void *ctx, struct ndk_shared_endpoint **out)
+{
+	const struct adapter_cm_ops *cm = ((struct adapter *)pub)->cm_ops;
+
+	return cm != NULL ? cm->create_sep(pub, addr, len, cb, ctx, out) : -ENOTSUP;
+}
 
 /* droce's logical addresses are process addresses: the pages of the buffer itself. */
 static int
@@ -126,9 +154,9 @@ const struct ndk_adapter_dispatch adapter_dispatch = {
 	.query_adapter_info = query_info,
 	.create_cq = ndk_create_cq_impl,
 	.create_pd = ndk_create_pd_impl,
-	.create_shared_endpoint = ndk_create_sep_impl,
-	.create_connector = ndk_create_connector_impl,
-	.create_listener = ndk_create_listener_impl,
+	.create_shared_endpoint = create_sep,
+	.create_connector = create_connector,
+	.create_listener = create_listener,
 	.build_lam = build_lam,
 	.release_lam = release_lam,
 };
@@ -183,13 +211,15 @@ ndk_open_adapter(struct droce_engine *de, struct ndk_version version,
 	TAILQ_INIT(&ad->srqs);
 	TAILQ_INIT(&ad->polling);
 	/* Connection management needs QP1: the first adapter on an engine has it. */
-	ret = cm_init(ad);
+	ad->cm_ops = registered_cm;
+	ret = ad->cm_ops != NULL ? ad->cm_ops->init(ad) : 0;
 	if (ret == -EBUSY)
 		ret = 0;
 	if (ret == 0)
 		ret = ctl_start(ad);
 	if (ret != 0) {
-		cm_fini(ad);
+		if (ad->cm_ops != NULL)
+			ad->cm_ops->fini(ad);
 		free(ad);
 		return ret;
 	}
@@ -257,7 +287,8 @@ ndk_close_adapter(struct ndk_adapter *pub)
 		wait_tick(ad);
 	}
 	ctl_stop(ad);
-	cm_fini(ad);
+	if (ad->cm_ops != NULL)
+		ad->cm_ops->fini(ad);
 	/* The barrier: a CQ notification that started before its CQ closed has ended
 	 * once every slot has passed a quiescent point (offline slots count as passed). */
 	rte_rcu_qsbr_synchronize(ad->rcu, RTE_QSBR_THRID_INVALID);

@@ -11,7 +11,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "cm.h"
+#include "ndk_pvt.h"
 
 #define CTL_IDLE_MS	100	/* nothing pending: wake up rarely */
 #define CTL_BUSY_MS	1	/* closes or SRQ thresholds to watch */
@@ -103,7 +103,8 @@ ctl_poll(struct adapter *ad)
 		it = next;
 		n++;
 	}
-	n += cm_poll(ad);
+	if (ad->cm_ops != NULL)
+		n += ad->cm_ops->poll(ad);
 	n += req_poll(ad);
 	n += srqs_poll(ad);
 	n += obj_closes_poll(ad);
@@ -128,7 +129,8 @@ ctl_main(void *arg)
 			break;
 		/* Closes and SRQ limits are polled; the CM says when its next timer is due. */
 		ms = !TAILQ_EMPTY(&ad->closing) || !TAILQ_EMPTY(&ad->polling) || srqs_armed(ad) ?
-			     CTL_BUSY_MS : cm_wait_ms(ad, CTL_IDLE_MS);
+			     CTL_BUSY_MS : ad->cm_ops != NULL ?
+			     ad->cm_ops->wait_ms(ad, CTL_IDLE_MS) : CTL_IDLE_MS;
 		if (poll(&pfd, 1, ms) > 0 && read(ad->efd, &v, sizeof(v)) < 0)
 			LIB_LOG(DEBUG, "control wake-up read failed");
 	}

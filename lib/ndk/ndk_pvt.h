@@ -25,8 +25,8 @@
 #include <rte_tailq.h>
 
 #include "droce/ndk.h"
-#include "eng.h"
-#include "lib_internal.h"
+#include "pmd_api.h"
+#include "env_pvt.h"
 
 #define OBJ_MAGIC	0x6e646b6fu	/* "ndko" */
 #define OBJ_MAX_ANTE	4
@@ -34,6 +34,7 @@
 struct adapter;
 struct obj;
 struct cm;
+struct sockaddr;
 
 /* One unit of work for the control context (a create, a close, a request, a kick). */
 struct ctl_item {
@@ -81,6 +82,32 @@ struct obj {
 	TAILQ_ENTRY(obj) closing;		/* control context only */
 };
 
+/*
+ * The connection manager (lib/cm) as the adapter sees it. lib/cm builds on this object
+ * core, so the core does not call it by name: cm registers these at load time
+ * (adapter_register_cm(), from an RTE_INIT constructor), as DPDK's drivers register with
+ * their bus. Without one, connectors, listeners and shared endpoints are -ENOTSUP.
+ */
+struct adapter_cm_ops {
+	/* Adapter open: take QP1 (-EBUSY: another adapter of the engine has it). */
+	int (*init)(struct adapter *ad);
+	/* Adapter close (blocks until QP1's grace period passed); also after a failed init. */
+	void (*fini)(struct adapter *ad);
+	/* Control context: received MADs, timers; returns the work done. */
+	int (*poll)(struct adapter *ad);
+	/* Milliseconds until the CM's next timer, at most max. */
+	int (*wait_ms)(struct adapter *ad, int max);
+	/* The adapter's dispatch entries for the CM's objects. */
+	int (*create_connector)(struct ndk_adapter *pub, ndk_create_cb cb, void *ctx,
+				struct ndk_connector **out);
+	int (*create_listener)(struct ndk_adapter *pub, ndk_connect_event_cb event,
+			       void *event_ctx, ndk_create_cb cb, void *ctx,
+			       struct ndk_listener **out);
+	int (*create_sep)(struct ndk_adapter *pub, const struct sockaddr *addr,
+			  socklen_t len, ndk_create_cb cb, void *ctx,
+			  struct ndk_shared_endpoint **out);
+};
+
 TAILQ_HEAD(obj_list, obj);
 TAILQ_HEAD(req_list, req_item);
 
@@ -104,6 +131,7 @@ struct adapter {
 	uint32_t next_pd;			/* atomic */
 	void *qp_ctx[ENG_MAX_QP];		/* each QP number's consumer context */
 	struct cm *cm;				/* NULL: another adapter owns QP1 */
+	const struct adapter_cm_ops *cm_ops;	/* NULL: no connection manager */
 };
 
 /* Object core (ndk_obj.c). */
@@ -156,6 +184,8 @@ int req_poll(struct adapter *ad);
 
 /* The adapter's limits (NDK_ADAPTER_INFO). */
 void adapter_info(const struct adapter *ad, struct ndk_adapter_info *i);
+/* The connection manager adapters opened from now on run. Load time, once. */
+void adapter_register_cm(const struct adapter_cm_ops *ops);
 
 /* Status mapping of engine completions (ndk_status.c). */
 int ndk_wc_status(enum eng_wc_status st);

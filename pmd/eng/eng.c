@@ -10,7 +10,6 @@
 #include <rte_rcu_qsbr.h>
 
 #include "eng_pvt.h"
-#include "eng_tel.h"
 
 RTE_LOG_REGISTER(eng_logtype, droce.eng, INFO);
 

@@ -19,8 +19,9 @@
 #include <rte_ring.h>
 #include <rte_ring_peek_zc.h>
 
-#include "eng.h"
 #include "eng_cc.h"
+#include "pmd_api.h"
+#include "port.h"
 #include "roce_hdr.h"
 #include "roce_icrc.h"
 #include "roce_pkt.h"
@@ -570,5 +571,19 @@ void eng_req_rewind(struct eng_qp *qp);
 /* eng_req.c: the oldest WQE fails with st, the QP goes to error. */
 void eng_req_fail_head(struct eng_qp *qp, enum eng_wc_status st);
 void eng_resp_flush(struct eng_qp *qp);		/* eng_resp.c: drop responder state */
+
+/*
+ * eng_tel.c: the /droce/engine, /droce/qps and /droce/qp telemetry endpoints. An engine
+ * enters the registry when created and leaves it first thing when destroyed (del returns
+ * once no request reads it); the endpoints are registered at load time.
+ */
+void eng_tel_eng_add(struct eng *eng);
+void eng_tel_eng_del(struct eng *eng);
+/*
+ * Wait for the telemetry request running now, if any: what it found before a QP was
+ * unpublished is then no longer in use. For eng_qp_destroy(), which frees without an
+ * RCU grace period.
+ */
+void eng_tel_quiesce(void);
 
 #endif /* ENG_PVT_H */

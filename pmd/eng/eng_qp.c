@@ -15,7 +15,6 @@
 #include <rte_rcu_qsbr.h>
 
 #include "eng_pvt.h"
-#include "eng_tel.h"
 
 #define DEF_DEPTH	256
 #define MAX_DEPTH	16384

@@ -1,14 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * droce's rte_telemetry endpoints: what ibv_devinfo and rdma statistics show for a device,
- * for a process that owns its port. Read them with dpdk-telemetry.py or droce-info
+ * The engines' rte_telemetry endpoints: what ibv_devinfo and rdma statistics show for a
+ * device, for a process that owns its port (the ports' own are in pmd/port/port_tel.c). Read them with dpdk-telemetry.py or droce-info
  * --telemetry on the process's socket, <runtime dir>/dpdk_telemetry.v2, where the runtime
  * dir is /var/run/dpdk/<file-prefix> for root ($XDG_RUNTIME_DIR/dpdk/<file-prefix>, else
  * /tmp/dpdk/<file-prefix>, for others) and droce's file prefix is droce-<pid>.
  *
- *   /droce/ports                   ids of the attached ports
- *   /droce/port,<id>               name, MAC, MTU, path MTU, link, engine, GID table
- *                                  (gid<index>: "addr/prefix"), the port's counters
  *   /droce/engines                 names of the engines
  *   /droce/engine,<name>           port, slots (lcore and QPs of each), limits, and the
  *                                  engine's counters summed over slots
@@ -17,21 +14,19 @@
  *   /droce/qp,<engine>,<qpn>       type, state, slot, destination (QPN, GID, MAC), path
  *                                  MTU, PSNs, retry settings, rate, the QP's counters
  *
- * Counters are u64 values named as eng_xstats()/eng_port_xstats() name them. A bad or
+ * Counters are u64 values named as eng_xstats() names them. A bad or
  * unknown parameter answers {"error": "<why>"} (a dict, so the reason reaches the user;
  * DPDK's own endpoints answer null).
  *
  * Safety: requests run on telemetry's threads (one per client) and take one lock, which
- * port and engine creation and destruction take too (control path only; the data path
+ * engine creation and destruction take too (control path only; the data path
  * never does). QPs are read as the engine's RCU observer (eng_observe_begin()): a QP
  * being closed meanwhile stays allocated until the request ends, and a QP whose close
  * has already taken its grace-period token is no longer found.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +35,6 @@
 #include <rte_telemetry.h>
 
 #include "eng_pvt.h"
-#include "eng_tel.h"
 
 #define TEL_MAX_ENGINES	64
 #define TEL_QP_PAGE	256	/* QPs per /droce/qps answer: fits the 16 KiB reply */
@@ -48,75 +42,8 @@
 
 static pthread_mutex_t tel_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct eng *engines[TEL_MAX_ENGINES];
-static struct eng_port *ports[RTE_MAX_ETHPORTS];
-static pthread_once_t tel_once = PTHREAD_ONCE_INIT;
 
 static const char *const qpt_names[] = { [ENG_QPT_RC] = "RC", [ENG_QPT_UD] = "UD" };
-
-static int
-tel_error(struct rte_tel_data *d, const char *fmt, ...)
-{
-	char msg[RTE_TEL_MAX_STRING_LEN];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, "error", msg);
-	return 0;
-}
-
-static void
-add_xstats(struct rte_tel_data *d, const struct eng_xstat *xs, int n)
-{
-	int i;
-
-	for (i = 0; i < n && i < TEL_XSTATS; i++)
-		rte_tel_data_add_dict_u64(d, xs[i].name, xs[i].value);
-}
-
-static void
-add_mac(struct rte_tel_data *d, const char *name, const uint8_t m[6])
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x",
-		 m[0], m[1], m[2], m[3], m[4], m[5]);
-	rte_tel_data_add_dict_string(d, name, buf);
-}
-
-/* IPv4-mapped addresses as IPv4, as droce_addr_format() shows them. */
-static void
-addr_format(const uint8_t a[16], char *buf, size_t len)
-{
-	if (roce_addr_is_v4mapped(a))
-		inet_ntop(AF_INET, a + 12, buf, len);
-	else
-		inet_ntop(AF_INET6, a, buf, len);
-}
-
-static void
-add_addr(struct rte_tel_data *d, const char *name, const uint8_t a[16])
-{
-	char buf[INET6_ADDRSTRLEN];
-
-	addr_format(a, buf, sizeof(buf));
-	rte_tel_data_add_dict_string(d, name, buf);
-}
-
-/* A decimal number that is all of s, at most max. */
-static int
-parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-
-	if (s == NULL || *s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	*out = strtoul(s, &end, 10);
-	return *end != '\0' || errno != 0 || *out > max ? -EINVAL : 0;
-}
 
 /* Under tel_lock. */
 static struct eng *
@@ -128,87 +55,6 @@ find_engine(const char *name)
 		if (engines[i] != NULL && strcmp(eng_name(engines[i]), name) == 0)
 			return engines[i];
 	return NULL;
-}
-
-static int
-tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	unsigned int i;
-
-	RTE_SET_USED(cmd);
-	RTE_SET_USED(params);
-	rte_tel_data_start_array(d, RTE_TEL_INT_VAL);
-	pthread_mutex_lock(&tel_lock);
-	for (i = 0; i < RTE_MAX_ETHPORTS; i++)
-		if (ports[i] != NULL)
-			rte_tel_data_add_array_int(d, i);
-	pthread_mutex_unlock(&tel_lock);
-	return 0;
-}
-
-static void
-port_gids(struct rte_tel_data *d, const struct eng_port *port)
-{
-	char name[16], a[INET6_ADDRSTRLEN], buf[INET6_ADDRSTRLEN + 8];
-	uint8_t addr[16], plen;
-	unsigned int i, n = 0;
-
-	/* Keyed by table index, which a deleted entry leaves unused. */
-	for (i = 0; i < ENG_PORT_MAX_ADDRS; i++) {
-		if (eng_port_gid(port, i, addr, &plen) != 0)
-			continue;
-		addr_format(addr, a, sizeof(a));
-		snprintf(name, sizeof(name), "gid%u", i);
-		snprintf(buf, sizeof(buf), "%s/%u", a, plen);
-		rte_tel_data_add_dict_string(d, name, buf);
-		n++;
-	}
-	rte_tel_data_add_dict_int(d, "gid_count", n);
-}
-
-static void
-port_info(struct rte_tel_data *d, const struct eng_port *port)
-{
-	static struct eng_xstat xs[TEL_XSTATS];	/* under tel_lock */
-	struct rte_eth_link link = { 0 };
-	uint16_t id = eng_port_id(port);
-	unsigned int i;
-	uint8_t mac[6];
-
-	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_int(d, "port_id", id);
-	rte_tel_data_add_dict_string(d, "name", eng_port_name(port));
-	eng_port_mac(port, mac);
-	add_mac(d, "mac", mac);
-	rte_tel_data_add_dict_int(d, "mtu", eng_port_mtu(port));
-	rte_tel_data_add_dict_int(d, "path_mtu", eng_port_path_mtu(port));
-	rte_eth_link_get_nowait(id, &link);
-	rte_tel_data_add_dict_string(d, "link", link.link_status ? "up" : "down");
-	rte_tel_data_add_dict_u64(d, "link_speed_mbps", link.link_speed);
-	for (i = 0; i < TEL_MAX_ENGINES; i++)
-		if (engines[i] != NULL && eng_get_port(engines[i]) == port)
-			rte_tel_data_add_dict_string(d, "engine", eng_name(engines[i]));
-	port_gids(d, port);
-	add_xstats(d, xs, eng_port_xstats(port, xs, TEL_XSTATS));
-}
-
-static int
-tel_port(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	unsigned long id;
-
-	RTE_SET_USED(cmd);
-	if (params == NULL)
-		return tel_error(d, "usage: /droce/port,<port id>");
-	if (parse_uint(params, RTE_MAX_ETHPORTS - 1, &id) != 0)
-		return tel_error(d, "bad port id %s", params);
-	pthread_mutex_lock(&tel_lock);
-	if (ports[id] == NULL)
-		tel_error(d, "no droce port %lu", id);
-	else
-		port_info(d, ports[id]);
-	pthread_mutex_unlock(&tel_lock);
-	return 0;
 }
 
 static int
@@ -270,7 +116,7 @@ engine_info(struct rte_tel_data *d, const struct eng *eng)
 	rte_tel_data_add_dict_int(d, "max_sge", ENG_MAX_SGE);
 	rte_tel_data_add_dict_int(d, "max_inline", ENG_MAX_INLINE);
 	rte_tel_data_add_dict_int(d, "max_rd_atomic", ENG_MAX_RD_ATOMIC);
-	add_xstats(d, xs, eng_xstats(eng, xs, TEL_XSTATS));
+	port_tel_xstats(d, xs, eng_xstats(eng, xs, TEL_XSTATS));
 }
 
 static int
@@ -280,11 +126,11 @@ tel_engine(const char *cmd, const char *params, struct rte_tel_data *d)
 
 	RTE_SET_USED(cmd);
 	if (params == NULL)
-		return tel_error(d, "usage: /droce/engine,<engine name>");
+		return port_tel_error(d, "usage: /droce/engine,<engine name>");
 	pthread_mutex_lock(&tel_lock);
 	eng = find_engine(params);
 	if (eng == NULL)
-		tel_error(d, "no engine named %s", params);
+		port_tel_error(d, "no engine named %s", params);
 	else
 		engine_info(d, eng);
 	pthread_mutex_unlock(&tel_lock);
@@ -302,18 +148,18 @@ engine_qpn(const char *params, bool need_qpn, unsigned long *qpn, struct rte_tel
 
 	*qpn = 0;
 	if (params == NULL || len == 0 || (need_qpn && comma == NULL)) {
-		tel_error(d, need_qpn ? "usage: /droce/qp,<engine name>,<qpn>" :
+		port_tel_error(d, need_qpn ? "usage: /droce/qp,<engine name>,<qpn>" :
 			  "usage: /droce/qps,<engine name>[,<first qpn>]");
 		return NULL;
 	}
-	if (comma != NULL && parse_uint(comma + 1, ENG_MAX_QP - 1, qpn) != 0) {
-		tel_error(d, "bad QPN %s (0 to %u)", comma + 1, ENG_MAX_QP - 1);
+	if (comma != NULL && port_tel_uint(comma + 1, ENG_MAX_QP - 1, qpn) != 0) {
+		port_tel_error(d, "bad QPN %s (0 to %u)", comma + 1, ENG_MAX_QP - 1);
 		return NULL;
 	}
 	snprintf(name, sizeof(name), "%.*s", (int)RTE_MIN(len, sizeof(name) - 1), params);
 	eng = find_engine(name);
 	if (eng == NULL)
-		tel_error(d, "no engine named %s", name);
+		port_tel_error(d, "no engine named %s", name);
 	return eng;
 }
 
@@ -332,7 +178,7 @@ qp_list(struct rte_tel_data *d, struct eng *eng, uint32_t first)
 		if (a[i] == NULL) {
 			while (i-- > 0)
 				rte_tel_data_free(a[i]);
-			return tel_error(d, "out of memory");
+			return port_tel_error(d, "out of memory");
 		}
 		rte_tel_data_start_array(a[i], i == 1 || i == 2 ? RTE_TEL_STRING_VAL :
 					 RTE_TEL_INT_VAL);
@@ -392,9 +238,9 @@ qp_info(struct rte_tel_data *d, struct eng *eng, const struct eng_qp *qp)
 	rte_tel_data_add_dict_int(d, "slot", qi.slot);
 	rte_tel_data_add_dict_int(d, "closing", qi.closing);
 	rte_tel_data_add_dict_int(d, "dest_qpn", qi.dest_qpn);
-	add_addr(d, "sgid", qi.sgid);
-	add_addr(d, "dgid", qi.dgid);
-	add_mac(d, "dmac", qi.dmac);
+	port_tel_addr(d, "sgid", qi.sgid);
+	port_tel_addr(d, "dgid", qi.dgid);
+	port_tel_mac(d, "dmac", qi.dmac);
 	rte_tel_data_add_dict_int(d, "path_mtu", qi.path_mtu);
 	rte_tel_data_add_dict_int(d, "sq_psn", qi.sq_psn);
 	rte_tel_data_add_dict_int(d, "acked_psn", qi.acked_psn);
@@ -407,7 +253,7 @@ qp_info(struct rte_tel_data *d, struct eng *eng, const struct eng_qp *qp)
 	rte_tel_data_add_dict_int(d, "sq_depth", qi.sq_depth);
 	rte_tel_data_add_dict_int(d, "rq_depth", qi.rq_depth);
 	rte_tel_data_add_dict_u64(d, "rate_mbps", (uint64_t)qi.rate_mbps);
-	add_xstats(d, xs, eng_qp_xstats(qp, xs, TEL_XSTATS));
+	port_tel_xstats(d, xs, eng_qp_xstats(qp, xs, TEL_XSTATS));
 }
 
 static int
@@ -424,7 +270,7 @@ tel_qp(const char *cmd, const char *params, struct rte_tel_data *d)
 		eng_observe_begin(eng);
 		qp = eng_qp_get(eng, qpn);
 		if (qp == NULL)
-			tel_error(d, "no QP %lu on engine %s", qpn, eng_name(eng));
+			port_tel_error(d, "no QP %lu on engine %s", qpn, eng_name(eng));
 		else
 			qp_info(d, eng, qp);
 		eng_observe_end(eng);
@@ -433,16 +279,14 @@ tel_qp(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
-static void
-register_cmds(void)
+/* At load time, as DPDK's libraries register theirs: a process with no engine yet answers. */
+RTE_INIT(register_cmds)
 {
 	static const struct {
 		const char *cmd;
 		telemetry_cb fn;
 		const char *help;
 	} cmds[] = {
-		{ "/droce/ports", tel_ports, "droce port ids. No parameters" },
-		{ "/droce/port", tel_port, "A droce port. Parameters: int port_id" },
 		{ "/droce/engines", tel_engines, "droce engine names. No parameters" },
 		{ "/droce/engine", tel_engine, "A droce engine. Parameters: string name" },
 		{ "/droce/qps", tel_qps, "QPs of an engine. Parameters: engine[,first qpn]" },
@@ -456,29 +300,10 @@ register_cmds(void)
 }
 
 void
-eng_tel_port_add(struct eng_port *port)
-{
-	pthread_once(&tel_once, register_cmds);
-	pthread_mutex_lock(&tel_lock);
-	ports[eng_port_id(port)] = port;
-	pthread_mutex_unlock(&tel_lock);
-}
-
-void
-eng_tel_port_del(struct eng_port *port)
-{
-	pthread_mutex_lock(&tel_lock);
-	if (ports[eng_port_id(port)] == port)
-		ports[eng_port_id(port)] = NULL;
-	pthread_mutex_unlock(&tel_lock);
-}
-
-void
 eng_tel_eng_add(struct eng *eng)
 {
 	unsigned int i;
 
-	pthread_once(&tel_once, register_cmds);
 	pthread_mutex_lock(&tel_lock);
 	for (i = 0; i < TEL_MAX_ENGINES && engines[i] != NULL; i++)
 		;
@@ -488,6 +313,7 @@ eng_tel_eng_add(struct eng *eng)
 		ENG_LOG(WARNING, "telemetry: more than %d engines, %s not shown",
 			TEL_MAX_ENGINES, eng_name(eng));
 	pthread_mutex_unlock(&tel_lock);
+	port_tel_set_owner(eng_get_port(eng), eng_name(eng));
 }
 
 void
@@ -500,6 +326,7 @@ eng_tel_eng_del(struct eng *eng)
 		if (engines[i] == eng)
 			engines[i] = NULL;
 	pthread_mutex_unlock(&tel_lock);
+	port_tel_set_owner(eng_get_port(eng), NULL);
 }
 
 void

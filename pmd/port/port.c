@@ -9,7 +9,6 @@
 #include <rte_ethdev.h>
 #include <rte_malloc.h>
 
-#include "eng_tel.h"
 #include "port_pvt.h"
 #include "roce_hdr.h"
 
@@ -300,7 +299,7 @@ eng_port_attach_id(uint16_t port_id, const struct eng_port_conf *conf,
 		return ret;
 	}
 	attached[port_id] = true;
-	eng_tel_port_add(port);
+	port_tel_add(port);
 	*out = port;
 	return 0;
 }
@@ -370,7 +369,7 @@ eng_port_detach(struct eng_port *port)
 	if (port == NULL)
 		return;
 	/* First: when this returns no telemetry request is reading the port. */
-	eng_tel_port_del(port);
+	port_tel_del(port);
 	port_memif_take_turn(port);
 	rte_eth_dev_stop(port->port_id);
 	if (port->hotplugged)

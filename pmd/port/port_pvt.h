@@ -9,7 +9,7 @@
 #include <rte_log.h>
 #include <rte_mbuf.h>
 
-#include "eng_api.h"
+#include "port.h"
 #include "roce_icrc.h"
 #include "roce_pkt.h"
 

@@ -21,7 +21,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "eng.h"
+#include "pmd_api.h"
 #include "roce_pkt.h"
 
 #define EH_PD		1u		/* the PD of both QPs and of the usual MRs */

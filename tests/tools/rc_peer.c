@@ -36,7 +36,7 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 
-#include "eng.h"
+#include "pmd_api.h"
 #include "roce_pkt.h"
 
 #define MAX_QPS		16

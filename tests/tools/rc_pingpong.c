@@ -27,7 +27,7 @@
 #include <rte_cycles.h>
 #include <rte_eal.h>
 
-#include "eng.h"
+#include "pmd_api.h"
 #include "roce_hdr.h"
 #include "roce_pkt.h"
 

@@ -22,7 +22,7 @@
 #include <rte_icmp.h>
 #include <rte_ring.h>
 
-#include "eng_api.h"
+#include "port.h"
 #include "roce_hdr.h"
 #include "roce_pkt.h"
 
