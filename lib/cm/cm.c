@@ -75,9 +75,9 @@ cm_bind_put(struct cm *cm, struct cm_bind *b)
 int
 cm_local_addr(struct cm *cm, uint8_t addr[16], const uint8_t peer[16])
 {
-	uint8_t all[ENG_PORT_MAX_ADDRS][16], len[ENG_PORT_MAX_ADDRS];
-	struct eng_port *port = droce_engine_port(cm->ad->de);
-	int i, n = eng_port_addrs(port, all, len, ENG_PORT_MAX_ADDRS);
+	uint8_t all[PORT_MAX_ADDRS][16], len[PORT_MAX_ADDRS];
+	struct port *port = droce_engine_port(cm->ad->de);
+	int i, n = port_addrs(port, all, len, PORT_MAX_ADDRS);
 	bool v4 = peer != NULL ? env_addr_is_v4mapped(peer) : env_addr_is_v4mapped(addr);
 
 	for (i = 1; i < n; i++) {	/* entry 0 is the link-local address */

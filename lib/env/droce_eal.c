@@ -91,12 +91,12 @@ push_extra(struct argv_buf *a, const char *extra)
 	return ret;
 }
 
-/* A vdev as eng_port_devargs() completes it (net_af_xdp: busy_budget=0). */
+/* A vdev as port_devargs() completes it (net_af_xdp: busy_budget=0). */
 static int
 push_vdev(struct argv_buf *a, const char *vdev)
 {
-	char buf[ENG_DEVARGS_MAX];
-	int ret = eng_port_devargs(vdev, buf, sizeof(buf));
+	char buf[PORT_DEVARGS_MAX];
+	int ret = port_devargs(vdev, buf, sizeof(buf));
 
 	return ret ?: pushf(a, "--vdev=%s", buf);
 }

@@ -10,7 +10,7 @@
 
 struct droce_engine {
 	struct eng *eng;
-	struct eng_port *port;
+	struct port *port;
 	bool on_lcores;
 	unsigned int nb_slots;
 	uint8_t cm_timeout, cm_retries;
@@ -22,7 +22,7 @@ droce_engine_eng(struct droce_engine *de)
 	return de->eng;
 }
 
-struct eng_port *
+struct port *
 droce_engine_port(struct droce_engine *de)
 {
 	return de->port;

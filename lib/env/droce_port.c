@@ -13,17 +13,17 @@
 #include "env_pvt.h"
 
 struct droce_port {
-	struct eng_port *eng;
+	struct port *eng;
 };
 
-struct eng_port *
+struct port *
 droce_port_eng(struct droce_port *port)
 {
 	return port->eng;
 }
 
 static void
-to_eng_conf(const struct droce_port_conf *c, struct eng_port_conf *ec)
+to_eng_conf(const struct droce_port_conf *c, struct port_conf *ec)
 {
 	memset(ec, 0, sizeof(*ec));
 	if (c == NULL)
@@ -43,7 +43,7 @@ to_eng_conf(const struct droce_port_conf *c, struct eng_port_conf *ec)
 }
 
 static int
-wrap(int ret, struct eng_port *eng, struct droce_port **out)
+wrap(int ret, struct port *eng, struct droce_port **out)
 {
 	struct droce_port *port;
 
@@ -51,7 +51,7 @@ wrap(int ret, struct eng_port *eng, struct droce_port **out)
 		return ret;
 	port = calloc(1, sizeof(*port));
 	if (port == NULL) {
-		eng_port_detach(eng);
+		port_detach(eng);
 		return -ENOMEM;
 	}
 	port->eng = eng;
@@ -63,14 +63,14 @@ int
 droce_port_attach(const char *devargs, const struct droce_port_conf *conf,
 		  struct droce_port **out)
 {
-	struct eng_port_conf ec;
-	struct eng_port *eng = NULL;
+	struct port_conf ec;
+	struct port *eng = NULL;
 	int ret;
 
 	if (devargs == NULL || out == NULL)
 		return -EINVAL;
 	to_eng_conf(conf, &ec);
-	ret = eng_port_attach(devargs, &ec, &eng);
+	ret = port_attach(devargs, &ec, &eng);
 	return wrap(ret, eng, out);
 }
 
@@ -78,14 +78,14 @@ int
 droce_port_attach_id(uint16_t port_id, const struct droce_port_conf *conf,
 		     struct droce_port **out)
 {
-	struct eng_port_conf ec;
-	struct eng_port *eng = NULL;
+	struct port_conf ec;
+	struct port *eng = NULL;
 	int ret;
 
 	if (out == NULL)
 		return -EINVAL;
 	to_eng_conf(conf, &ec);
-	ret = eng_port_attach_id(port_id, &ec, &eng);
+	ret = port_attach_id(port_id, &ec, &eng);
 	return wrap(ret, eng, out);
 }
 
@@ -94,32 +94,32 @@ droce_port_detach(struct droce_port *port)
 {
 	if (port == NULL)
 		return;
-	eng_port_detach(port->eng);
+	port_detach(port->eng);
 	free(port);
 }
 
 void
 droce_port_mac(const struct droce_port *port, uint8_t mac[6])
 {
-	eng_port_mac(port->eng, mac);
+	port_mac(port->eng, mac);
 }
 
 uint16_t
 droce_port_mtu(const struct droce_port *port)
 {
-	return eng_port_mtu(port->eng);
+	return port_mtu(port->eng);
 }
 
 uint32_t
 droce_port_path_mtu(const struct droce_port *port)
 {
-	return eng_port_path_mtu(port->eng);
+	return port_path_mtu(port->eng);
 }
 
 uint16_t
 droce_port_id(const struct droce_port *port)
 {
-	return eng_port_id(port->eng);
+	return port_ethdev_id(port->eng);
 }
 
 int
@@ -128,7 +128,7 @@ droce_port_addr_add(struct droce_port *port, const char *addr)
 	uint8_t a[16], len;
 	int ret = droce_addr_parse(addr, a, &len);
 
-	return ret != 0 ? ret : eng_port_addr_add(port->eng, a, len);
+	return ret != 0 ? ret : port_addr_add(port->eng, a, len);
 }
 
 int
@@ -137,15 +137,15 @@ droce_port_addr_del(struct droce_port *port, const char *addr)
 	uint8_t a[16];
 	int ret = droce_addr_parse(addr, a, NULL);
 
-	return ret != 0 ? ret : eng_port_addr_del(port->eng, a);
+	return ret != 0 ? ret : port_addr_del(port->eng, a);
 }
 
 int
 droce_port_addr_get(const struct droce_port *port, unsigned int i, char *buf, size_t len)
 {
-	uint8_t addrs[ENG_PORT_MAX_ADDRS][16], plen[ENG_PORT_MAX_ADDRS];
+	uint8_t addrs[PORT_MAX_ADDRS][16], plen[PORT_MAX_ADDRS];
 	char a[DROCE_ADDR_STRLEN];
-	int n = eng_port_addrs(port->eng, addrs, plen, ENG_PORT_MAX_ADDRS);
+	int n = port_addrs(port->eng, addrs, plen, PORT_MAX_ADDRS);
 
 	if (i >= (unsigned int)n)
 		return -ENOENT;
@@ -158,7 +158,7 @@ droce_port_addr_get(const struct droce_port *port, unsigned int i, char *buf, si
 int
 droce_port_poll(struct droce_port *port)
 {
-	return eng_port_poll(port->eng);
+	return port_poll(port->eng);
 }
 
 int
@@ -167,7 +167,7 @@ droce_port_resolve(struct droce_port *port, const char *addr, uint8_t mac[6])
 	uint8_t a[16];
 	int ret = droce_addr_parse(addr, a, NULL);
 
-	return ret != 0 ? ret : eng_neigh_resolve(port->eng, a, mac);
+	return ret != 0 ? ret : port_neigh_resolve(port->eng, a, mac);
 }
 
 int
@@ -189,8 +189,8 @@ droce_port_resolve_wait(struct droce_port *port, const char *addr, uint8_t mac[6
 int
 droce_port_xstats(const struct droce_port *port, struct droce_xstat *xs, unsigned int n)
 {
-	struct eng_xstat *es = NULL;
-	int total = eng_port_xstats(port->eng, NULL, 0);
+	struct pmd_xstat *es = NULL;
+	int total = port_xstats(port->eng, NULL, 0);
 	int i;
 
 	if (n == 0 || xs == NULL)
@@ -198,7 +198,7 @@ droce_port_xstats(const struct droce_port *port, struct droce_xstat *xs, unsigne
 	es = calloc(total, sizeof(*es));
 	if (es == NULL)
 		return -ENOMEM;
-	eng_port_xstats(port->eng, es, total);
+	port_xstats(port->eng, es, total);
 	for (i = 0; i < total && (unsigned int)i < n; i++) {
 		snprintf(xs[i].name, sizeof(xs[i].name), "%s", es[i].name);
 		xs[i].value = es[i].value;
@@ -236,7 +236,7 @@ droce_port_dump(const struct droce_port *port, FILE *f)
 	for (i = 0; droce_port_addr_get(port, i, buf, sizeof(buf)) == 0; i++)
 		fprintf(f, "  gid[%u] %s\n", i, buf);
 	fprintf(f, "  neighbours:\n");
-	eng_neigh_dump(port->eng, f);
+	port_neigh_dump(port->eng, f);
 	n = droce_port_xstats(port, xs, RTE_DIM(xs));
 	for (i = 0; i < (unsigned int)n && i < RTE_DIM(xs); i++)
 		if (xs[i].value != 0)

@@ -13,13 +13,13 @@ extern int lib_logtype;
 
 struct droce_port;
 struct droce_engine;
-struct eng_port;
+struct port;
 struct eng;
 
 /* The engine-side objects behind the public handles. */
-struct eng_port *droce_port_eng(struct droce_port *port);
+struct port *droce_port_eng(struct droce_port *port);
 struct eng *droce_engine_eng(struct droce_engine *de);
-struct eng_port *droce_engine_port(struct droce_engine *de);
+struct port *droce_engine_port(struct droce_engine *de);
 /* The engine's CM settings: response timeout exponent and retransmissions. */
 void droce_engine_cm_conf(const struct droce_engine *de, uint8_t *timeout, uint8_t *retries);
 /* droce_addr.c: is a an IPv4-mapped IPv6 address (::ffff:a.b.c.d)? */

@@ -242,7 +242,7 @@ flush_tx(struct eng *eng, struct eng_slot *s)
 	if (s->nb_tx == 0)
 		return;
 	fill_icrcs(s);
-	sent = eng_port_tx_queue(eng->port, s->idx, s->tx, s->nb_tx);
+	sent = port_tx_queue(eng->port, s->idx, s->tx, s->nb_tx);
 	s->ctr[ENG_TX_PKTS] += sent;
 	s->ctr[ENG_TX_BURSTS] += sent != 0;
 	if (sent < s->nb_tx)
@@ -288,7 +288,7 @@ eng_poll(struct eng *eng, unsigned int slot)
 	}
 	s->mcache = rte_mempool_default_cache(eng->pool, rte_lcore_id());
 	if (slot == 0)
-		work += eng_port_poll(eng->port);
+		work += port_poll(eng->port);
 	eng_slot_qps_update(s);
 	work += drain_inbox(eng, s);
 	/*
@@ -357,7 +357,7 @@ eng_create(const struct eng_conf *conf, struct eng **out)
 	int ret;
 
 	if (conf == NULL || conf->port == NULL || conf->nb_slots == 0 ||
-	    conf->nb_slots > ENG_MAX_SLOTS || conf->nb_slots > eng_port_nb_txq(conf->port) ||
+	    conf->nb_slots > ENG_MAX_SLOTS || conf->nb_slots > port_nb_txq(conf->port) ||
 	    conf->name == NULL || strlen(conf->name) >= 16)
 		return -EINVAL;
 	eng = rte_zmalloc("droce_eng", sizeof(*eng), RTE_CACHE_LINE_SIZE);
@@ -365,9 +365,9 @@ eng_create(const struct eng_conf *conf, struct eng **out)
 		return -ENOMEM;
 	snprintf(eng->name, sizeof(eng->name), "%s", conf->name);
 	eng->port = conf->port;
-	eng->req_burst = conf->port != NULL && eng_port_tx_syscall(conf->port) ?
+	eng->req_burst = conf->port != NULL && port_tx_syscall(conf->port) ?
 			 ENG_REQ_BURST_SYSCALL : ENG_REQ_BURST;
-	eng->pool = eng_port_pool(conf->port);
+	eng->pool = port_pool(conf->port);
 	eng->nb_slots = conf->nb_slots;
 	eng->tsc_hz = rte_get_tsc_hz();
 	eng->ecn = !conf->no_ecn;
@@ -385,7 +385,7 @@ eng_create(const struct eng_conf *conf, struct eng **out)
 		eng_destroy(eng);
 		return ret;
 	}
-	eng_port_set_roce_rx(conf->port, eng_rx, eng);
+	port_set_roce_rx(conf->port, eng_rx, eng);
 	eng_tel_eng_add(eng);
 	*out = eng;
 	return 0;
@@ -403,7 +403,7 @@ eng_destroy(struct eng *eng)
 	eng_stop(eng);
 	eng_service_unregister(eng);
 	if (eng->port != NULL)
-		eng_port_set_roce_rx(eng->port, NULL, NULL);
+		port_set_roce_rx(eng->port, NULL, NULL);
 	for (i = 0; i < eng->nb_slots; i++) {
 		struct eng_slot *s = &eng->slots[i];
 		struct rte_mbuf *m;
@@ -441,7 +441,7 @@ eng_set_fault_hook(struct eng *eng, eng_fault_cb cb, void *arg)
 }
 
 int
-eng_xstats(const struct eng *eng, struct eng_xstat *xs, unsigned int n)
+eng_xstats(const struct eng *eng, struct pmd_xstat *xs, unsigned int n)
 {
 	unsigned int c, i;
 
@@ -457,7 +457,7 @@ eng_xstats(const struct eng *eng, struct eng_xstat *xs, unsigned int n)
 uint64_t
 eng_xstat(const struct eng *eng, const char *name)
 {
-	struct eng_xstat xs[ENG_CTR_MAX];
+	struct pmd_xstat xs[ENG_CTR_MAX];
 	int i;
 
 	eng_xstats(eng, xs, ENG_CTR_MAX);
@@ -492,7 +492,7 @@ eng_name(const struct eng *eng)
 	return eng->name;
 }
 
-struct eng_port *
+struct port *
 eng_get_port(const struct eng *eng)
 {
 	return eng->port;
@@ -514,7 +514,7 @@ eng_slot_info(const struct eng *eng, unsigned int slot, unsigned int *nb_qps)
 }
 
 int
-eng_qp_xstats(const struct eng_qp *qp, struct eng_xstat *xs, unsigned int n)
+eng_qp_xstats(const struct eng_qp *qp, struct pmd_xstat *xs, unsigned int n)
 {
 	unsigned int c, count = 0;
 

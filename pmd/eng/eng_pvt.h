@@ -41,7 +41,7 @@ extern int eng_logtype;
  * that sends 64 small packets (~10 us here) delays the ACK that frees its window by as
  * much: perftest's write_bw defaults (128 outstanding, a completion every 100th) then
  * idled half the time; 16 gave 5.2-5.4 against 4.0-4.3 Mmsg/s at 64 B on memif. Where
- * each transmit burst is a system call (eng_port_tx_syscall(): net_af_xdp's sendto()),
+ * each transmit burst is a system call (port_tx_syscall(): net_af_xdp's sendto()),
  * the call costs more than the wait: 64 B write_bw over veth 0.64-0.83 Mmsg/s with 64,
  * 0.55-0.60 with 16.
  */
@@ -364,7 +364,7 @@ struct eng_slot {
 
 struct eng {
 	char name[16];
-	struct eng_port *port;
+	struct port *port;
 	struct rte_mempool *pool;
 	unsigned int nb_slots;
 	struct eng_slot slots[ENG_MAX_SLOTS];

@@ -268,11 +268,11 @@ udp_sport(uint32_t lqpn, uint32_t rqpn)
 static int
 check_path(const struct eng_qp *qp, const struct eng_qp_attr *a)
 {
-	uint32_t pmtu = a->path_mtu ? a->path_mtu : eng_port_path_mtu(qp->eng->port);
+	uint32_t pmtu = a->path_mtu ? a->path_mtu : port_path_mtu(qp->eng->port);
 
 	if (qp->type == ENG_QPT_UD)
 		return 0;
-	if (pmtu < 256 || pmtu > eng_port_path_mtu(qp->eng->port) || (pmtu & (pmtu - 1)))
+	if (pmtu < 256 || pmtu > port_path_mtu(qp->eng->port) || (pmtu & (pmtu - 1)))
 		return -EINVAL;
 	if (a->dest_qpn > ROCE_QPN_MASK || a->rq_psn > ROCE_PSN_MASK ||
 	    a->max_dest_rd_atomic > ENG_MAX_RD_ATOMIC)
@@ -289,7 +289,7 @@ to_rtr(struct eng_qp *qp, const struct eng_qp_attr *a)
 		return ret;
 	qp->attr = *a;
 	if (qp->attr.path_mtu == 0)
-		qp->attr.path_mtu = eng_port_path_mtu(qp->eng->port);
+		qp->attr.path_mtu = port_path_mtu(qp->eng->port);
 	qp->sport = udp_sport(qp->qpn, qp->type == ENG_QPT_UD ? qp->qpn : a->dest_qpn);
 	eng_qp_tmpl_init(qp);
 	memset(&qp->resp, 0, sizeof(qp->resp));

@@ -35,7 +35,7 @@ resp_pmtu(const struct eng_qp *qp)
 	uint32_t mtu = qp->attr.path_mtu;
 
 	if (mtu == 0)
-		mtu = eng_port_path_mtu(qp->eng->port);
+		mtu = port_path_mtu(qp->eng->port);
 	return RTE_MIN(RTE_MAX(mtu, (uint32_t)RESP_MIN_PMTU), (uint32_t)RESP_MAX_PMTU);
 }
 

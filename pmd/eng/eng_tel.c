@@ -102,13 +102,13 @@ engine_slots(struct rte_tel_data *d, const struct eng *eng)
 static void
 engine_info(struct rte_tel_data *d, const struct eng *eng)
 {
-	static struct eng_xstat xs[TEL_XSTATS];	/* under tel_lock */
-	const struct eng_port *port = eng_get_port(eng);
+	static struct pmd_xstat xs[TEL_XSTATS];	/* under tel_lock */
+	const struct port *port = eng_get_port(eng);
 
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "name", eng_name(eng));
-	rte_tel_data_add_dict_int(d, "port_id", eng_port_id(port));
-	rte_tel_data_add_dict_string(d, "port_name", eng_port_name(port));
+	rte_tel_data_add_dict_int(d, "port_id", port_ethdev_id(port));
+	rte_tel_data_add_dict_string(d, "port_name", port_ethdev_name(port));
 	rte_tel_data_add_dict_int(d, "slots", eng_nb_slots(eng));
 	engine_slots(d, eng);
 	rte_tel_data_add_dict_int(d, "max_qp", ENG_MAX_QP);
@@ -226,7 +226,7 @@ tel_qps(const char *cmd, const char *params, struct rte_tel_data *d)
 static void
 qp_info(struct rte_tel_data *d, struct eng *eng, const struct eng_qp *qp)
 {
-	static struct eng_xstat xs[TEL_XSTATS];	/* under tel_lock */
+	static struct pmd_xstat xs[TEL_XSTATS];	/* under tel_lock */
 	struct eng_qp_info qi;
 
 	eng_qp_info(qp, &qi);

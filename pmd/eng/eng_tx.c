@@ -20,7 +20,7 @@ path_fields(struct eng_qp *qp, struct roce_pkt *p)
 {
 	const struct eng_qp_attr *a = &qp->attr;
 
-	eng_port_mac(qp->eng->port, p->smac.addr_bytes);
+	port_mac(qp->eng->port, p->smac.addr_bytes);
 	/* RC: the path of the connection. UD: the caller set dmac, dip and dqpn per WR. */
 	if (qp->type == ENG_QPT_RC) {
 		memcpy(p->dmac.addr_bytes, a->dmac, sizeof(a->dmac));

@@ -9,7 +9,7 @@
  * CQs, MRs, MWs, SRQs, work requests). Return values follow the project rule: >= 0
  * success (a count where useful), negative errno on failure.
  *
- * Threading: a port is owned by the one thread that polls it (eng_port_poll(), or slot 0
+ * Threading: a port is owned by the one thread that polls it (port_poll(), or slot 0
  * of the engine on it); every function taking a port is called from that thread unless it
  * says otherwise. The engine's threading is described with its part below.
  */
@@ -19,12 +19,12 @@
 #include <stdio.h>
 
 struct roce_pkt;
-struct eng_port;
+struct port;
 
-#define ENG_PORT_MAX_ADDRS	16	/* GID table size */
-#define ENG_XSTAT_NAME_LEN	64
+#define PORT_MAX_ADDRS	16	/* GID table size */
+#define PMD_XSTAT_NAME_LEN	64
 
-struct eng_port_conf {
+struct port_conf {
 	uint16_t nb_rxq;		/* 0 = 1 */
 	uint16_t nb_txq;		/* 0 = 1 */
 	uint16_t nb_rxd;		/* 0 = 1024, clamped to the device's limits */
@@ -37,8 +37,8 @@ struct eng_port_conf {
 	uint16_t neigh_retry_ms;	/* between requests, and failure hold; 0 = 1000 */
 };
 
-struct eng_xstat {
-	char name[ENG_XSTAT_NAME_LEN];
+struct pmd_xstat {
+	char name[PMD_XSTAT_NAME_LEN];
 	uint64_t value;
 };
 
@@ -49,34 +49,34 @@ struct eng_xstat {
  * the device. Returns 0 and *out, or -ENODEV (no such device), -EBUSY (already attached),
  * -EINVAL (bad conf), -ENOMEM, or the ethdev's error.
  */
-int eng_port_attach(const char *devargs, const struct eng_port_conf *conf,
-		    struct eng_port **out);
+int port_attach(const char *devargs, const struct port_conf *conf,
+		    struct port **out);
 /*
  * devargs as attach probes them: net_af_xdp gets busy_budget=0 unless they name one (see
  * port.c). Writes out (len bytes); -ENAMETOOLONG if they do not fit.
  */
-#define ENG_DEVARGS_MAX	1100
-int eng_port_devargs(const char *devargs, char *out, size_t len);
-int eng_port_attach_id(uint16_t port_id, const struct eng_port_conf *conf,
-		       struct eng_port **out);
+#define PORT_DEVARGS_MAX	1100
+int port_devargs(const char *devargs, char *out, size_t len);
+int port_attach_id(uint16_t port_id, const struct port_conf *conf,
+		       struct port **out);
 /* Stop the device and free everything; hot-plugged devices are removed again. */
-void eng_port_detach(struct eng_port *port);
+void port_detach(struct port *port);
 
-uint16_t eng_port_id(const struct eng_port *port);
-void eng_port_mac(const struct eng_port *port, uint8_t mac[6]);
-uint16_t eng_port_mtu(const struct eng_port *port);
+uint16_t port_ethdev_id(const struct port *port);
+void port_mac(const struct port *port, uint8_t mac[6]);
+uint16_t port_mtu(const struct port *port);
 /* The RoCE path MTU in bytes: 256..4096, derived from the port MTU as Linux rxe does. */
-uint32_t eng_port_path_mtu(const struct eng_port *port);
+uint32_t port_path_mtu(const struct port *port);
 
 /*
  * GID table. addr is 16 bytes (IPv4 as ::ffff:a.b.c.d). Index 0 holds the IPv6 link-local
  * address made from the MAC (as Linux does). add returns the new index, -EEXIST, -ENOSPC
  * or -EINVAL (prefix too long, unspecified or multicast address).
  */
-int eng_port_addr_add(struct eng_port *port, const uint8_t addr[16], uint8_t prefix_len);
-int eng_port_addr_del(struct eng_port *port, const uint8_t addr[16]);
+int port_addr_add(struct port *port, const uint8_t addr[16], uint8_t prefix_len);
+int port_addr_del(struct port *port, const uint8_t addr[16]);
 /* The used entries in table order (their indexes are lost); fills up to n of them. */
-int eng_port_addrs(const struct eng_port *port, uint8_t (*addrs)[16], uint8_t *prefix_lens,
+int port_addrs(const struct port *port, uint8_t (*addrs)[16], uint8_t *prefix_lens,
 		   unsigned int n);
 
 /*
@@ -84,7 +84,7 @@ int eng_port_addrs(const struct eng_port *port, uint8_t (*addrs)[16], uint8_t *p
  * frames to the RoCE handler, count and drop the rest, run neighbour timers.
  * Returns the number of frames handled (0 = idle).
  */
-int eng_port_poll(struct eng_port *port);
+int port_poll(struct port *port);
 
 /*
  * Resolve a neighbour's MAC (ARP for IPv4-mapped addresses, ND for IPv6). Returns 0 and
@@ -93,21 +93,21 @@ int eng_port_poll(struct eng_port *port);
  * -ENETUNREACH when the port has no address of that family; -ENOSPC when the table is
  * full; -EINVAL for an unspecified or multicast address.
  */
-int eng_neigh_resolve(struct eng_port *port, const uint8_t addr[16], uint8_t mac[6]);
+int port_neigh_resolve(struct port *port, const uint8_t addr[16], uint8_t mac[6]);
 /*
  * The same from any thread (a control thread): the polling thread sends the requests on
  * its next timer scan. Never blocks for longer than a table lookup.
  */
-int eng_neigh_resolve_mt(struct eng_port *port, const uint8_t addr[16], uint8_t mac[6]);
+int port_neigh_resolve_mt(struct port *port, const uint8_t addr[16], uint8_t mac[6]);
 
 /* Print the neighbour table (address, MAC, state), one entry a line. */
-void eng_neigh_dump(const struct eng_port *port, FILE *f);
+void port_neigh_dump(const struct port *port, FILE *f);
 
 /*
  * Counters as name/value pairs: the port's own, one per RoCE drop reason (roce_drop_*),
  * and the device's losses (dev_*). Returns the number of counters; fills up to n.
  */
-int eng_port_xstats(const struct eng_port *port, struct eng_xstat *xs, unsigned int n);
+int port_xstats(const struct port *port, struct pmd_xstat *xs, unsigned int n);
 
 /* ---- The engine (pmd/eng) ---- */
 
@@ -366,7 +366,7 @@ enum eng_fault {
 typedef enum eng_fault (*eng_fault_cb)(void *arg, const struct roce_pkt *p);
 
 struct eng_conf {
-	struct eng_port *port;
+	struct port *port;
 	unsigned int nb_slots;		/* poll slots; the port needs nb_slots tx queues */
 	const char *name;		/* unique per process */
 	uint32_t line_mbps;		/* link rate DCQCN recovers to; 0 = 100000 */
@@ -415,7 +415,7 @@ void eng_set_fault_hook(struct eng *eng, eng_fault_cb cb, void *arg);
  * those that received or sent a packet: how loaded the slots are).
  * eng_xstat() returns UINT64_MAX for an unknown name.
  */
-int eng_xstats(const struct eng *eng, struct eng_xstat *xs, unsigned int n);
+int eng_xstats(const struct eng *eng, struct pmd_xstat *xs, unsigned int n);
 uint64_t eng_xstat(const struct eng *eng, const char *name);
 /*
  * rx_payload_bytes and tx_payload_bytes count RoCE payload (no headers, pad nor ICRC) of
@@ -425,7 +425,7 @@ uint64_t eng_xstat(const struct eng *eng, const char *name);
 
 /* What the engine is: its name, port and slots. Any thread. */
 const char *eng_name(const struct eng *eng);
-struct eng_port *eng_get_port(const struct eng *eng);
+struct port *eng_get_port(const struct eng *eng);
 unsigned int eng_nb_slots(const struct eng *eng);
 /* A slot's QP count and the lcore eng_start() runs it on (-1: services or eng_poll()). */
 int eng_slot_info(const struct eng *eng, unsigned int slot, unsigned int *nb_qps);
@@ -569,7 +569,7 @@ void eng_qp_info(const struct eng_qp *qp, struct eng_qp_info *info);
  * with relaxed loads, never torn. Returns the number of counters; fills up to n. The
  * QP's slot, its creator while no slot polls, or an observer.
  */
-int eng_qp_xstats(const struct eng_qp *qp, struct eng_xstat *xs, unsigned int n);
+int eng_qp_xstats(const struct eng_qp *qp, struct pmd_xstat *xs, unsigned int n);
 /* Move to attr->state (RESET->INIT->RTR->RTS, any->ERR); -EINVAL on a bad transition. */
 int eng_qp_modify(struct eng_qp *qp, const struct eng_qp_attr *attr);
 /* The QP's current DCQCN send rate in Mb/s (the line rate when not limited). */

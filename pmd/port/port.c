@@ -12,7 +12,7 @@
 #include "port_pvt.h"
 #include "roce_hdr.h"
 
-RTE_LOG_REGISTER(eng_port_logtype, droce.port, INFO);
+RTE_LOG_REGISTER(port_logtype, droce.port, INFO);
 
 #define DEF_DESC	1024
 #define DEF_MBUFS	8192
@@ -52,7 +52,7 @@ const char *const port_ctr_names[PORT_CTR_MAX] = {
 static bool attached[RTE_MAX_ETHPORTS];
 
 uint32_t
-eng_path_mtu_from_mtu(uint32_t mtu)
+port_path_mtu_from_mtu(uint32_t mtu)
 {
 	uint32_t pmtu;
 
@@ -64,7 +64,7 @@ eng_path_mtu_from_mtu(uint32_t mtu)
 }
 
 static int
-make_pool(struct eng_port *port, const struct eng_port_conf *c, int socket)
+make_pool(struct port *port, const struct port_conf *c, int socket)
 {
 	char name[RTE_MEMPOOL_NAMESIZE];
 	uint32_t n = c->nb_mbufs ? c->nb_mbufs : DEF_MBUFS;
@@ -97,7 +97,7 @@ dev_max_mtu(const struct rte_eth_dev_info *info)
 }
 
 static int
-check_conf(const struct eng_port *port, const struct eng_port_conf *c,
+check_conf(const struct port *port, const struct port_conf *c,
 	   const struct rte_eth_dev_info *info)
 {
 	if (port->mtu < info->min_mtu || port->mtu > dev_max_mtu(info)) {
@@ -124,7 +124,7 @@ check_conf(const struct eng_port *port, const struct eng_port_conf *c,
 }
 
 static int
-setup_queues(struct eng_port *port, const struct eng_port_conf *c, int socket)
+setup_queues(struct port *port, const struct port_conf *c, int socket)
 {
 	uint16_t rxd = c->nb_rxd ? c->nb_rxd : DEF_DESC;
 	uint16_t txd = c->nb_txd ? c->nb_txd : DEF_DESC;
@@ -140,7 +140,7 @@ setup_queues(struct eng_port *port, const struct eng_port_conf *c, int socket)
 }
 
 static int
-configure(struct eng_port *port, const struct eng_port_conf *c)
+configure(struct port *port, const struct port_conf *c)
 {
 	struct rte_eth_conf ec = { 0 };
 	struct rte_eth_dev_info info;
@@ -174,7 +174,7 @@ configure(struct eng_port *port, const struct eng_port_conf *c)
 }
 
 static void
-set_mac(struct eng_port *port, const struct eng_port_conf *c)
+set_mac(struct port *port, const struct port_conf *c)
 {
 	struct rte_ether_addr mac;
 	int ret;
@@ -212,7 +212,7 @@ link_local(const struct rte_ether_addr *mac, uint8_t a[16])
 }
 
 static int
-start(struct eng_port *port, const struct eng_port_conf *c)
+start(struct port *port, const struct port_conf *c)
 {
 	uint8_t ll[16];
 	int ret;
@@ -230,13 +230,13 @@ start(struct eng_port *port, const struct eng_port_conf *c)
 	if (ret != 0 && ret != -ENOTSUP)
 		PORT_LOG(WARNING, "%s: cannot enable all-multicast: %s", port->devname,
 			 strerror(-ret));
-	port->path_mtu = eng_path_mtu_from_mtu(port->mtu);
+	port->path_mtu = port_path_mtu_from_mtu(port->mtu);
 	port->parse_ctx.mtu = port->mtu;
 	port->parse_ctx.verify_icrc = true;
 	roce_icrc_cache_init(&port->icrc_cache);
 	port->parse_ctx.icrc_cache = &port->icrc_cache;
 	link_local(&port->mac, ll);
-	ret = eng_port_addr_add(port, ll, 64);
+	ret = port_addr_add(port, ll, 64);
 	return ret < 0 ? ret : 0;
 }
 
@@ -261,12 +261,12 @@ tx_is_syscall(uint16_t port_id)
 }
 
 int
-eng_port_attach_id(uint16_t port_id, const struct eng_port_conf *conf,
-		   struct eng_port **out)
+port_attach_id(uint16_t port_id, const struct port_conf *conf,
+		   struct port **out)
 {
-	static const struct eng_port_conf defaults;
-	const struct eng_port_conf *c = conf != NULL ? conf : &defaults;
-	struct eng_port *port;
+	static const struct port_conf defaults;
+	const struct port_conf *c = conf != NULL ? conf : &defaults;
+	struct port *port;
 	char nbuf[32];
 	int ret;
 
@@ -321,7 +321,7 @@ unplug(uint16_t port_id)
  * 0 (rates the same). droce takes 0 unless the devargs name a budget.
  */
 int
-eng_port_devargs(const char *devargs, char *out, size_t len)
+port_devargs(const char *devargs, char *out, size_t len)
 {
 	bool xdp = strncmp(devargs, "net_af_xdp", strlen("net_af_xdp")) == 0 &&
 		   strstr(devargs, "busy_budget=") == NULL;
@@ -331,15 +331,15 @@ eng_port_devargs(const char *devargs, char *out, size_t len)
 }
 
 int
-eng_port_attach(const char *devargs, const struct eng_port_conf *conf, struct eng_port **out)
+port_attach(const char *devargs, const struct port_conf *conf, struct port **out)
 {
-	char name[RTE_ETH_NAME_MAX_LEN], args[ENG_DEVARGS_MAX];
+	char name[RTE_ETH_NAME_MAX_LEN], args[PORT_DEVARGS_MAX];
 	uint16_t port_id;
 	bool hot = false;
 	int ret;
 
 	if (devargs == NULL || devargs[0] == '\0' || strlen(devargs) > 1024 ||
-	    eng_port_devargs(devargs, args, sizeof(args)) != 0)
+	    port_devargs(devargs, args, sizeof(args)) != 0)
 		return -EINVAL;
 	snprintf(name, sizeof(name), "%.*s", (int)strcspn(devargs, ","), devargs);
 	if (rte_eth_dev_get_port_by_name(name, &port_id) != 0) {
@@ -355,7 +355,7 @@ eng_port_attach(const char *devargs, const struct eng_port_conf *conf, struct en
 		}
 		hot = true;
 	}
-	ret = eng_port_attach_id(port_id, conf, out);
+	ret = port_attach_id(port_id, conf, out);
 	if (ret != 0 && hot)
 		unplug(port_id);
 	if (ret == 0)
@@ -364,7 +364,7 @@ eng_port_attach(const char *devargs, const struct eng_port_conf *conf, struct en
 }
 
 void
-eng_port_detach(struct eng_port *port)
+port_detach(struct port *port)
 {
 	if (port == NULL)
 		return;

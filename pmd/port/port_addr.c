@@ -29,18 +29,18 @@ prefix_match(const uint8_t *a, const uint8_t *b, unsigned int bits)
 }
 
 static int
-find_addr(const struct eng_port *port, const uint8_t addr[16])
+find_addr(const struct port *port, const uint8_t addr[16])
 {
 	int i;
 
-	for (i = 0; i < ENG_PORT_MAX_ADDRS; i++)
+	for (i = 0; i < PORT_MAX_ADDRS; i++)
 		if (port->addrs[i].used && memcmp(port->addrs[i].addr, addr, 16) == 0)
 			return i;
 	return -ENOENT;
 }
 
 int
-eng_port_addr_add(struct eng_port *port, const uint8_t addr[16], uint8_t prefix_len)
+port_addr_add(struct port *port, const uint8_t addr[16], uint8_t prefix_len)
 {
 	bool v4 = roce_addr_is_v4mapped(addr);
 	int i;
@@ -49,7 +49,7 @@ eng_port_addr_add(struct eng_port *port, const uint8_t addr[16], uint8_t prefix_
 		return -EINVAL;
 	if (find_addr(port, addr) >= 0)
 		return -EEXIST;
-	for (i = 0; i < ENG_PORT_MAX_ADDRS; i++) {
+	for (i = 0; i < PORT_MAX_ADDRS; i++) {
 		if (!port->addrs[i].used) {
 			memcpy(port->addrs[i].addr, addr, 16);
 			port->addrs[i].prefix_len = prefix_len;
@@ -61,7 +61,7 @@ eng_port_addr_add(struct eng_port *port, const uint8_t addr[16], uint8_t prefix_
 }
 
 int
-eng_port_addr_del(struct eng_port *port, const uint8_t addr[16])
+port_addr_del(struct port *port, const uint8_t addr[16])
 {
 	int i = find_addr(port, addr);
 
@@ -72,13 +72,13 @@ eng_port_addr_del(struct eng_port *port, const uint8_t addr[16])
 }
 
 int
-eng_port_addrs(const struct eng_port *port, uint8_t (*addrs)[16], uint8_t *prefix_lens,
+port_addrs(const struct port *port, uint8_t (*addrs)[16], uint8_t *prefix_lens,
 	       unsigned int n)
 {
 	unsigned int count = 0;
 	int i;
 
-	for (i = 0; i < ENG_PORT_MAX_ADDRS; i++) {
+	for (i = 0; i < PORT_MAX_ADDRS; i++) {
 		if (!port->addrs[i].used)
 			continue;
 		if (count < n) {
@@ -91,10 +91,10 @@ eng_port_addrs(const struct eng_port *port, uint8_t (*addrs)[16], uint8_t *prefi
 }
 
 int
-eng_port_gid(const struct eng_port *port, unsigned int i, uint8_t addr[16],
+port_gid(const struct port *port, unsigned int i, uint8_t addr[16],
 	     uint8_t *prefix_len)
 {
-	if (i >= ENG_PORT_MAX_ADDRS || !port->addrs[i].used)
+	if (i >= PORT_MAX_ADDRS || !port->addrs[i].used)
 		return -ENOENT;
 	memcpy(addr, port->addrs[i].addr, 16);
 	*prefix_len = port->addrs[i].prefix_len;
@@ -102,19 +102,19 @@ eng_port_gid(const struct eng_port *port, unsigned int i, uint8_t addr[16],
 }
 
 bool
-port_addr_is_mine(const struct eng_port *port, const uint8_t addr[16])
+port_addr_is_mine(const struct port *port, const uint8_t addr[16])
 {
 	return find_addr(port, addr) >= 0;
 }
 
 const uint8_t *
-port_src_addr(const struct eng_port *port, const uint8_t dst[16])
+port_src_addr(const struct port *port, const uint8_t dst[16])
 {
 	bool v4 = roce_addr_is_v4mapped(dst);
 	const uint8_t *any = NULL;
 	int i;
 
-	for (i = 0; i < ENG_PORT_MAX_ADDRS; i++) {
+	for (i = 0; i < PORT_MAX_ADDRS; i++) {
 		const struct port_addr *a = &port->addrs[i];
 
 		if (!a->used || roce_addr_is_v4mapped(a->addr) != v4)
@@ -129,43 +129,43 @@ port_src_addr(const struct eng_port *port, const uint8_t dst[16])
 }
 
 uint16_t
-eng_port_id(const struct eng_port *port)
+port_ethdev_id(const struct port *port)
 {
 	return port->port_id;
 }
 
 const char *
-eng_port_name(const struct eng_port *port)
+port_ethdev_name(const struct port *port)
 {
 	return port->devname;
 }
 
 void
-eng_port_mac(const struct eng_port *port, uint8_t mac[6])
+port_mac(const struct port *port, uint8_t mac[6])
 {
 	memcpy(mac, port->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
 }
 
 uint16_t
-eng_port_mtu(const struct eng_port *port)
+port_mtu(const struct port *port)
 {
 	return port->mtu;
 }
 
 uint32_t
-eng_port_path_mtu(const struct eng_port *port)
+port_path_mtu(const struct port *port)
 {
 	return port->path_mtu;
 }
 
 bool
-eng_port_tx_syscall(const struct eng_port *port)
+port_tx_syscall(const struct port *port)
 {
 	return port->tx_syscall;
 }
 
 int
-eng_port_xstats(const struct eng_port *port, struct eng_xstat *xs, unsigned int n)
+port_xstats(const struct port *port, struct pmd_xstat *xs, unsigned int n)
 {
 	struct rte_eth_stats es;
 	unsigned int count = 0;

@@ -17,7 +17,7 @@ arp_valid(const struct rte_arp_hdr *a)
 
 /* Turn the request in m into our reply, in place (an 802.1Q tag stays as it was). */
 static void
-arp_reply(struct eng_port *port, struct rte_mbuf *m, struct rte_arp_hdr *a)
+arp_reply(struct port *port, struct rte_mbuf *m, struct rte_arp_hdr *a)
 {
 	struct rte_arp_ipv4 *d = &a->arp_data;
 	uint32_t tip = d->arp_tip;
@@ -31,7 +31,7 @@ arp_reply(struct eng_port *port, struct rte_mbuf *m, struct rte_arp_hdr *a)
 }
 
 void
-port_arp_input(struct eng_port *port, struct rte_mbuf *m, uint16_t l3)
+port_arp_input(struct port *port, struct rte_mbuf *m, uint16_t l3)
 {
 	struct rte_arp_hdr *a;
 	uint8_t sip[16], tip[16];
@@ -67,7 +67,7 @@ port_arp_input(struct eng_port *port, struct rte_mbuf *m, uint16_t l3)
 }
 
 int
-port_arp_request(struct eng_port *port, const uint8_t target[16])
+port_arp_request(struct port *port, const uint8_t target[16])
 {
 	const uint8_t *src = port_src_addr(port, target);
 	struct rte_ether_hdr *eth;

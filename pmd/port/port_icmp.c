@@ -8,7 +8,7 @@
 #define ECHO_TTL	64
 
 void
-port_icmp_input(struct eng_port *port, struct rte_mbuf *m, uint16_t l3)
+port_icmp_input(struct port *port, struct rte_mbuf *m, uint16_t l3)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l3);
 	uint16_t ihl = (ip->version_ihl & 0x0f) * 4;

@@ -80,7 +80,7 @@ memif_prefault(void)
 #define MEMIF_WATCH_POLLS	1024
 
 void
-port_memif_watch(struct eng_port *port)
+port_memif_watch(struct port *port)
 {
 	struct rte_eth_link link;
 	unsigned int n;
@@ -119,7 +119,7 @@ port_memif_watch(struct eng_port *port)
 #define PORT_MEMIF_SETTLE_MS	50
 
 void
-port_memif_take_turn(const struct eng_port *port)
+port_memif_take_turn(const struct port *port)
 {
 	struct rte_eth_dev_info info;
 	const struct rte_devargs *da;

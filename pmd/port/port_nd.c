@@ -45,7 +45,7 @@ static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 0x01 };
 
 /* Build an ND message frame (Ethernet, IPv6 with hop limit 255, nd_msg) and send it. */
 static int
-nd_send(struct eng_port *port, const struct rte_ether_addr *dmac, const uint8_t *src,
+nd_send(struct port *port, const struct rte_ether_addr *dmac, const uint8_t *src,
 	const uint8_t *dst, const struct nd_msg *msg)
 {
 	struct rte_mbuf *m = port_alloc(port, sizeof(struct rte_ether_hdr) +
@@ -76,7 +76,7 @@ nd_send(struct eng_port *port, const struct rte_ether_addr *dmac, const uint8_t 
 }
 
 int
-port_nd_solicit(struct eng_port *port, const uint8_t target[16])
+port_nd_solicit(struct port *port, const uint8_t target[16])
 {
 	const uint8_t *src = port_src_addr(port, target);
 	struct nd_msg ns = {
@@ -107,7 +107,7 @@ nd_lladdr(const struct nd_msg *msg, uint16_t len, uint8_t type)
 }
 
 static void
-nd_ns_input(struct eng_port *port, struct rte_mbuf *m, const struct rte_ipv6_hdr *ip,
+nd_ns_input(struct port *port, struct rte_mbuf *m, const struct rte_ipv6_hdr *ip,
 	    const struct nd_msg *ns, uint16_t len)
 {
 	static const uint8_t unspec[16];
@@ -141,7 +141,7 @@ nd_ns_input(struct eng_port *port, struct rte_mbuf *m, const struct rte_ipv6_hdr
 }
 
 static void
-nd_na_input(struct eng_port *port, struct rte_mbuf *m, const struct nd_msg *na, uint16_t len)
+nd_na_input(struct port *port, struct rte_mbuf *m, const struct nd_msg *na, uint16_t len)
 {
 	const struct rte_ether_addr *ll = nd_lladdr(na, len, ND_OPT_TGT_LLADDR);
 
@@ -153,7 +153,7 @@ nd_na_input(struct eng_port *port, struct rte_mbuf *m, const struct nd_msg *na, 
 }
 
 static void
-echo_input(struct eng_port *port, struct rte_mbuf *m, struct rte_ipv6_hdr *ip,
+echo_input(struct port *port, struct rte_mbuf *m, struct rte_ipv6_hdr *ip,
 	   struct icmp6_hdr *icmp, uint16_t l3)
 {
 	uint8_t tmp[16];
@@ -176,7 +176,7 @@ echo_input(struct eng_port *port, struct rte_mbuf *m, struct rte_ipv6_hdr *ip,
 }
 
 void
-port_icmp6_input(struct eng_port *port, struct rte_mbuf *m, uint16_t l3)
+port_icmp6_input(struct port *port, struct rte_mbuf *m, uint16_t l3)
 {
 	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, l3);
 	uint16_t len = rte_be_to_cpu_16(ip->payload_len);

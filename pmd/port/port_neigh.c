@@ -2,7 +2,7 @@
 /*
  * Neighbour table: IP (IPv4-mapped or IPv6) to MAC, with resolution by ARP or ND.
  * Owned by the port's polling thread, which sends the requests; a spinlock lets other
- * threads look entries up and ask for a resolution (eng_neigh_resolve_mt()) meanwhile.
+ * threads look entries up and ask for a resolution (port_neigh_resolve_mt()) meanwhile.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -100,7 +100,7 @@ ms_to_cycles(uint32_t ms)
 }
 
 static int
-solicit(struct eng_port *port, const uint8_t addr[16])
+solicit(struct port *port, const uint8_t addr[16])
 {
 	return roce_addr_is_v4mapped(addr) ? port_arp_request(port, addr) :
 					     port_nd_solicit(port, addr);
@@ -117,7 +117,7 @@ fmt_addr(const uint8_t addr[16], char *buf, size_t len)
 
 /* Another thread asks: the polling thread sends the first request on its next scan. */
 static int
-defer_resolve(struct eng_port *port, struct neigh_entry *e)
+defer_resolve(struct port *port, struct neigh_entry *e)
 {
 	if (e->state != NEIGH_INCOMPLETE)
 		port->neigh->pending++;
@@ -129,7 +129,7 @@ defer_resolve(struct eng_port *port, struct neigh_entry *e)
 }
 
 static int
-start_resolve(struct eng_port *port, struct neigh_entry *e)
+start_resolve(struct port *port, struct neigh_entry *e)
 {
 	int ret = solicit(port, e->addr);
 
@@ -144,7 +144,7 @@ start_resolve(struct eng_port *port, struct neigh_entry *e)
 }
 
 static int
-resolve(struct eng_port *port, const uint8_t addr[16], uint8_t mac[6], bool send_now)
+resolve(struct port *port, const uint8_t addr[16], uint8_t mac[6], bool send_now)
 {
 	struct neigh_table *nt = port->neigh;
 	struct neigh_entry *e;
@@ -180,7 +180,7 @@ resolve(struct eng_port *port, const uint8_t addr[16], uint8_t mac[6], bool send
 }
 
 int
-eng_neigh_resolve(struct eng_port *port, const uint8_t addr[16], uint8_t mac[6])
+port_neigh_resolve(struct port *port, const uint8_t addr[16], uint8_t mac[6])
 {
 	int ret;
 
@@ -191,7 +191,7 @@ eng_neigh_resolve(struct eng_port *port, const uint8_t addr[16], uint8_t mac[6])
 }
 
 int
-eng_neigh_resolve_mt(struct eng_port *port, const uint8_t addr[16], uint8_t mac[6])
+port_neigh_resolve_mt(struct port *port, const uint8_t addr[16], uint8_t mac[6])
 {
 	int ret;
 
@@ -202,7 +202,7 @@ eng_neigh_resolve_mt(struct eng_port *port, const uint8_t addr[16], uint8_t mac[
 }
 
 void
-neigh_update(struct eng_port *port, const uint8_t addr[16], const struct rte_ether_addr *mac,
+neigh_update(struct port *port, const uint8_t addr[16], const struct rte_ether_addr *mac,
 	     bool create)
 {
 	struct neigh_table *nt = port->neigh;
@@ -232,7 +232,7 @@ neigh_update(struct eng_port *port, const uint8_t addr[16], const struct rte_eth
 }
 
 static void
-expire(struct eng_port *port, struct neigh_entry *e, uint64_t now)
+expire(struct port *port, struct neigh_entry *e, uint64_t now)
 {
 	char buf[INET6_ADDRSTRLEN];
 
@@ -253,7 +253,7 @@ expire(struct eng_port *port, struct neigh_entry *e, uint64_t now)
 }
 
 void
-neigh_timers(struct eng_port *port)
+neigh_timers(struct port *port)
 {
 	struct neigh_table *nt = port->neigh;
 	const void *key;
@@ -279,7 +279,7 @@ neigh_timers(struct eng_port *port)
 }
 
 void
-eng_neigh_dump(const struct eng_port *port, FILE *f)
+port_neigh_dump(const struct port *port, FILE *f)
 {
 	const struct neigh_table *nt = port->neigh;
 	char buf[INET6_ADDRSTRLEN];

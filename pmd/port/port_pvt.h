@@ -13,9 +13,9 @@
 #include "roce_icrc.h"
 #include "roce_pkt.h"
 
-extern int eng_port_logtype;
+extern int port_logtype;
 #define PORT_LOG(level, fmt, ...) \
-	rte_log(RTE_LOG_ ## level, eng_port_logtype, "droce.port: " fmt "\n", ##__VA_ARGS__)
+	rte_log(RTE_LOG_ ## level, port_logtype, "droce.port: " fmt "\n", ##__VA_ARGS__)
 
 #define PORT_BURST	32
 
@@ -58,7 +58,7 @@ struct port_addr {
 
 struct neigh_table;
 
-struct eng_port {
+struct port {
 	uint16_t port_id;
 	bool hotplugged;		/* probed by attach: removed again by detach */
 	bool started;
@@ -69,11 +69,11 @@ struct eng_port {
 	uint32_t path_mtu;
 	struct rte_ether_addr mac;
 	struct rte_mempool *pool;
-	struct port_addr addrs[ENG_PORT_MAX_ADDRS];
+	struct port_addr addrs[PORT_MAX_ADDRS];
 	struct neigh_table *neigh;
 	uint8_t neigh_tries;
 	uint16_t neigh_retry_ms;
-	eng_roce_rx_cb roce_cb;
+	port_roce_rx_cb roce_cb;
 	void *roce_arg;
 	struct roce_parse_ctx parse_ctx;
 	struct roce_icrc_cache icrc_cache;	/* the poller's, for parse_ctx */
@@ -86,7 +86,7 @@ struct eng_port {
 };
 
 static inline void
-port_count(struct eng_port *port, enum port_ctr c)
+port_count(struct port *port, enum port_ctr c)
 {
 	port->ctr[c]++;
 }
@@ -94,45 +94,45 @@ port_count(struct eng_port *port, enum port_ctr c)
 /* net_memif (port_memif.c). */
 bool port_is_memif(uint16_t port_id);
 /* From the poll loop: fault memif's shared memory in when the link comes up. */
-void port_memif_watch(struct eng_port *port);
+void port_memif_watch(struct port *port);
 /* At detach: take the link down in turn with the peer (see port_memif.c). */
-void port_memif_take_turn(const struct eng_port *port);
+void port_memif_take_turn(const struct port *port);
 
 /* Addresses. */
-bool port_addr_is_mine(const struct eng_port *port, const uint8_t addr[16]);
+bool port_addr_is_mine(const struct port *port, const uint8_t addr[16]);
 /* Our address to use as source towards dst: same prefix first, then any of its family. */
-const uint8_t *port_src_addr(const struct eng_port *port, const uint8_t dst[16]);
+const uint8_t *port_src_addr(const struct port *port, const uint8_t dst[16]);
 
 static inline void
-port_drop(struct eng_port *port, struct rte_mbuf *m, enum port_ctr why)
+port_drop(struct port *port, struct rte_mbuf *m, enum port_ctr why)
 {
 	port_count(port, why);
 	rte_pktmbuf_free(m);
 }
 
 /* Send m back where it came from: Ethernet source becomes destination; count ctr. */
-void port_reply(struct eng_port *port, struct rte_mbuf *m, enum port_ctr ctr);
+void port_reply(struct port *port, struct rte_mbuf *m, enum port_ctr ctr);
 /* Allocate a frame with room for len bytes; counts PORT_NO_MBUF on failure. */
-struct rte_mbuf *port_alloc(struct eng_port *port, uint16_t len);
+struct rte_mbuf *port_alloc(struct port *port, uint16_t len);
 /* Send one control frame (ARP, ND, ICMP) on queue 0. */
-void port_tx_one(struct eng_port *port, struct rte_mbuf *m);
+void port_tx_one(struct port *port, struct rte_mbuf *m);
 
 /* RoCE frames nobody asked for are freed. */
 void port_default_roce_rx(void *arg, struct rte_mbuf *m, const struct roce_pkt *p);
 /* Protocol handlers; each consumes m. l3 is the offset of the ARP/IP header. */
-void port_arp_input(struct eng_port *port, struct rte_mbuf *m, uint16_t l3);
-int port_arp_request(struct eng_port *port, const uint8_t target[16]);
-void port_icmp_input(struct eng_port *port, struct rte_mbuf *m, uint16_t l3);
-void port_icmp6_input(struct eng_port *port, struct rte_mbuf *m, uint16_t l3);
-int port_nd_solicit(struct eng_port *port, const uint8_t target[16]);
+void port_arp_input(struct port *port, struct rte_mbuf *m, uint16_t l3);
+int port_arp_request(struct port *port, const uint8_t target[16]);
+void port_icmp_input(struct port *port, struct rte_mbuf *m, uint16_t l3);
+void port_icmp6_input(struct port *port, struct rte_mbuf *m, uint16_t l3);
+int port_nd_solicit(struct port *port, const uint8_t target[16]);
 
 /* Neighbour table (neigh.c). */
 struct neigh_table *neigh_create(const char *name, int socket_id);
 void neigh_free(struct neigh_table *nt);
 /* Learn or update a neighbour; solicited = answers our request. */
-void neigh_update(struct eng_port *port, const uint8_t addr[16],
+void neigh_update(struct port *port, const uint8_t addr[16],
 		  const struct rte_ether_addr *mac, bool create);
 /* Retransmit or fail pending resolutions whose timer expired. */
-void neigh_timers(struct eng_port *port);
+void neigh_timers(struct port *port);
 
 #endif /* PORT_PVT_H */

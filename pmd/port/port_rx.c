@@ -8,7 +8,7 @@
 #include "roce_hdr.h"
 
 struct rte_mbuf *
-port_alloc(struct eng_port *port, uint16_t len)
+port_alloc(struct port *port, uint16_t len)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(port->pool);
 
@@ -25,7 +25,7 @@ port_alloc(struct eng_port *port, uint16_t len)
 }
 
 uint16_t
-eng_port_tx(struct eng_port *port, struct rte_mbuf **pkts, uint16_t n)
+port_tx(struct port *port, struct rte_mbuf **pkts, uint16_t n)
 {
 	uint64_t bytes = 0;
 	uint16_t sent, i;
@@ -43,31 +43,31 @@ eng_port_tx(struct eng_port *port, struct rte_mbuf **pkts, uint16_t n)
 }
 
 uint16_t
-eng_port_tx_queue(struct eng_port *port, uint16_t q, struct rte_mbuf **pkts, uint16_t n)
+port_tx_queue(struct port *port, uint16_t q, struct rte_mbuf **pkts, uint16_t n)
 {
 	return rte_eth_tx_burst(port->port_id, q, pkts, n);
 }
 
 struct rte_mempool *
-eng_port_pool(struct eng_port *port)
+port_pool(struct port *port)
 {
 	return port->pool;
 }
 
 uint16_t
-eng_port_nb_txq(const struct eng_port *port)
+port_nb_txq(const struct port *port)
 {
 	return port->nb_txq;
 }
 
 void
-port_tx_one(struct eng_port *port, struct rte_mbuf *m)
+port_tx_one(struct port *port, struct rte_mbuf *m)
 {
-	eng_port_tx(port, &m, 1);
+	port_tx(port, &m, 1);
 }
 
 void
-port_reply(struct eng_port *port, struct rte_mbuf *m, enum port_ctr ctr)
+port_reply(struct port *port, struct rte_mbuf *m, enum port_ctr ctr)
 {
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 
@@ -86,7 +86,7 @@ port_default_roce_rx(void *arg, struct rte_mbuf *m, const struct roce_pkt *p)
 }
 
 static void
-roce_input(struct eng_port *port, struct rte_mbuf *m)
+roce_input(struct port *port, struct rte_mbuf *m)
 {
 	struct roce_pkt p;
 
@@ -118,7 +118,7 @@ udp_is_roce(const struct rte_mbuf *m, uint16_t l4)
 }
 
 static void
-ipv4_input(struct eng_port *port, struct rte_mbuf *m, uint16_t l3)
+ipv4_input(struct port *port, struct rte_mbuf *m, uint16_t l3)
 {
 	const struct rte_ipv4_hdr *ip;
 	uint16_t l4;
@@ -138,7 +138,7 @@ ipv4_input(struct eng_port *port, struct rte_mbuf *m, uint16_t l3)
 }
 
 static void
-ipv6_input(struct eng_port *port, struct rte_mbuf *m, uint16_t l3)
+ipv6_input(struct port *port, struct rte_mbuf *m, uint16_t l3)
 {
 	const struct rte_ipv6_hdr *ip;
 	uint16_t l4 = l3 + sizeof(*ip);
@@ -157,14 +157,14 @@ ipv6_input(struct eng_port *port, struct rte_mbuf *m, uint16_t l3)
 }
 
 static bool
-mac_is_mine(const struct eng_port *port, const struct rte_ether_addr *dst)
+mac_is_mine(const struct port *port, const struct rte_ether_addr *dst)
 {
 	/* Broadcast and multicast are accepted here; ARP and ND check the target address. */
 	return rte_is_same_ether_addr(dst, &port->mac) || rte_is_multicast_ether_addr(dst);
 }
 
 static void
-port_input(struct eng_port *port, struct rte_mbuf *m)
+port_input(struct port *port, struct rte_mbuf *m)
 {
 	const struct rte_ether_hdr *eth;
 	uint16_t type, l3 = sizeof(*eth);
@@ -196,7 +196,7 @@ port_input(struct eng_port *port, struct rte_mbuf *m)
 }
 
 int
-eng_port_poll(struct eng_port *port)
+port_poll(struct port *port)
 {
 	struct rte_mbuf *pkts[PORT_BURST];
 	uint16_t q, n, i;
@@ -215,7 +215,7 @@ eng_port_poll(struct eng_port *port)
 }
 
 void
-eng_port_set_roce_rx(struct eng_port *port, eng_roce_rx_cb cb, void *arg)
+port_set_roce_rx(struct port *port, port_roce_rx_cb cb, void *arg)
 {
 	port->roce_cb = cb != NULL ? cb : port_default_roce_rx;
 	port->roce_arg = arg;

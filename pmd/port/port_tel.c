@@ -8,7 +8,7 @@
  *   /droce/port,<id>               name, MAC, MTU, path MTU, link, engine, GID table
  *                                  (gid<index>: "addr/prefix"), the port's counters
  *
- * Counters are u64 values named as eng_port_xstats() names them. A bad or unknown
+ * Counters are u64 values named as port_xstats() names them. A bad or unknown
  * parameter answers {"error": "<why>"} (a dict, so the reason reaches the user; DPDK's
  * own endpoints answer null).
  *
@@ -32,7 +32,7 @@
 #define TEL_XSTATS	256
 
 static pthread_mutex_t tel_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct eng_port *ports[RTE_MAX_ETHPORTS];
+static struct port *ports[RTE_MAX_ETHPORTS];
 static char owners[RTE_MAX_ETHPORTS][PORT_TEL_OWNER_LEN];
 
 int
@@ -50,7 +50,7 @@ port_tel_error(struct rte_tel_data *d, const char *fmt, ...)
 }
 
 void
-port_tel_xstats(struct rte_tel_data *d, const struct eng_xstat *xs, int n)
+port_tel_xstats(struct rte_tel_data *d, const struct pmd_xstat *xs, int n)
 {
 	int i;
 
@@ -116,15 +116,15 @@ tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
 }
 
 static void
-port_gids(struct rte_tel_data *d, const struct eng_port *port)
+port_gids(struct rte_tel_data *d, const struct port *port)
 {
 	char name[16], a[INET6_ADDRSTRLEN], buf[INET6_ADDRSTRLEN + 8];
 	uint8_t addr[16], plen;
 	unsigned int i, n = 0;
 
 	/* Keyed by table index, which a deleted entry leaves unused. */
-	for (i = 0; i < ENG_PORT_MAX_ADDRS; i++) {
-		if (eng_port_gid(port, i, addr, &plen) != 0)
+	for (i = 0; i < PORT_MAX_ADDRS; i++) {
+		if (port_gid(port, i, addr, &plen) != 0)
 			continue;
 		addr_format(addr, a, sizeof(a));
 		snprintf(name, sizeof(name), "gid%u", i);
@@ -137,27 +137,27 @@ port_gids(struct rte_tel_data *d, const struct eng_port *port)
 
 /* Under tel_lock. */
 static void
-port_info(struct rte_tel_data *d, const struct eng_port *port)
+port_info(struct rte_tel_data *d, const struct port *port)
 {
-	static struct eng_xstat xs[TEL_XSTATS];	/* under tel_lock */
+	static struct pmd_xstat xs[TEL_XSTATS];	/* under tel_lock */
 	struct rte_eth_link link = { 0 };
-	uint16_t id = eng_port_id(port);
+	uint16_t id = port_ethdev_id(port);
 	uint8_t mac[6];
 
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_int(d, "port_id", id);
-	rte_tel_data_add_dict_string(d, "name", eng_port_name(port));
-	eng_port_mac(port, mac);
+	rte_tel_data_add_dict_string(d, "name", port_ethdev_name(port));
+	port_mac(port, mac);
 	port_tel_mac(d, "mac", mac);
-	rte_tel_data_add_dict_int(d, "mtu", eng_port_mtu(port));
-	rte_tel_data_add_dict_int(d, "path_mtu", eng_port_path_mtu(port));
+	rte_tel_data_add_dict_int(d, "mtu", port_mtu(port));
+	rte_tel_data_add_dict_int(d, "path_mtu", port_path_mtu(port));
 	rte_eth_link_get_nowait(id, &link);
 	rte_tel_data_add_dict_string(d, "link", link.link_status ? "up" : "down");
 	rte_tel_data_add_dict_u64(d, "link_speed_mbps", link.link_speed);
 	if (owners[id][0] != '\0')
 		rte_tel_data_add_dict_string(d, "engine", owners[id]);
 	port_gids(d, port);
-	port_tel_xstats(d, xs, eng_port_xstats(port, xs, TEL_XSTATS));
+	port_tel_xstats(d, xs, port_xstats(port, xs, TEL_XSTATS));
 }
 
 static int
@@ -190,27 +190,27 @@ RTE_INIT(register_cmds)
 }
 
 void
-port_tel_add(struct eng_port *port)
+port_tel_add(struct port *port)
 {
 	pthread_mutex_lock(&tel_lock);
-	ports[eng_port_id(port)] = port;
-	owners[eng_port_id(port)][0] = '\0';
+	ports[port_ethdev_id(port)] = port;
+	owners[port_ethdev_id(port)][0] = '\0';
 	pthread_mutex_unlock(&tel_lock);
 }
 
 void
-port_tel_del(struct eng_port *port)
+port_tel_del(struct port *port)
 {
 	pthread_mutex_lock(&tel_lock);
-	if (ports[eng_port_id(port)] == port)
-		ports[eng_port_id(port)] = NULL;
+	if (ports[port_ethdev_id(port)] == port)
+		ports[port_ethdev_id(port)] = NULL;
 	pthread_mutex_unlock(&tel_lock);
 }
 
 void
-port_tel_set_owner(struct eng_port *port, const char *name)
+port_tel_set_owner(struct port *port, const char *name)
 {
 	pthread_mutex_lock(&tel_lock);
-	snprintf(owners[eng_port_id(port)], PORT_TEL_OWNER_LEN, "%s", name != NULL ? name : "");
+	snprintf(owners[port_ethdev_id(port)], PORT_TEL_OWNER_LEN, "%s", name != NULL ? name : "");
 	pthread_mutex_unlock(&tel_lock);
 }

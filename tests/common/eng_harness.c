@@ -134,7 +134,7 @@ port_up(struct eh_side *s, const char *name, uint8_t last, uint32_t ip,
 	struct rte_ring *tx, const struct eh_conf *c)
 {
 	unsigned int slots = c->slots ? c->slots : 1;
-	struct eng_port_conf pc = { .nb_txq = slots, .mtu = c->mtu, .set_mac = true };
+	struct port_conf pc = { .nb_txq = slots, .mtu = c->mtu, .set_mac = true };
 	struct eng_conf ec = { .nb_slots = slots, .line_mbps = c->line_mbps,
 			       .idle_yield = c->idle_yield };
 	struct rte_ring *txs[ENG_MAX_SLOTS];
@@ -152,10 +152,10 @@ port_up(struct eh_side *s, const char *name, uint8_t last, uint32_t ip,
 	ck_assert_msg(ret >= 0, "rte_eth_from_rings %s: %s", name, rte_strerror(rte_errno));
 	s->port_id = (uint16_t)ret;
 	s->vdev = true;
-	ret = eng_port_attach_id(s->port_id, &pc, &s->port);
-	ck_assert_msg(ret == 0, "eng_port_attach %s: %s", name, strerror(-ret));
+	ret = port_attach_id(s->port_id, &pc, &s->port);
+	ck_assert_msg(ret == 0, "port_attach %s: %s", name, strerror(-ret));
 	roce_ipv4_to_mapped(s->gid, rte_cpu_to_be_32(ip));
-	ck_assert_int_ge(eng_port_addr_add(s->port, s->gid, 24), 1);
+	ck_assert_int_ge(port_addr_add(s->port, s->gid, 24), 1);
 	ec.port = s->port;
 	ec.name = last == 0x0a ? "eh_eng_a" : "eh_eng_b";
 	ret = eng_create(&ec, &s->eng);
@@ -300,7 +300,7 @@ static void
 side_down_port(struct eh_side *s)
 {
 	if (s->port != NULL)
-		eng_port_detach(s->port);
+		port_detach(s->port);
 	s->port = NULL;
 	/* The ring vdev outlives its ethdev; remove it so the next case can remake it. */
 	if (s->vdev)
@@ -752,10 +752,10 @@ eh_assert_quiet(void)
 static uint64_t
 find_xstat(const struct eh_side *s, const char *name, bool port)
 {
-	static struct eng_xstat xs[EH_NB_XSTATS];
+	static struct pmd_xstat xs[EH_NB_XSTATS];
 	int i, n;
 
-	n = port ? eng_port_xstats(s->port, xs, RTE_DIM(xs)) : eng_xstats(s->eng, xs, RTE_DIM(xs));
+	n = port ? port_xstats(s->port, xs, RTE_DIM(xs)) : eng_xstats(s->eng, xs, RTE_DIM(xs));
 	ck_assert_int_gt(n, 0);
 	ck_assert_int_le(n, (int)RTE_DIM(xs));
 	for (i = 0; i < n; i++)
@@ -783,7 +783,7 @@ eh_port_ctr(const struct eh_side *s, const char *name)
 static void
 dump_side(const struct eh_side *s)
 {
-	struct eng_xstat xs[EH_NB_XSTATS];
+	struct pmd_xstat xs[EH_NB_XSTATS];
 	int i, n;
 
 	if (s->eng == NULL)

@@ -76,7 +76,7 @@ struct eh_side {
 	struct rte_ring *rx;		/* frames towards this side */
 	uint16_t port_id;
 	bool vdev;			/* the net_ring vdev exists */
-	struct eng_port *port;
+	struct port *port;
 	struct eng *eng;
 	struct eng_cq *scq;
 	struct eng_cq *rcq;

@@ -179,7 +179,7 @@ static const uint8_t fz_ip6[16] = { 0xfd, 0x00, 0x00, 0x77, [15] = 0x11 };
 static struct {
 	struct rte_ring *rx;		/* frames to the port */
 	struct rte_ring *tx;		/* frames from the port */
-	struct eng_port *port;
+	struct port *port;
 	struct rte_mempool *pool;
 	struct eng *eng;
 	struct eng_cq *scq;
@@ -371,7 +371,7 @@ eal_start(const char *prog)
 static void
 setup_port(void)
 {
-	struct eng_port_conf pc = { .nb_txq = 1, .mtu = FZ_MTU, .nb_mbufs = FZ_NB_MBUFS,
+	struct port_conf pc = { .nb_txq = 1, .mtu = FZ_MTU, .nb_mbufs = FZ_NB_MBUFS,
 				    .set_mac = true };
 	struct eng_conf ec = { .nb_slots = 1, .name = "fuzz" };
 	int ret;
@@ -385,17 +385,17 @@ setup_port(void)
 		fz_die("rte_ring_create: %s", rte_strerror(rte_errno));
 	if (rte_eth_from_rings("fuzz", &fz.rx, 1, &fz.tx, 1, SOCKET_ID_ANY) < 0)
 		fz_die("rte_eth_from_rings: %s", rte_strerror(rte_errno));
-	ret = eng_port_attach("net_ring_fuzz", &pc, &fz.port);
+	ret = port_attach("net_ring_fuzz", &pc, &fz.port);
 	if (ret != 0)
-		fz_die("eng_port_attach: %s", strerror(-ret));
-	fz.pool = eng_port_pool(fz.port);
+		fz_die("port_attach: %s", strerror(-ret));
+	fz.pool = port_pool(fz.port);
 	roce_ipv4_to_mapped(fz.gid, rte_cpu_to_be_32(FZ_IP4(192, 168, 77, 11)));
 	roce_ipv4_to_mapped(fz.peer_gid, rte_cpu_to_be_32(FZ_IP4(192, 168, 77, 12)));
 	memcpy(fz.peer_ip6, fz_ip6, sizeof(fz.peer_ip6));
 	fz.peer_ip6[15] = 0x12;
-	if (eng_port_addr_add(fz.port, fz.gid, 24) < 0 ||
-	    eng_port_addr_add(fz.port, fz_ip6, 64) < 0)
-		fz_die("eng_port_addr_add failed");
+	if (port_addr_add(fz.port, fz.gid, 24) < 0 ||
+	    port_addr_add(fz.port, fz_ip6, 64) < 0)
+		fz_die("port_addr_add failed");
 	ec.port = fz.port;
 	ret = eng_create(&ec, &fz.eng);
 	if (ret != 0)
@@ -761,7 +761,7 @@ frame_mbuf(const uint8_t *data, size_t size)
 /* libFuzzer entry points. */
 
 static void
-print_xstats(const char *what, const struct eng_xstat *xs, int n)
+print_xstats(const char *what, const struct pmd_xstat *xs, int n)
 {
 	int i;
 
@@ -775,13 +775,13 @@ print_xstats(const char *what, const struct eng_xstat *xs, int n)
 static void
 print_stats(void)
 {
-	struct eng_xstat xs[256];
+	struct pmd_xstat xs[256];
 	int n;
 
 	fprintf(stderr, "fuzz_rx: %" PRIu64 " inputs\n", fz.inputs);
 	n = eng_xstats(fz.eng, xs, RTE_DIM(xs));
 	print_xstats("engine", xs, RTE_MIN(n, (int)RTE_DIM(xs)));
-	n = eng_port_xstats(fz.port, xs, RTE_DIM(xs));
+	n = port_xstats(fz.port, xs, RTE_DIM(xs));
 	print_xstats("port", xs, RTE_MIN(n, (int)RTE_DIM(xs)));
 }
 

@@ -102,7 +102,7 @@ static struct {
 	uint32_t size_max;
 	uint32_t win;			/* WRs outstanding per QP, from size_max */
 	/* state */
-	struct eng_port *port;
+	struct port *port;
 	struct eng *eng;
 	struct eng_cq *scq, *rcq;
 	struct pqp q[MAX_QPS];
@@ -136,11 +136,11 @@ static const struct { uint8_t op, pct; } op_mix[] = {
 static void
 print_counters(const char *head)
 {
-	struct eng_xstat xs[256];
+	struct pmd_xstat xs[256];
 	int i, n;
 
 	if (P.port != NULL) {
-		n = RTE_MIN(eng_port_xstats(P.port, xs, RTE_DIM(xs)), (int)RTE_DIM(xs));
+		n = RTE_MIN(port_xstats(P.port, xs, RTE_DIM(xs)), (int)RTE_DIM(xs));
 		printf("rc_peer %s: port", P.role);
 		for (i = 0; i < n; i++)
 			printf(" %s=%" PRIu64, xs[i].name, xs[i].value);
@@ -314,7 +314,7 @@ write_info(void)
 	if (f == NULL)
 		fail("cannot write %s", tmp);
 	fprintf(f, "seed %" PRIu64 " size_max %u pmtu %u qps %u\n", P.seed, P.size_max,
-		eng_port_path_mtu(P.port), P.qps);
+		port_path_mtu(P.port), P.qps);
 	for (k = 0; k < P.qps; k++)
 		fprintf(f, "qp %u %u %u %" PRIu64 "\n", eng_qp_num(P.q[k].qp), P.q[k].psn,
 			eng_mr_rkey(P.q[k].mr), (uint64_t)(uintptr_t)P.q[k].mem);
@@ -354,7 +354,7 @@ read_info(void)
 	/* The client's seed defines the workload; the smaller path MTU wins. */
 	if (P.server)
 		P.seed = seed;
-	P.pmtu = RTE_MIN(pmtu, eng_port_path_mtu(P.port));
+	P.pmtu = RTE_MIN(pmtu, port_path_mtu(P.port));
 }
 
 /* Setup. */
@@ -414,16 +414,16 @@ setup_qp(unsigned int k)
 static void
 setup(void)
 {
-	struct eng_port_conf pc = { .nb_txq = 1, .neigh_retry_ms = 200 };
+	struct port_conf pc = { .nb_txq = 1, .neigh_retry_ms = 200 };
 	struct eng_conf ec = { .nb_slots = 1, .name = "rc_peer" };
 	uint64_t end;
 	unsigned int k;
 	int ret;
 
-	ret = eng_port_attach(P.vdev, &pc, &P.port);
+	ret = port_attach(P.vdev, &pc, &P.port);
 	if (ret != 0)
 		fail("cannot attach %s: %s", P.vdev, strerror(-ret));
-	ret = eng_port_addr_add(P.port, P.ip, P.prefix);
+	ret = port_addr_add(P.port, P.ip, P.prefix);
 	ec.port = P.port;
 	ret = ret < 0 ? ret : eng_create(&ec, &P.eng);
 	ret = ret ?: eng_cq_create(P.eng, CQ_DEPTH, &P.scq);
@@ -441,9 +441,9 @@ setup(void)
 		eng_set_fault_hook(P.eng, fault_hook, NULL);
 	}
 	printf("rc_peer %s: attached %s path_mtu %u\n", P.role, P.vdev,
-	       eng_port_path_mtu(P.port));
+	       port_path_mtu(P.port));
 	end = rte_get_timer_cycles() + (uint64_t)(P.wait * P.hz);
-	while ((ret = eng_neigh_resolve(P.port, P.peer, P.peer_mac)) != 0) {
+	while ((ret = port_neigh_resolve(P.port, P.peer, P.peer_mac)) != 0) {
 		if ((ret != -EAGAIN && ret != -EHOSTUNREACH) || rte_get_timer_cycles() > end)
 			fail("cannot resolve the peer: %s", strerror(-ret));
 		poll_once();
@@ -970,7 +970,7 @@ main(int argc, char **argv)
 	eng_cq_destroy(P.scq);
 	eng_cq_destroy(P.rcq);
 	eng_destroy(P.eng);
-	eng_port_detach(P.port);
+	port_detach(P.port);
 	rte_eal_cleanup();
 	return 0;
 }

@@ -42,7 +42,7 @@ static struct {
 	unsigned int iters;
 	unsigned int size;
 	unsigned int port;
-	struct eng_port *eport;
+	struct port *eport;
 	struct eng *eng;
 	struct eng_cq *cq;
 	struct eng_qp *qp;
@@ -138,14 +138,14 @@ parse_ip(const char *s, uint8_t gid[16], uint8_t *prefix)
 static void
 port_up(void)
 {
-	struct eng_port_conf pc = { 0 };
+	struct port_conf pc = { 0 };
 	struct eng_conf ec = { .nb_slots = 1, .name = "pp" };
 	uint8_t prefix;
 
 	if (parse_ip(P.ip, P.gid, &prefix) != 0)
 		fail("--ip %s: not an IPv4 address with a prefix", P.ip);
-	if (eng_port_attach(P.vdev, &pc, &P.eport) != 0 ||
-	    eng_port_addr_add(P.eport, P.gid, prefix) < 0)
+	if (port_attach(P.vdev, &pc, &P.eport) != 0 ||
+	    port_addr_add(P.eport, P.gid, prefix) < 0)
 		fail("cannot attach %s", P.vdev);
 	ec.port = P.eport;
 	if (eng_create(&ec, &P.eng) != 0 || eng_cq_create(P.eng, 4 * RX_DEPTH, &P.cq) != 0)
@@ -196,7 +196,7 @@ connect_qp(const char *msg)
 		fail("peer record '%.*s'", (int)MSG_LEN, msg);
 	printf("  remote address: LID 0x%04x, QPN 0x%06x, PSN 0x%06x, GID %s\n", lid, qpn, psn,
 	       gid);
-	while ((ret = eng_neigh_resolve(P.eport, a.dgid, a.dmac)) != 0) {
+	while ((ret = port_neigh_resolve(P.eport, a.dgid, a.dmac)) != 0) {
 		if ((ret != -EAGAIN && ret != -EHOSTUNREACH) || rte_get_timer_cycles() > end)
 			fail("cannot resolve the peer's MAC: %s", strerror(-ret));
 		poll_once();
@@ -392,7 +392,7 @@ pingpong(bool client)
 static void
 print_counters(void)
 {
-	struct eng_xstat xs[64];
+	struct pmd_xstat xs[64];
 	int i, n = eng_xstats(P.eng, xs, RTE_DIM(xs));
 
 	printf("rc-pingpong: engine");

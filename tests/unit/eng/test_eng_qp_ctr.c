@@ -16,7 +16,7 @@
 static uint64_t
 qp_ctr(const struct eng_qp *qp, const char *name)
 {
-	struct eng_xstat xs[128];
+	struct pmd_xstat xs[128];
 	int i, n = eng_qp_xstats(qp, xs, 128);
 
 	ck_assert_int_le(n, 128);
@@ -29,7 +29,7 @@ qp_ctr(const struct eng_qp *qp, const char *name)
 
 START_TEST(test_eng_qp_xstats_names)
 {
-	struct eng_xstat xs[128];
+	struct pmd_xstat xs[128];
 	int i, n;
 
 	eh_setup(NULL);

@@ -769,8 +769,8 @@ START_TEST(test_post_send_path_mtu_4096)
 	conf.mtu = 4200;
 	conf.path_mtu = 4096;
 	eh_setup(&conf);
-	ck_assert_uint_eq(eng_port_path_mtu(eh_a.port), 4096);
-	ck_assert_uint_eq(eng_port_path_mtu(eh_b.port), 4096);
+	ck_assert_uint_eq(port_path_mtu(eh_a.port), 4096);
+	ck_assert_uint_eq(port_path_mtu(eh_b.port), 4096);
 	fa = eh_faults_on(&eh_a);
 	fb = eh_faults_on(&eh_b);
 	la = eh_buf_new(&eh_a, 65536 + 64, EH_PD, EH_ACC_ALL);

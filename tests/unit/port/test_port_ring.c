@@ -32,7 +32,7 @@
 static const uint8_t mac_a[6] = { 0x02, 0, 0, 0, 0, 0x0a };
 static const uint8_t mac_b[6] = { 0x02, 0, 0, 0, 0, 0x0b };
 static struct rte_ring *a2b, *b2a;
-static struct eng_port *pa, *pb;
+static struct port *pa, *pb;
 static uint16_t pid_a, pid_b;
 
 /* RoCE frames B handed to its handler. */
@@ -70,10 +70,10 @@ addr(const char *s, uint8_t out[16])
 }
 
 static uint64_t
-xstat(struct eng_port *p, const char *name)
+xstat(struct port *p, const char *name)
 {
-	struct eng_xstat xs[64];
-	int i, n = eng_port_xstats(p, xs, RTE_DIM(xs));
+	struct pmd_xstat xs[64];
+	int i, n = port_xstats(p, xs, RTE_DIM(xs));
 
 	ck_assert_int_le(n, (int)RTE_DIM(xs));
 	for (i = 0; i < n; i++)
@@ -117,7 +117,7 @@ inject_to_b(const void *frame, uint16_t len)
 	ck_assert_ptr_nonnull(m);
 	memcpy(rte_pktmbuf_append(m, len), frame, len);
 	ck_assert_int_eq(rte_ring_enqueue(a2b, m), 0);
-	ck_assert_int_eq(eng_port_poll(pb), 1);
+	ck_assert_int_eq(port_poll(pb), 1);
 }
 
 static int
@@ -137,8 +137,8 @@ build_roce(uint8_t *buf, const char *dip, uint8_t opcode, const char *payload)
 static void
 setup(void)
 {
-	struct eng_port_conf ca = { .set_mac = true, .neigh_tries = 3, .neigh_retry_ms = 20 };
-	struct eng_port_conf cb = ca;
+	struct port_conf ca = { .set_mac = true, .neigh_tries = 3, .neigh_retry_ms = 20 };
+	struct port_conf cb = ca;
 	uint8_t a[16];
 
 	a2b = rte_ring_create("a2b", 256, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
@@ -149,17 +149,17 @@ setup(void)
 	memcpy(ca.mac, mac_a, 6);
 	memcpy(cb.mac, mac_b, 6);
 	/* rte_eth_from_rings() names its ethdev net_ring_<name>; attach finds it by name. */
-	ck_assert_int_eq(eng_port_attach("net_ring_ring_a", &ca, &pa), 0);
-	ck_assert_int_eq(eng_port_attach_id(pid_b, &cb, &pb), 0);
+	ck_assert_int_eq(port_attach("net_ring_ring_a", &ca, &pa), 0);
+	ck_assert_int_eq(port_attach_id(pid_b, &cb, &pb), 0);
 	addr("192.0.2.1", a);
-	ck_assert_int_ge(eng_port_addr_add(pa, a, 24), 1);
+	ck_assert_int_ge(port_addr_add(pa, a, 24), 1);
 	addr("2001:db8::1", a);
-	ck_assert_int_ge(eng_port_addr_add(pa, a, 64), 1);
+	ck_assert_int_ge(port_addr_add(pa, a, 64), 1);
 	addr("192.0.2.2", a);
-	ck_assert_int_ge(eng_port_addr_add(pb, a, 24), 1);
+	ck_assert_int_ge(port_addr_add(pb, a, 24), 1);
 	addr("2001:db8::2", a);
-	ck_assert_int_ge(eng_port_addr_add(pb, a, 64), 1);
-	eng_port_set_roce_rx(pb, on_roce, NULL);
+	ck_assert_int_ge(port_addr_add(pb, a, 64), 1);
+	port_set_roce_rx(pb, on_roce, NULL);
 	nb_got = 0;
 }
 
@@ -167,8 +167,8 @@ static void
 teardown(void)
 {
 	drain();
-	eng_port_detach(pa);
-	eng_port_detach(pb);
+	port_detach(pa);
+	port_detach(pb);
 	/* The ring vdevs outlive their ethdevs; remove them so the next case can remake them. */
 	rte_vdev_uninit("net_ring_ring_a");
 	rte_vdev_uninit("net_ring_ring_b");
@@ -186,11 +186,11 @@ resolve(const char *s, uint8_t mac[6])
 
 	addr(s, a);
 	while (rte_get_timer_cycles() < end) {
-		ret = eng_neigh_resolve(pa, a, mac);
+		ret = port_neigh_resolve(pa, a, mac);
 		if (ret != -EAGAIN)
 			return ret;
-		eng_port_poll(pb);
-		eng_port_poll(pa);
+		port_poll(pb);
+		port_poll(pa);
 	}
 	return -EAGAIN;
 }
@@ -231,7 +231,7 @@ ask_main(void *arg)
 	uint64_t end = rte_get_timer_cycles() + 5 * rte_get_timer_hz();
 
 	do {
-		q->ret = eng_neigh_resolve_mt(pa, q->a, q->mac);
+		q->ret = port_neigh_resolve_mt(pa, q->a, q->mac);
 		q->calls++;
 		usleep(100);
 	} while (q->ret == -EAGAIN && rte_get_timer_cycles() < end);
@@ -247,8 +247,8 @@ START_TEST(test_resolve_from_other_thread)
 	addr("192.0.2.2", q.a);
 	ck_assert_int_eq(pthread_create(&t, NULL, ask_main, &q), 0);
 	while (!__atomic_load_n(&q.done, __ATOMIC_ACQUIRE)) {
-		eng_port_poll(pa);
-		eng_port_poll(pb);
+		port_poll(pa);
+		port_poll(pb);
 	}
 	pthread_join(t, NULL);
 	ck_assert_int_eq(q.ret, 0);
@@ -270,9 +270,9 @@ START_TEST(test_resolve_silent_peer)
 	ck_assert_uint_eq(xstat(pb, "arp_rep_tx"), 0);
 	/* Failure is held for one retry interval, then a new resolution starts. */
 	addr("192.0.2.99", a);
-	ck_assert_int_eq(eng_neigh_resolve(pa, a, mac), -EHOSTUNREACH);
+	ck_assert_int_eq(port_neigh_resolve(pa, a, mac), -EHOSTUNREACH);
 	usleep(30 * 1000);
-	ck_assert_int_eq(eng_neigh_resolve(pa, a, mac), -EAGAIN);
+	ck_assert_int_eq(port_neigh_resolve(pa, a, mac), -EAGAIN);
 	ck_assert_uint_eq(xstat(pa, "arp_req_tx"), 4);
 	ck_assert_int_eq(resolve("2001:db8::99", mac), -EHOSTUNREACH);
 	ck_assert_uint_eq(xstat(pa, "nd_ns_tx"), 3);
@@ -284,13 +284,13 @@ START_TEST(test_resolve_bad_address)
 	uint8_t mac[6], a[16];
 
 	addr("224.0.0.1", a);
-	ck_assert_int_eq(eng_neigh_resolve(pa, a, mac), -EINVAL);
+	ck_assert_int_eq(port_neigh_resolve(pa, a, mac), -EINVAL);
 	addr("ff02::1", a);
-	ck_assert_int_eq(eng_neigh_resolve(pa, a, mac), -EINVAL);
+	ck_assert_int_eq(port_neigh_resolve(pa, a, mac), -EINVAL);
 	addr("192.0.2.1", a);
-	ck_assert_int_eq(eng_port_addr_del(pa, a), 0);
+	ck_assert_int_eq(port_addr_del(pa, a), 0);
 	addr("192.0.2.2", a);
-	ck_assert_int_eq(eng_neigh_resolve(pa, a, mac), -ENETUNREACH);
+	ck_assert_int_eq(port_neigh_resolve(pa, a, mac), -ENETUNREACH);
 }
 END_TEST
 
@@ -456,25 +456,25 @@ END_TEST
 
 START_TEST(test_attach_errors)
 {
-	struct eng_port_conf c = { .mtu = 200 };
-	struct eng_port *p;
+	struct port_conf c = { .mtu = 200 };
+	struct port *p;
 	uint16_t pid;
 	struct rte_ring *r = rte_ring_create("r_err", 64, SOCKET_ID_ANY, 0);
 
-	ck_assert_int_eq(eng_port_attach("net_ring_ring_a", NULL, &p), -EBUSY);
-	ck_assert_int_eq(eng_port_attach_id(pid_b, NULL, &p), -EBUSY);
-	ck_assert_int_eq(eng_port_attach("net_nosuchdriver0", NULL, &p), -ENODEV);
-	ck_assert_int_eq(eng_port_attach("", NULL, &p), -EINVAL);
-	ck_assert_int_eq(eng_port_attach_id(RTE_MAX_ETHPORTS - 1, NULL, &p), -ENODEV);
+	ck_assert_int_eq(port_attach("net_ring_ring_a", NULL, &p), -EBUSY);
+	ck_assert_int_eq(port_attach_id(pid_b, NULL, &p), -EBUSY);
+	ck_assert_int_eq(port_attach("net_nosuchdriver0", NULL, &p), -ENODEV);
+	ck_assert_int_eq(port_attach("", NULL, &p), -EINVAL);
+	ck_assert_int_eq(port_attach_id(RTE_MAX_ETHPORTS - 1, NULL, &p), -ENODEV);
 	pid = rte_eth_from_rings("ring_err", &r, 1, &r, 1, SOCKET_ID_ANY);
-	ck_assert_int_eq(eng_port_attach_id(pid, &c, &p), -EINVAL);
+	ck_assert_int_eq(port_attach_id(pid, &c, &p), -EINVAL);
 	c.mtu = 1500;
 	c.nb_rxq = 4;			/* the ring port was made with one queue */
-	ck_assert_int_eq(eng_port_attach_id(pid, &c, &p), -EINVAL);
+	ck_assert_int_eq(port_attach_id(pid, &c, &p), -EINVAL);
 	c.nb_rxq = 1;
-	ck_assert_int_eq(eng_port_attach_id(pid, &c, &p), 0);
-	ck_assert_uint_eq(eng_port_path_mtu(p), 1024);
-	eng_port_detach(p);
+	ck_assert_int_eq(port_attach_id(pid, &c, &p), 0);
+	ck_assert_uint_eq(port_path_mtu(p), 1024);
+	port_detach(p);
 	rte_vdev_uninit("net_ring_ring_err");
 	rte_ring_free(r);
 }
@@ -486,12 +486,12 @@ END_TEST
  */
 START_TEST(test_tx_syscall)
 {
-	struct eng_port *p;
+	struct port *p;
 
-	ck_assert(!eng_port_tx_syscall(pa));
-	ck_assert_int_eq(eng_port_attach("net_af_packet_tx,iface=lo", NULL, &p), 0);
-	ck_assert(eng_port_tx_syscall(p));
-	eng_port_detach(p);
+	ck_assert(!port_tx_syscall(pa));
+	ck_assert_int_eq(port_attach("net_af_packet_tx,iface=lo", NULL, &p), 0);
+	ck_assert(port_tx_syscall(p));
+	port_detach(p);
 }
 END_TEST
 
@@ -500,42 +500,42 @@ START_TEST(test_addr_table)
 	uint8_t a[16], addrs[16][16], plen[16];
 	int i, n;
 
-	n = eng_port_addrs(pb, addrs, plen, 16);
+	n = port_addrs(pb, addrs, plen, 16);
 	ck_assert_int_eq(n, 3);		/* link-local, 192.0.2.2, 2001:db8::2 */
 	ck_assert_uint_eq(addrs[0][0], 0xfe);
 	ck_assert_uint_eq(addrs[0][8], mac_b[0] ^ 0x02);
 	ck_assert_uint_eq(plen[0], 64);
 	addr("192.0.2.2", a);
-	ck_assert_int_eq(eng_port_addr_add(pb, a, 24), -EEXIST);
-	ck_assert_int_eq(eng_port_addr_add(pb, a, 33), -EINVAL);
+	ck_assert_int_eq(port_addr_add(pb, a, 24), -EEXIST);
+	ck_assert_int_eq(port_addr_add(pb, a, 33), -EINVAL);
 	addr("0.0.0.0", a);
-	ck_assert_int_eq(eng_port_addr_add(pb, a, 8), -EINVAL);
+	ck_assert_int_eq(port_addr_add(pb, a, 8), -EINVAL);
 	addr("ff02::1", a);
-	ck_assert_int_eq(eng_port_addr_add(pb, a, 64), -EINVAL);
-	for (i = 0; i < ENG_PORT_MAX_ADDRS - 3; i++) {
+	ck_assert_int_eq(port_addr_add(pb, a, 64), -EINVAL);
+	for (i = 0; i < PORT_MAX_ADDRS - 3; i++) {
 		addr("2001:db8:1::", a);
 		a[15] = i + 1;
-		ck_assert_int_eq(eng_port_addr_add(pb, a, 64), 3 + i);
+		ck_assert_int_eq(port_addr_add(pb, a, 64), 3 + i);
 	}
 	a[15] = 0x99;
-	ck_assert_int_eq(eng_port_addr_add(pb, a, 64), -ENOSPC);
+	ck_assert_int_eq(port_addr_add(pb, a, 64), -ENOSPC);
 	a[15] = 1;
-	ck_assert_int_eq(eng_port_addr_del(pb, a), 0);
-	ck_assert_int_eq(eng_port_addr_del(pb, a), -ENOENT);
+	ck_assert_int_eq(port_addr_del(pb, a), 0);
+	ck_assert_int_eq(port_addr_del(pb, a), -ENOENT);
 }
 END_TEST
 
 START_TEST(test_path_mtu_from_mtu)
 {
-	ck_assert_uint_eq(eng_path_mtu_from_mtu(336), 256);
-	ck_assert_uint_eq(eng_path_mtu_from_mtu(591), 256);
-	ck_assert_uint_eq(eng_path_mtu_from_mtu(592), 512);
-	ck_assert_uint_eq(eng_path_mtu_from_mtu(1500), 1024);
-	ck_assert_uint_eq(eng_path_mtu_from_mtu(2127), 1024);
-	ck_assert_uint_eq(eng_path_mtu_from_mtu(2128), 2048);
-	ck_assert_uint_eq(eng_path_mtu_from_mtu(4175), 2048);
-	ck_assert_uint_eq(eng_path_mtu_from_mtu(4176), 4096);
-	ck_assert_uint_eq(eng_path_mtu_from_mtu(9000), 4096);
+	ck_assert_uint_eq(port_path_mtu_from_mtu(336), 256);
+	ck_assert_uint_eq(port_path_mtu_from_mtu(591), 256);
+	ck_assert_uint_eq(port_path_mtu_from_mtu(592), 512);
+	ck_assert_uint_eq(port_path_mtu_from_mtu(1500), 1024);
+	ck_assert_uint_eq(port_path_mtu_from_mtu(2127), 1024);
+	ck_assert_uint_eq(port_path_mtu_from_mtu(2128), 2048);
+	ck_assert_uint_eq(port_path_mtu_from_mtu(4175), 2048);
+	ck_assert_uint_eq(port_path_mtu_from_mtu(4176), 4096);
+	ck_assert_uint_eq(port_path_mtu_from_mtu(9000), 4096);
 }
 END_TEST
 
