@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The engines' rte_telemetry endpoints: what ibv_devinfo and rdma statistics show for a
- * device, for a process that owns its port (the ports' own are in pmd/port/port_tel.c). Read them with dpdk-telemetry.py or droce-info
- * --telemetry on the process's socket, <runtime dir>/dpdk_telemetry.v2, where the runtime
- * dir is /var/run/dpdk/<file-prefix> for root ($XDG_RUNTIME_DIR/dpdk/<file-prefix>, else
- * /tmp/dpdk/<file-prefix>, for others) and droce's file prefix is droce-<pid>.
+ * device, for a process that owns its port (the ports' own are in pmd/port/port_tel.c).
+ * Read them with dpdk-telemetry.py or droce-info --telemetry on the process's socket,
+ * <runtime dir>/dpdk_telemetry.v2, where the runtime dir is /var/run/dpdk/<file-prefix>
+ * for root ($XDG_RUNTIME_DIR/dpdk/<file-prefix>, else /tmp/dpdk/<file-prefix>, for
+ * others) and droce's file prefix is droce-<pid>.
  *
  *   /droce/engines                 names of the engines
  *   /droce/engine,<name>           port, slots (lcore and QPs of each), limits, and the
