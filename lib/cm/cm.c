@@ -76,7 +76,7 @@ int
 cm_local_addr(struct cm *cm, uint8_t addr[16], const uint8_t peer[16])
 {
 	uint8_t all[PORT_MAX_ADDRS][16], len[PORT_MAX_ADDRS];
-	struct port *port = droce_engine_port(cm->ad->de);
+	struct port *port = env_engine_port(cm->ad->de);
 	int i, n = port_addrs(port, all, len, PORT_MAX_ADDRS);
 	bool v4 = peer != NULL ? env_addr_is_v4mapped(peer) : env_addr_is_v4mapped(addr);
 
@@ -321,7 +321,7 @@ cm_init(struct adapter *ad)
 	if (cm == NULL)
 		return -ENOMEM;
 	cm->ad = ad;
-	droce_engine_cm_conf(ad->de, &cm->timeout, &cm->retries);
+	env_engine_cm_conf(ad->de, &cm->timeout, &cm->retries);
 	pthread_mutex_init(&cm->lock, NULL);
 	TAILQ_INIT(&cm->conns);
 	TAILQ_INIT(&cm->listeners);
@@ -407,9 +407,9 @@ static const struct adapter_cm_ops cm_ops = {
 	.fini = cm_fini,
 	.poll = cm_poll,
 	.wait_ms = cm_wait_ms,
-	.create_connector = ndk_create_connector_impl,
-	.create_listener = ndk_create_listener_impl,
-	.create_sep = ndk_create_sep_impl,
+	.create_connector = conn_create,
+	.create_listener = lis_create,
+	.create_sep = sep_create,
 };
 
 /* The object core runs the CM through these (see struct adapter_cm_ops). */

@@ -164,7 +164,7 @@ conn_link(struct cm *cm, struct lib_conn *c)
 }
 
 int
-ndk_create_connector_impl(struct ndk_adapter *pub, ndk_create_cb cb, void *ctx,
+conn_create(struct ndk_adapter *pub, ndk_create_cb cb, void *ctx,
 			  struct ndk_connector **out)
 {
 	struct adapter *ad = (struct adapter *)pub;
@@ -585,7 +585,7 @@ static const struct obj_ops lis_ops = {
 };
 
 int
-ndk_create_listener_impl(struct ndk_adapter *pub, ndk_connect_event_cb event, void *event_ctx,
+lis_create(struct ndk_adapter *pub, ndk_connect_event_cb event, void *event_ctx,
 			 ndk_create_cb cb, void *ctx, struct ndk_listener **out)
 {
 	struct adapter *ad = (struct adapter *)pub;
@@ -706,7 +706,7 @@ static const struct obj_ops sep_ops = {
 };
 
 int
-ndk_create_sep_impl(struct ndk_adapter *pub, const struct sockaddr *sa, socklen_t len,
+sep_create(struct ndk_adapter *pub, const struct sockaddr *sa, socklen_t len,
 		    ndk_create_cb cb, void *ctx, struct ndk_shared_endpoint **out)
 {
 	struct adapter *ad = (struct adapter *)pub;

@@ -215,12 +215,12 @@ int cm_qp_rtr(struct lib_conn *c);
 int cm_qp_rts(struct lib_conn *c);
 
 /* cm_conn.c: the adapter's create entries for connectors, listeners, shared endpoints. */
-int ndk_create_connector_impl(struct ndk_adapter *pub, ndk_create_cb cb, void *ctx,
+int conn_create(struct ndk_adapter *pub, ndk_create_cb cb, void *ctx,
 			      struct ndk_connector **out);
-int ndk_create_listener_impl(struct ndk_adapter *pub, ndk_connect_event_cb event,
+int lis_create(struct ndk_adapter *pub, ndk_connect_event_cb event,
 			     void *event_ctx, ndk_create_cb cb, void *ctx,
 			     struct ndk_listener **out);
-int ndk_create_sep_impl(struct ndk_adapter *pub, const struct sockaddr *addr, socklen_t len,
+int sep_create(struct ndk_adapter *pub, const struct sockaddr *addr, socklen_t len,
 			ndk_create_cb cb, void *ctx, struct ndk_shared_endpoint **out);
 
 extern const struct ndk_connector_dispatch conn_dispatch;

@@ -99,7 +99,7 @@ on_req(struct cm *cm, const struct cm_mad *m, const uint8_t mac[6], const uint8_
 	c->peer_ird = r->resp_resources;
 	c->peer_ord = r->init_depth;
 	c->path_mtu = RTE_MIN(r->path_mtu,
-			      cm_mtu_enum(port_path_mtu(droce_engine_port(cm->ad->de))));
+			      cm_mtu_enum(port_path_mtu(env_engine_port(cm->ad->de))));
 	c->ack_timeout = r->primary.local_ack_timeout ? r->primary.local_ack_timeout :
 							 CM_ACK_TIMEOUT;
 	c->retry = r->retry_count;

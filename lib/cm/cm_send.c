@@ -72,7 +72,7 @@ ca_guid(struct cm *cm)
 {
 	uint8_t m[6];
 
-	port_mac(droce_engine_port(cm->ad->de), m);
+	port_mac(env_engine_port(cm->ad->de), m);
 	return (uint64_t)(m[0] ^ 2) << 56 | (uint64_t)m[1] << 48 | (uint64_t)m[2] << 40 |
 	       (uint64_t)0xfffe << 24 | (uint64_t)m[3] << 16 | (uint64_t)m[4] << 8 | m[5];
 }
@@ -96,7 +96,7 @@ send_req(struct cm *cm, struct lib_conn *c, const uint8_t *upd, uint32_t ulen)
 {
 	struct cm_mad m = { .attr_id = CM_ATTR_REQ };
 	struct cm_req *r = &m.req;
-	uint32_t pmtu = port_path_mtu(droce_engine_port(cm->ad->de));
+	uint32_t pmtu = port_path_mtu(env_engine_port(cm->ad->de));
 
 	r->local_comm_id = c->local_id;
 	r->service_id = cma_service_id(c->rport);
@@ -135,7 +135,7 @@ int
 cm_start_connect(struct cm *cm, struct lib_conn *c)
 {
 	uint8_t mac[6];
-	int ret = port_neigh_resolve_mt(droce_engine_port(cm->ad->de), c->raddr, mac);
+	int ret = port_neigh_resolve_mt(env_engine_port(cm->ad->de), c->raddr, mac);
 
 	if (ret == -EAGAIN) {
 		if (c->deadline == 0) {

@@ -17,19 +17,19 @@ struct droce_engine {
 };
 
 struct eng *
-droce_engine_eng(struct droce_engine *de)
+env_engine_pmd(struct droce_engine *de)
 {
 	return de->eng;
 }
 
 struct port *
-droce_engine_port(struct droce_engine *de)
+env_engine_port(struct droce_engine *de)
 {
 	return de->port;
 }
 
 void
-droce_engine_cm_conf(const struct droce_engine *de, uint8_t *timeout, uint8_t *retries)
+env_engine_cm_conf(const struct droce_engine *de, uint8_t *timeout, uint8_t *retries)
 {
 	*timeout = de->cm_timeout;
 	*retries = de->cm_retries;
@@ -56,7 +56,7 @@ droce_engine_create(struct droce_port *port, const struct droce_engine_conf *con
 	de->cm_timeout = conf != NULL && conf->cm_timeout != 0 ? conf->cm_timeout : 20;
 	de->cm_retries = conf != NULL && conf->cm_retries != 0 ? conf->cm_retries : 15;
 	snprintf(name, sizeof(name), "eng%u", __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
-	ec.port = droce_port_eng(port);
+	ec.port = env_port_pmd(port);
 	ec.nb_slots = conf != NULL && conf->nb_slots != 0 ? conf->nb_slots : 1;
 	ec.name = conf != NULL && conf->name != NULL ? conf->name : name;
 	ec.line_mbps = conf != NULL ? conf->line_mbps : 0;

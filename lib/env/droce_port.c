@@ -17,7 +17,7 @@ struct droce_port {
 };
 
 struct port *
-droce_port_eng(struct droce_port *port)
+env_port_pmd(struct droce_port *port)
 {
 	return port->eng;
 }

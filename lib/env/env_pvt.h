@@ -17,11 +17,11 @@ struct port;
 struct eng;
 
 /* The engine-side objects behind the public handles. */
-struct port *droce_port_eng(struct droce_port *port);
-struct eng *droce_engine_eng(struct droce_engine *de);
-struct port *droce_engine_port(struct droce_engine *de);
+struct port *env_port_pmd(struct droce_port *port);
+struct eng *env_engine_pmd(struct droce_engine *de);
+struct port *env_engine_port(struct droce_engine *de);
 /* The engine's CM settings: response timeout exponent and retransmissions. */
-void droce_engine_cm_conf(const struct droce_engine *de, uint8_t *timeout, uint8_t *retries);
+void env_engine_cm_conf(const struct droce_engine *de, uint8_t *timeout, uint8_t *retries);
 /* droce_addr.c: is a an IPv4-mapped IPv6 address (::ffff:a.b.c.d)? */
 bool env_addr_is_v4mapped(const uint8_t a[16]);
 

@@ -20,12 +20,6 @@
 #define FRMR_PAGES		256u
 #define CLOSE_WAIT_NS		1000000		/* adapter close polls every millisecond */
 
-int ndk_create_cq_impl(struct ndk_adapter *pub, uint32_t depth, ndk_cq_notify_cb notify,
-		       void *notify_ctx, int lcore_hint, ndk_create_cb cb, void *ctx,
-		       struct ndk_cq **out);
-int ndk_create_pd_impl(struct ndk_adapter *pub, ndk_create_cb cb, void *ctx,
-		       struct ndk_pd **out);
-
 void
 adapter_info(const struct adapter *ad, struct ndk_adapter_info *i)
 {
@@ -152,8 +146,8 @@ release_lam(struct ndk_adapter *pub, uint64_t *pages, uint32_t page_count)
 const struct ndk_adapter_dispatch adapter_dispatch = {
 	.query_extension = ext_none,
 	.query_adapter_info = query_info,
-	.create_cq = ndk_create_cq_impl,
-	.create_pd = ndk_create_pd_impl,
+	.create_cq = cq_create,
+	.create_pd = pd_create,
 	.create_shared_endpoint = create_sep,
 	.create_connector = create_connector,
 	.create_listener = create_listener,
@@ -202,7 +196,7 @@ ndk_open_adapter(struct droce_engine *de, struct ndk_version version,
 	ad->o.ad = ad;
 	ad->o.state = OBJ_LIVE;
 	ad->de = de;
-	ad->eng = droce_engine_eng(de);
+	ad->eng = env_engine_pmd(de);
 	ad->rcu = eng_rcu(ad->eng);
 	ad->manual = conf != NULL && conf->manual_control;
 	rte_spinlock_init(&ad->lock);

@@ -31,10 +31,6 @@
 #define ARM_SETTING	0x100u		/* an arm is being published: do not take it yet */
 #define POLL_BATCH	32u
 
-int ndk_create_cq_impl(struct ndk_adapter *pub, uint32_t depth, ndk_cq_notify_cb notify,
-		       void *notify_ctx, int lcore_hint, ndk_create_cb cb, void *ctx,
-		       struct ndk_cq **out);
-
 /* Is a notification due at this level? Sets *status (0, or the CQ's error). */
 static bool
 due(struct lib_cq *cq, uint32_t level, int *status)
@@ -162,7 +158,7 @@ cq_arm(struct ndk_cq *pub, enum ndk_cq_notify_type type)
 static void
 to_result(struct adapter *ad, const struct eng_cqe *c, struct ndk_result *r)
 {
-	r->status = ndk_wc_status(c->status);
+	r->status = status_of_wc(c->status);
 	r->bytes_transferred = c->byte_len;
 	r->qp_context = c->qpn < ENG_MAX_QP ? ad->qp_ctx[c->qpn] : NULL;
 	r->request_context = (void *)(uintptr_t)c->wr_id;
@@ -327,7 +323,7 @@ static const struct obj_ops cq_ops = {
 };
 
 int
-ndk_create_cq_impl(struct ndk_adapter *pub, uint32_t depth, ndk_cq_notify_cb notify,
+cq_create(struct ndk_adapter *pub, uint32_t depth, ndk_cq_notify_cb notify,
 		   void *notify_ctx, int lcore_hint, ndk_create_cb cb, void *ctx,
 		   struct ndk_cq **out)
 {

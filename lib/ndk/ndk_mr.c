@@ -12,10 +12,6 @@
 
 #include "ndk_pvt.h"
 
-int ndk_create_mr_impl(struct ndk_pd *pub, bool fast, ndk_create_cb cb, void *ctx,
-		       struct ndk_mr **out);
-int ndk_create_mw_impl(struct ndk_pd *pub, ndk_create_cb cb, void *ctx, struct ndk_mw **out);
-
 #define MR_FLAGS_ALL	(NDK_MR_FLAG_LOCAL_WRITE | NDK_MR_FLAG_REMOTE_READ | \
 			 NDK_MR_FLAG_REMOTE_WRITE | NDK_MR_FLAG_RDMA_READ_SINK | \
 			 NDK_MR_FLAG_DROCE_REMOTE_ATOMIC)
@@ -233,7 +229,7 @@ static const struct obj_ops mr_ops = {
 };
 
 int
-ndk_create_mr_impl(struct ndk_pd *pub, bool fast, ndk_create_cb cb, void *ctx,
+mr_create(struct ndk_pd *pub, bool fast, ndk_create_cb cb, void *ctx,
 		   struct ndk_mr **out)
 {
 	struct lib_pd *pd = (struct lib_pd *)pub;
@@ -313,7 +309,7 @@ mw_remote_token(struct ndk_mw *pub)
 }
 
 int
-ndk_create_mw_impl(struct ndk_pd *pub, ndk_create_cb cb, void *ctx, struct ndk_mw **out)
+mw_create(struct ndk_pd *pub, ndk_create_cb cb, void *ctx, struct ndk_mw **out)
 {
 	struct lib_pd *pd = (struct lib_pd *)pub;
 	struct lib_mw *mw;

@@ -5,9 +5,6 @@
 
 #include "ndk_pvt.h"
 
-int ndk_create_pd_impl(struct ndk_adapter *pub, ndk_create_cb cb, void *ctx,
-		       struct ndk_pd **out);
-
 static void
 pd_create_run(struct ctl_item *it)
 {
@@ -42,7 +39,7 @@ static const struct obj_ops pd_ops = {
 };
 
 int
-ndk_create_pd_impl(struct ndk_adapter *pub, ndk_create_cb cb, void *ctx, struct ndk_pd **out)
+pd_create(struct ndk_adapter *pub, ndk_create_cb cb, void *ctx, struct ndk_pd **out)
 {
 	struct adapter *ad = (struct adapter *)pub;
 	struct lib_pd *pd;
@@ -70,28 +67,13 @@ get_privileged_token(struct ndk_pd *pub, uint32_t *token)
 	return 0;
 }
 
-int ndk_create_mr_impl(struct ndk_pd *pub, bool fast, ndk_create_cb cb, void *ctx,
-		       struct ndk_mr **out);
-int ndk_create_mw_impl(struct ndk_pd *pub, ndk_create_cb cb, void *ctx, struct ndk_mw **out);
-int ndk_create_srq_impl(struct ndk_pd *pub, uint32_t depth, uint32_t max_sge,
-			uint32_t threshold, ndk_srq_notify_cb notify, void *notify_ctx,
-			int lcore_hint, ndk_create_cb cb, void *ctx, struct ndk_srq **out);
-int ndk_create_qp_impl(struct ndk_pd *pub, struct ndk_cq *rcq, struct ndk_cq *icq,
-		       void *qp_ctx, uint32_t rq_depth, uint32_t iq_depth, uint32_t max_rsge,
-		       uint32_t max_isge, uint32_t inline_size, ndk_create_cb cb, void *ctx,
-		       struct ndk_qp **out);
-int ndk_create_qp_srq_impl(struct ndk_pd *pub, struct ndk_cq *rcq, struct ndk_cq *icq,
-			   struct ndk_srq *srq, void *qp_ctx, uint32_t iq_depth,
-			   uint32_t max_isge, uint32_t inline_size, ndk_create_cb cb, void *ctx,
-			   struct ndk_qp **out);
-
 const struct ndk_pd_dispatch pd_dispatch = {
 	.close = obj_close_fn,
 	.query_extension = ext_none,
-	.create_mr = ndk_create_mr_impl,
-	.create_mw = ndk_create_mw_impl,
-	.create_srq = ndk_create_srq_impl,
-	.create_qp = ndk_create_qp_impl,
-	.create_qp_with_srq = ndk_create_qp_srq_impl,
+	.create_mr = mr_create,
+	.create_mw = mw_create,
+	.create_srq = srq_create,
+	.create_qp = qp_create,
+	.create_qp_with_srq = qp_create_with_srq,
 	.get_privileged_token = get_privileged_token,
 };

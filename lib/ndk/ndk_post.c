@@ -21,26 +21,6 @@
 
 #include "ndk_pvt.h"
 
-int ndk_post_send_impl(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge,
-		       uint32_t nsge, uint32_t flags);
-int ndk_post_receive_impl(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge,
-			  uint32_t nsge);
-int ndk_post_bind_impl(struct ndk_qp *pub, void *req_ctx, struct ndk_mr *mr,
-		       struct ndk_mw *mw, void *va, size_t length, uint32_t flags);
-int ndk_post_fr_impl(struct ndk_qp *pub, void *req_ctx, struct ndk_mr *mr,
-		     uint32_t page_count, const uint64_t *pages, uint32_t fbo, size_t length,
-		     void *base_va, uint32_t flags);
-int ndk_post_invalidate_impl(struct ndk_qp *pub, void *req_ctx,
-			     struct ndk_object_header *target, uint32_t flags);
-int ndk_post_read_impl(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge,
-		       uint32_t nsge, uint64_t raddr, uint32_t rtoken, uint32_t flags);
-int ndk_post_write_impl(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge,
-			uint32_t nsge, uint64_t raddr, uint32_t rtoken, uint32_t flags);
-int ndk_post_send_inv_impl(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge,
-			   uint32_t nsge, uint32_t flags, uint32_t rtoken);
-int ndk_srq_receive_impl(struct ndk_srq *pub, void *req_ctx, const struct ndk_sge *sge,
-			 uint32_t nsge);
-
 #define PAGE_4K		4096u
 #define COMMON_FLAGS	(NDK_OP_FLAG_SILENT_SUCCESS | NDK_OP_FLAG_READ_FENCE | \
 			 NDK_OP_FLAG_DEFER)
@@ -167,14 +147,14 @@ post_data(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge, uint32_t
 }
 
 int
-ndk_post_send_impl(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge,
+qp_post_send(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge,
 		   uint32_t nsge, uint32_t flags)
 {
 	return post_data(pub, req_ctx, sge, nsge, flags, SEND_FLAGS, ENG_WR_SEND, 0, 0);
 }
 
 int
-ndk_post_send_inv_impl(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge,
+qp_post_send_inv(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge,
 		       uint32_t nsge, uint32_t flags, uint32_t rtoken)
 {
 	return post_data(pub, req_ctx, sge, nsge, flags, SEND_FLAGS, ENG_WR_SEND_INV, 0,
@@ -182,7 +162,7 @@ ndk_post_send_inv_impl(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *
 }
 
 int
-ndk_post_read_impl(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge,
+qp_post_read(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge,
 		   uint32_t nsge, uint64_t raddr, uint32_t rtoken, uint32_t flags)
 {
 	/* A READ's data lands in the SGEs: inline means nothing for it. */
@@ -191,7 +171,7 @@ ndk_post_read_impl(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge,
 }
 
 int
-ndk_post_write_impl(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge,
+qp_post_write(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge,
 		    uint32_t nsge, uint64_t raddr, uint32_t rtoken, uint32_t flags)
 {
 	return post_data(pub, req_ctx, sge, nsge, flags, RDMA_FLAGS, ENG_WR_WRITE, raddr,
@@ -215,7 +195,7 @@ recv_wr(const struct ndk_sge *sge, uint32_t nsge, uint32_t max_sge, void *req_ct
 }
 
 int
-ndk_post_receive_impl(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge,
+qp_post_receive(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge,
 		      uint32_t nsge)
 {
 	struct lib_qp *qp = qp_of(pub);
@@ -231,7 +211,7 @@ ndk_post_receive_impl(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *s
 }
 
 int
-ndk_srq_receive_impl(struct ndk_srq *pub, void *req_ctx, const struct ndk_sge *sge,
+srq_post_receive(struct ndk_srq *pub, void *req_ctx, const struct ndk_sge *sge,
 		     uint32_t nsge)
 {
 	struct lib_srq *srq = (struct lib_srq *)pub;
@@ -263,7 +243,7 @@ access_of(uint32_t flags)
 }
 
 int
-ndk_post_bind_impl(struct ndk_qp *pub, void *req_ctx, struct ndk_mr *mrp, struct ndk_mw *mwp,
+qp_post_bind(struct ndk_qp *pub, void *req_ctx, struct ndk_mr *mrp, struct ndk_mw *mwp,
 		   void *va, size_t length, uint32_t flags)
 {
 	struct lib_qp *qp = qp_of(pub);
@@ -306,7 +286,7 @@ ndk_post_bind_impl(struct ndk_qp *pub, void *req_ctx, struct ndk_mr *mrp, struct
 }
 
 int
-ndk_post_fr_impl(struct ndk_qp *pub, void *req_ctx, struct ndk_mr *mrp, uint32_t page_count,
+qp_post_fr(struct ndk_qp *pub, void *req_ctx, struct ndk_mr *mrp, uint32_t page_count,
 		 const uint64_t *pages, uint32_t fbo, size_t length, void *base_va,
 		 uint32_t flags)
 {
@@ -340,7 +320,7 @@ ndk_post_fr_impl(struct ndk_qp *pub, void *req_ctx, struct ndk_mr *mrp, uint32_t
 }
 
 int
-ndk_post_invalidate_impl(struct ndk_qp *pub, void *req_ctx, struct ndk_object_header *target,
+qp_post_invalidate(struct ndk_qp *pub, void *req_ctx, struct ndk_object_header *target,
 			 uint32_t flags)
 {
 	struct lib_qp *qp = qp_of(pub);

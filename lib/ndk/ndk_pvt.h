@@ -134,38 +134,6 @@ struct adapter {
 	const struct adapter_cm_ops *cm_ops;	/* NULL: no connection manager */
 };
 
-/* Object core (ndk_obj.c). */
-void obj_init(struct obj *o, struct adapter *ad, enum ndk_object_type type,
-	      const void *dispatch, const struct obj_ops *ops);
-/* The object behind a public pointer, if it is one of ours of that type; else NULL
- * and *err = -EINVAL (NULL) or -EBADF (not an object, or another type). */
-struct obj *obj_get(const void *pub, enum ndk_object_type type, int *err);
-void obj_ref(struct obj *o);
-void obj_unref(struct obj *o);
-/* Hold a reference on antecedent a until this object is freed. */
-void obj_hold_ante(struct obj *o, struct obj *a);
-bool obj_live(const struct obj *o);
-/* Pending create: run on the control context, which calls back with the result. */
-int obj_create_pending(struct obj *o, void (*run)(struct ctl_item *it), ndk_create_cb cb,
-		       void *ctx);
-/* Control context: finish a pending create (ret 0: publish and call back with it). */
-void obj_create_done(struct obj *o, int ret);
-/* Inline create: publish now. */
-void obj_publish(struct obj *o);
-/* The generic close: 0 (freed inline when inline_ok says so) or NDK_PENDING. */
-int obj_close(struct obj *o, ndk_close_cb cb, void *ctx, bool (*inline_ok)(struct obj *o));
-/* Free an object that never completed its create (control context). */
-void obj_discard(struct obj *o);
-/* Control context: finish the closes that are ready; returns how many. */
-int obj_closes_poll(struct adapter *ad);
-
-/* Control context (ndk_ctl.c). */
-void ctl_push(struct adapter *ad, struct ctl_item *it);
-int ctl_poll(struct adapter *ad);
-int ctl_start(struct adapter *ad);
-void ctl_stop(struct adapter *ad);
-void ctl_wake(struct adapter *ad);
-
 /* Pending requests on an object: a reference held until the callback returned. */
 struct req_item {
 	struct ctl_item item;
@@ -177,33 +145,6 @@ struct req_item {
 	int (*fn)(struct req_item *r);
 	uint64_t args[4];
 };
-int req_pending(struct req_item *r, struct obj *o, int (*fn)(struct req_item *r),
-		ndk_request_cb cb, void *ctx);
-/* Control context: poll the requests still in progress; returns how many finished. */
-int req_poll(struct adapter *ad);
-
-/* The adapter's limits (NDK_ADAPTER_INFO). */
-void adapter_info(const struct adapter *ad, struct ndk_adapter_info *i);
-/* The connection manager adapters opened from now on run. Load time, once. */
-void adapter_register_cm(const struct adapter_cm_ops *ops);
-
-/* Status mapping of engine completions (ndk_status.c). */
-int ndk_wc_status(enum eng_wc_status st);
-
-/* Per-type entry points used across files. */
-extern const struct ndk_adapter_dispatch adapter_dispatch;
-extern const struct ndk_pd_dispatch pd_dispatch;
-extern const struct ndk_cq_dispatch cq_dispatch;
-extern const struct ndk_mr_dispatch mr_dispatch;
-extern const struct ndk_mw_dispatch mw_dispatch;
-extern const struct ndk_srq_dispatch srq_dispatch;
-extern const struct ndk_qp_dispatch qp_dispatch;
-/* ndk_post.c: NDK_EXT_DROCE_VERBS (ndk_ext.h) */
-extern const struct droce_verbs_ext verbs_ext;
-
-int ext_none(struct ndk_object_header *obj, uint32_t id, struct ndk_version version,
-	     const void **dispatch);
-int obj_close_fn(struct ndk_object_header *obj, ndk_close_cb cb, void *ctx);
 
 /* Private views used by several files. */
 struct lib_pd {
@@ -278,6 +219,114 @@ struct lib_qp {
 	bool attached;				/* to a connector, once: never reused */
 };
 
+
+/* ---- Functions, by the file that defines them ---- */
+
+/* ndk_obj.c: the object core. */
+void obj_init(struct obj *o, struct adapter *ad, enum ndk_object_type type,
+	      const void *dispatch, const struct obj_ops *ops);
+/* The object behind a public pointer, if it is one of ours of that type; else NULL
+ * and *err = -EINVAL (NULL) or -EBADF (not an object, or another type). */
+struct obj *obj_get(const void *pub, enum ndk_object_type type, int *err);
+void obj_ref(struct obj *o);
+void obj_unref(struct obj *o);
+/* Hold a reference on antecedent a until this object is freed. */
+void obj_hold_ante(struct obj *o, struct obj *a);
+bool obj_live(const struct obj *o);
+/* Pending create: run on the control context, which calls back with the result. */
+int obj_create_pending(struct obj *o, void (*run)(struct ctl_item *it), ndk_create_cb cb,
+		       void *ctx);
+/* Control context: finish a pending create (ret 0: publish and call back with it). */
+void obj_create_done(struct obj *o, int ret);
+/* Inline create: publish now. */
+void obj_publish(struct obj *o);
+/* The generic close: 0 (freed inline when inline_ok says so) or NDK_PENDING. */
+int obj_close(struct obj *o, ndk_close_cb cb, void *ctx, bool (*inline_ok)(struct obj *o));
+/* Free an object that never completed its create (control context). */
+void obj_discard(struct obj *o);
+/* Control context: finish the closes that are ready; returns how many. */
+int obj_closes_poll(struct adapter *ad);
+int req_pending(struct req_item *r, struct obj *o, int (*fn)(struct req_item *r),
+		ndk_request_cb cb, void *ctx);
+/* Control context: poll the requests still in progress; returns how many finished. */
+int req_poll(struct adapter *ad);
+/* The query_extension of objects without extensions, and the close every type uses. */
+int ext_none(struct ndk_object_header *obj, uint32_t id, struct ndk_version version,
+	     const void **dispatch);
+int obj_close_fn(struct ndk_object_header *obj, ndk_close_cb cb, void *ctx);
+
+/* ndk_ctl.c: the control context. */
+void ctl_push(struct adapter *ad, struct ctl_item *it);
+int ctl_poll(struct adapter *ad);
+int ctl_start(struct adapter *ad);
+void ctl_stop(struct adapter *ad);
+void ctl_wake(struct adapter *ad);
+
+/* ndk_adapter.c */
+extern const struct ndk_adapter_dispatch adapter_dispatch;
+/* The adapter's limits (NDK_ADAPTER_INFO). */
+void adapter_info(const struct adapter *ad, struct ndk_adapter_info *i);
+/* The connection manager adapters opened from now on run. Load time, once. */
+void adapter_register_cm(const struct adapter_cm_ops *ops);
+
+/*
+ * The dispatch entries one file defines and another puts in its table (the adapter
+ * creates PDs and CQs, a PD creates MRs, MWs, SRQs and QPs), with the tables.
+ */
+/* ndk_pd.c */
+extern const struct ndk_pd_dispatch pd_dispatch;
+int pd_create(struct ndk_adapter *pub, ndk_create_cb cb, void *ctx, struct ndk_pd **out);
+/* ndk_cq.c */
+extern const struct ndk_cq_dispatch cq_dispatch;
+int cq_create(struct ndk_adapter *pub, uint32_t depth, ndk_cq_notify_cb notify,
+	      void *notify_ctx, int lcore_hint, ndk_create_cb cb, void *ctx,
+	      struct ndk_cq **out);
+/* Fire the CQ's notification if it is armed and due (engine slot or control context). */
 void cq_try_notify(struct lib_cq *cq);
+/* ndk_mr.c */
+extern const struct ndk_mr_dispatch mr_dispatch;
+extern const struct ndk_mw_dispatch mw_dispatch;
+int mr_create(struct ndk_pd *pub, bool fast, ndk_create_cb cb, void *ctx,
+	      struct ndk_mr **out);
+int mw_create(struct ndk_pd *pub, ndk_create_cb cb, void *ctx, struct ndk_mw **out);
+/* ndk_srq.c */
+extern const struct ndk_srq_dispatch srq_dispatch;
+int srq_create(struct ndk_pd *pub, uint32_t depth, uint32_t max_sge, uint32_t threshold,
+	       ndk_srq_notify_cb notify, void *notify_ctx, int lcore_hint, ndk_create_cb cb,
+	       void *ctx, struct ndk_srq **out);
+/* ndk_qp.c */
+extern const struct ndk_qp_dispatch qp_dispatch;
+int qp_create(struct ndk_pd *pub, struct ndk_cq *rcq, struct ndk_cq *icq, void *qp_ctx,
+	      uint32_t rq_depth, uint32_t iq_depth, uint32_t max_rsge, uint32_t max_isge,
+	      uint32_t inline_size, ndk_create_cb cb, void *ctx, struct ndk_qp **out);
+int qp_create_with_srq(struct ndk_pd *pub, struct ndk_cq *rcq, struct ndk_cq *icq,
+		       struct ndk_srq *srq, void *qp_ctx, uint32_t iq_depth,
+		       uint32_t max_isge, uint32_t inline_size, ndk_create_cb cb, void *ctx,
+		       struct ndk_qp **out);
+
+/* ndk_post.c: the QP's and SRQ's posting entries, and NDK_EXT_DROCE_VERBS (ndk_ext.h). */
+extern const struct droce_verbs_ext verbs_ext;
+int qp_post_send(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge,
+		 uint32_t nsge, uint32_t flags);
+int qp_post_send_inv(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge,
+		     uint32_t nsge, uint32_t flags, uint32_t rtoken);
+int qp_post_receive(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge,
+		    uint32_t nsge);
+int qp_post_read(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge,
+		 uint32_t nsge, uint64_t raddr, uint32_t rtoken, uint32_t flags);
+int qp_post_write(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge,
+		  uint32_t nsge, uint64_t raddr, uint32_t rtoken, uint32_t flags);
+int qp_post_bind(struct ndk_qp *pub, void *req_ctx, struct ndk_mr *mr, struct ndk_mw *mw,
+		 void *va, size_t length, uint32_t flags);
+int qp_post_fr(struct ndk_qp *pub, void *req_ctx, struct ndk_mr *mr, uint32_t page_count,
+	       const uint64_t *pages, uint32_t fbo, size_t length, void *base_va,
+	       uint32_t flags);
+int qp_post_invalidate(struct ndk_qp *pub, void *req_ctx, struct ndk_object_header *target,
+		       uint32_t flags);
+int srq_post_receive(struct ndk_srq *pub, void *req_ctx, const struct ndk_sge *sge,
+		     uint32_t nsge);
+
+/* ndk_status.c: the status of an engine completion (0 or a negative errno). */
+int status_of_wc(enum eng_wc_status st);
 
 #endif /* NDK_PVT_H */

@@ -12,15 +12,6 @@
 #include "droce/ndk_ext.h"
 #include "ndk_pvt.h"
 
-int ndk_create_qp_impl(struct ndk_pd *pub, struct ndk_cq *rcq, struct ndk_cq *icq,
-		       void *qp_ctx, uint32_t rq_depth, uint32_t iq_depth, uint32_t max_rsge,
-		       uint32_t max_isge, uint32_t inline_size, ndk_create_cb cb, void *ctx,
-		       struct ndk_qp **out);
-int ndk_create_qp_srq_impl(struct ndk_pd *pub, struct ndk_cq *rcq, struct ndk_cq *icq,
-			   struct ndk_srq *srq, void *qp_ctx, uint32_t iq_depth,
-			   uint32_t max_isge, uint32_t inline_size, ndk_create_cb cb, void *ctx,
-			   struct ndk_qp **out);
-
 #define DEF_TIMEOUT	14	/* 67 ms, rdma_cm's default */
 #define DEF_RETRY	7
 
@@ -143,7 +134,7 @@ create(struct lib_pd *pd, struct ndk_cq *rcq, struct ndk_cq *icq, struct ndk_srq
 }
 
 int
-ndk_create_qp_impl(struct ndk_pd *pub, struct ndk_cq *rcq, struct ndk_cq *icq, void *qp_ctx,
+qp_create(struct ndk_pd *pub, struct ndk_cq *rcq, struct ndk_cq *icq, void *qp_ctx,
 		   uint32_t rq_depth, uint32_t iq_depth, uint32_t max_rsge, uint32_t max_isge,
 		   uint32_t inline_size, ndk_create_cb cb, void *ctx, struct ndk_qp **out)
 {
@@ -153,7 +144,7 @@ ndk_create_qp_impl(struct ndk_pd *pub, struct ndk_cq *rcq, struct ndk_cq *icq, v
 }
 
 int
-ndk_create_qp_srq_impl(struct ndk_pd *pub, struct ndk_cq *rcq, struct ndk_cq *icq,
+qp_create_with_srq(struct ndk_pd *pub, struct ndk_cq *rcq, struct ndk_cq *icq,
 		       struct ndk_srq *srq, void *qp_ctx, uint32_t iq_depth, uint32_t max_isge,
 		       uint32_t inline_size, ndk_create_cb cb, void *ctx, struct ndk_qp **out)
 {
@@ -250,34 +241,16 @@ qp_query_extension(struct ndk_object_header *obj, uint32_t id, struct ndk_versio
 	return 0;
 }
 
-int ndk_post_send_impl(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge,
-		       uint32_t nsge, uint32_t flags);
-int ndk_post_receive_impl(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge,
-			  uint32_t nsge);
-int ndk_post_bind_impl(struct ndk_qp *pub, void *req_ctx, struct ndk_mr *mr,
-		       struct ndk_mw *mw, void *va, size_t length, uint32_t flags);
-int ndk_post_fr_impl(struct ndk_qp *pub, void *req_ctx, struct ndk_mr *mr,
-		     uint32_t page_count, const uint64_t *pages, uint32_t fbo, size_t length,
-		     void *base_va, uint32_t flags);
-int ndk_post_invalidate_impl(struct ndk_qp *pub, void *req_ctx,
-			     struct ndk_object_header *target, uint32_t flags);
-int ndk_post_read_impl(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge,
-		       uint32_t nsge, uint64_t raddr, uint32_t rtoken, uint32_t flags);
-int ndk_post_write_impl(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge,
-			uint32_t nsge, uint64_t raddr, uint32_t rtoken, uint32_t flags);
-int ndk_post_send_inv_impl(struct ndk_qp *pub, void *req_ctx, const struct ndk_sge *sge,
-			   uint32_t nsge, uint32_t flags, uint32_t rtoken);
-
 const struct ndk_qp_dispatch qp_dispatch = {
 	.close = obj_close_fn,
 	.query_extension = qp_query_extension,
 	.flush = qp_flush,
-	.send = ndk_post_send_impl,
-	.receive = ndk_post_receive_impl,
-	.bind = ndk_post_bind_impl,
-	.fast_register = ndk_post_fr_impl,
-	.invalidate = ndk_post_invalidate_impl,
-	.read = ndk_post_read_impl,
-	.write = ndk_post_write_impl,
-	.send_and_invalidate = ndk_post_send_inv_impl,
+	.send = qp_post_send,
+	.receive = qp_post_receive,
+	.bind = qp_post_bind,
+	.fast_register = qp_post_fr,
+	.invalidate = qp_post_invalidate,
+	.read = qp_post_read,
+	.write = qp_post_write,
+	.send_and_invalidate = qp_post_send_inv,
 };

@@ -9,12 +9,6 @@
 
 #include "ndk_pvt.h"
 
-int ndk_create_srq_impl(struct ndk_pd *pub, uint32_t depth, uint32_t max_sge,
-			uint32_t threshold, ndk_srq_notify_cb notify, void *notify_ctx,
-			int lcore_hint, ndk_create_cb cb, void *ctx, struct ndk_srq **out);
-int ndk_srq_receive_impl(struct ndk_srq *pub, void *req_ctx, const struct ndk_sge *sge,
-			 uint32_t nsge);
-
 static void
 srq_create_run(struct ctl_item *it)
 {
@@ -84,7 +78,7 @@ srq_modify(struct ndk_srq *pub, uint32_t depth, uint32_t threshold, ndk_request_
 }
 
 int
-ndk_create_srq_impl(struct ndk_pd *pub, uint32_t depth, uint32_t max_sge, uint32_t threshold,
+srq_create(struct ndk_pd *pub, uint32_t depth, uint32_t max_sge, uint32_t threshold,
 		    ndk_srq_notify_cb notify, void *notify_ctx, int lcore_hint, ndk_create_cb cb,
 		    void *ctx, struct ndk_srq **out)
 {
@@ -117,5 +111,5 @@ const struct ndk_srq_dispatch srq_dispatch = {
 	.close = obj_close_fn,
 	.query_extension = ext_none,
 	.modify = srq_modify,
-	.receive = ndk_srq_receive_impl,
+	.receive = srq_post_receive,
 };

@@ -10,7 +10,7 @@
  * access violation; anything the peer refused -> remote error.
  */
 int
-ndk_wc_status(enum eng_wc_status st)
+status_of_wc(enum eng_wc_status st)
 {
 	switch (st) {
 	case ENG_WC_SUCCESS:
