@@ -3,10 +3,12 @@
 #define ENG_PVT_H
 
 /*
- * Engine internals shared by eng.c (slots, dispatch, counters), eng_tx.c (packet
- * building), eng_mem.c (MRs, keys, CQs, SGE copies), eng_mw.c (memory windows, fast
- * registration), eng_qp.c (QP objects and posting), eng_req.c (requester), eng_comp.c
- * (completer) and eng_resp.c (responder).
+ * Engine internals shared by eng.c (slots, dispatch, counters), eng_run.c (slots on lcores
+ * and services), eng_tx.c (packet building), eng_cq.c (CQ rings), eng_mr.c (the key
+ * table, MRs, key checks), eng_mw.c (memory windows, fast registration), eng_srq.c,
+ * eng_sge.c (SGE copies), eng_qp.c (QP objects and posting), eng_req.c (requester),
+ * eng_comp.c (completer), eng_resp.c (responder), eng_ecn.c and eng_cc.c (congestion)
+ * and eng_tel.c (telemetry). Functions are declared below by the file that defines them.
  *
  * Ownership: everything under qp->req and qp->resp is touched only by the QP's slot.
  */
@@ -437,9 +439,9 @@ void eng_qp_to_error(struct eng_qp *qp);
 /* Take the next posted receive WQE; false if none (slot context). */
 bool eng_rq_take(struct eng_qp *qp, struct eng_recv_wr *wr);
 
-/* eng_mem.c */
-/* A completion of qp's work into cq, counted by status on the slot and the QP. */
+/* eng_cq.c: a completion of qp's work into cq, counted by status on the slot and the QP. */
 int eng_cq_push(struct eng_qp *qp, struct eng_cq *cq, const struct eng_cqe *cqe);
+/* eng_mr.c: the key table and key checks. */
 /* Give k a free table index and key, and publish it; -ENOSPC when the table is full. */
 int eng_key_publish(struct eng *eng, struct eng_key *k);
 /* Release: lookups after this miss the key. */
@@ -467,15 +469,15 @@ enum eng_mr_check {
 };
 enum eng_mr_check eng_mr_check(struct eng *eng, uint32_t key, bool remote, uint32_t pd,
 			       uint64_t va, uint64_t len, uint32_t access, uint8_t **host);
+/* eng_mw.c: the actions of ENG_WR_BIND_MW and ENG_WR_REG_MR for a QP (slot context). */
+enum eng_wc_status eng_mw_bind(struct eng_qp *qp, const struct eng_send_wr *wr);
+enum eng_wc_status eng_mr_fast_reg(struct eng_qp *qp, const struct eng_send_wr *wr);
 /*
- * eng_post_send() inline data: the process address of an SGE's bytes. The lkey is not
+ * eng_sge.c: eng_post_send() inline data: the process address of an SGE's bytes. The lkey is not
  * checked (verbs rule); a valid fast-register MR's translation is applied when it covers
  * the SGE, else the address is taken as it is.
  */
 const void *eng_sge_inline_src(struct eng *eng, const struct eng_sge *sge);
-/* eng_mw.c: the actions of ENG_WR_BIND_MW and ENG_WR_REG_MR for a QP (slot context). */
-enum eng_wc_status eng_mw_bind(struct eng_qp *qp, const struct eng_send_wr *wr);
-enum eng_wc_status eng_mr_fast_reg(struct eng_qp *qp, const struct eng_send_wr *wr);
 /*
  * Copy len bytes between a packet and an SGE list, starting off bytes into the list.
  * to_sge: packet -> memory (needs LOCAL_WRITE); else memory -> packet.

@@ -288,7 +288,7 @@ check_memory(void)
 
 /*
  * Register r under the captured rkey where the engine's key scheme allows it (table index
- * << 8 | a generation byte, eng_mem.c): hold the free slots below the index, then register
+ * << 8 | a generation byte, eng_mr.c): hold the free slots below the index, then register
  * and deregister there until the generation before the wanted one was handed out. Another
  * scheme gets whatever key the engine picks, and a note.
  */
