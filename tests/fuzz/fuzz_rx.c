@@ -51,7 +51,7 @@
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
-#include "pmd_api.h"
+#include "port.h"
 #include "roce_hdr.h"
 #include "roce_icrc.h"
 #include "roce_pkt.h"
