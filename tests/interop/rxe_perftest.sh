@@ -21,12 +21,12 @@
 # droce-perf's client runs send_bw at 64 KiB with -t 16: with perftest's default 128
 # SENDs of 64 packets in flight, the rxe VM (TCG) drops so many frames that the
 # transport retry count runs out (see README, droce-perf).
-# Uses ../shared/tools/rxe-vm (builds the VM image from Debian packages).
+# The VM comes from tests/interop/vm/droce-vm (built from Debian packages).
 # RXE_PERFTEST_ONLY=<bash regex>: only the cases whose names match.
-#   rxe_perftest.sh <droce-perf> <rxe-vm dir>
+#   rxe_perftest.sh <droce-perf> <droce-vm>
 # RXE_PERFTEST_KEEP=<dir>: copy the logs there.
 set -euo pipefail
-perf=$1 vm=$2
+perf=$1 dvm=$2
 passed=0 failed=0 retried=0 reboots=0
 log=$(mktemp -d)
 
@@ -39,11 +39,11 @@ vm_cleanup_hook() {
 . "$(dirname "$0")/vm_common.sh"
 trap vm_cleanup EXIT
 vm_up
-"$vm/vm-exec.sh" vm1 'rxe-up >/dev/null && rxe-gid' >"$log/gid" 2>&1 || fail_setup "$log/gid"
+"$dvm" exec vm1 'rxe-up >/dev/null && rxe-gid' >"$log/gid" 2>&1 || fail_setup "$log/gid"
 gid=$(tail -1 "$log/gid")
 
 droce() {
-	timeout 90 ip netns exec rxe "$perf" "$@" --vdev net_af_packet0,iface=veth-host \
+	timeout 90 ip netns exec "$netns" "$perf" "$@" --vdev net_af_packet0,iface=veth-host \
 		--ip 192.168.77.2/24
 }
 
@@ -57,19 +57,16 @@ pair() {
 		# shellcheck disable=SC2086
 		droce "$test" $dargs >"$log/droce" 2>&1 &
 		dpid=$!
-		for _ in $(seq 100); do
-			grep -q 'Waiting for client' "$log/droce" 2>/dev/null && break
-			sleep 0.1
-		done
-		"$vm/vm-exec.sh" -t 100 vm1 "timeout 80 ib_$test -d rxe0 -x $gid -R $pargs \
+		droce_listening "$dpid" "$log/droce" 'Waiting for client' || true
+		"$dvm" exec -t 100 vm1 "timeout 80 ib_$test -d rxe0 -x $gid -R $pargs \
 			192.168.77.2" >"$log/vm" 2>&1 || vrc=$?
 		wait "$dpid" || drc=$?
 	else
-		id=$("$vm/vm-exec.sh" -b vm1 "timeout 80 ib_$test -d rxe0 -x $gid -R $pargs")
-		sleep 1
+		id=$("$dvm" exec -b vm1 "timeout 80 ib_$test -d rxe0 -x $gid -R $pargs")
+		vm_listening 18515
 		# shellcheck disable=SC2086
 		droce "$test" $dargs 192.168.77.11 >"$log/droce" 2>&1 || drc=$?
-		"$vm/vm-exec.sh" -t 100 -w "$id" vm1 >"$log/vm" 2>&1 || vrc=$?
+		"$dvm" wait -t 100 "$id" >"$log/vm" 2>&1 || vrc=$?
 	fi
 }
 

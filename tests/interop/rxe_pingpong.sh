@@ -4,30 +4,25 @@
 # ibv_rc_pingpong on the VM, tests/tools/rc-pingpong (the same protocol on the droce
 # engine) on veth-host, in both roles and at several message sizes. droce checks that
 # every byte rxe echoes back is what it sent; ibv_rc_pingpong fails on any completion
-# error. Uses ../shared/tools/rxe-vm (builds the VM image from Debian packages).
-#   rxe_pingpong.sh <rc-pingpong> <rxe-vm dir>
+# error. The VM comes from tests/interop/vm/droce-vm (built from Debian packages).
+#   rxe_pingpong.sh <rc-pingpong> <droce-vm>
 set -euo pipefail
-pp=$1 vm=$2
+pp=$1 dvm=$2
 passed=0 failed=0
 log=$(mktemp -d)
 
-cleanup() {
-	"$vm/stop.sh" vm1 >/dev/null 2>&1 || true
-	"$vm/teardown.sh" >/dev/null 2>&1 || true
-	rm -rf "$log"
-}
-trap cleanup EXIT
-
-"$vm/build.sh" >"$log/build" 2>&1 || { tail -20 "$log/build"; echo "0 passed, 1 failed"; exit 1; }
-# The kernel in netns "rxe" gets 192.168.77.1 for ibv_rc_pingpong's TCP exchange; droce
+# shellcheck source=vm_common.sh
+. "$(dirname "$0")/vm_common.sh"
+trap vm_cleanup EXIT
+# The kernel in the namespace gets 192.168.77.1 for ibv_rc_pingpong's TCP exchange; droce
 # owns 192.168.77.2 on the same veth end, in user space, for RoCE.
-"$vm/net.sh" up --host-ip >/dev/null
-"$vm/boot.sh" vm1 >"$log/boot" 2>&1 || { tail -20 "$log/boot"; echo "0 passed, 1 failed"; exit 1; }
-gidx=$("$vm/vm-exec.sh" vm1 rxe-up | sed -n 's/^ipv4_rocev2_gid_index=//p')
+vm_up --host-ip
+"$dvm" exec vm1 rxe-up >"$log/rxe" 2>&1 || fail_setup "$log/rxe"
+gidx=$(sed -n 's/^ipv4_rocev2_gid_index=//p' "$log/rxe")
 [ -n "$gidx" ] || { echo "rxe-up gave no IPv4 GID index"; echo "0 passed, 1 failed"; exit 1; }
 
 droce() {
-	timeout 120 ip netns exec rxe "$pp" --vdev net_af_packet0,iface=veth-host \
+	timeout 120 ip netns exec "$netns" "$pp" --vdev net_af_packet0,iface=veth-host \
 		--ip 192.168.77.2/24 "$@"
 }
 
@@ -46,10 +41,10 @@ result() {
 # droce connects to ibv_rc_pingpong serving on the VM.
 client_case() {
 	local size=$1 iters=$2 id ok=1
-	id=$("$vm/vm-exec.sh" -b vm1 "ibv_rc_pingpong -d rxe0 -g $gidx -s $size -n $iters 2>&1")
-	sleep 2
+	id=$("$dvm" exec -b vm1 "ibv_rc_pingpong -d rxe0 -g $gidx -s $size -n $iters 2>&1")
+	vm_listening 18515
 	droce -s "$size" -n "$iters" 192.168.77.11 >"$log/droce" 2>&1 || ok=0
-	"$vm/vm-exec.sh" -t 60 -w "$id" vm1 >"$log/vm" 2>&1 || ok=0
+	"$dvm" wait -t 60 "$id" >"$log/vm" 2>&1 || ok=0
 	grep -q "^rc-pingpong: ok $iters iters" "$log/droce" || ok=0
 	grep -q "^$((size * iters * 2)) bytes in" "$log/vm" || ok=0
 	result "droce client, rxe server, $size B x $iters" $ok
@@ -60,8 +55,8 @@ server_case() {
 	local size=$1 iters=$2 pid ok=1
 	droce -s "$size" -n "$iters" >"$log/droce" 2>&1 &
 	pid=$!
-	for _ in $(seq 100); do grep -q listening "$log/droce" 2>/dev/null && break; sleep 0.1; done
-	"$vm/vm-exec.sh" -t 90 vm1 \
+	droce_listening "$pid" "$log/droce" || true
+	"$dvm" exec -t 90 vm1 \
 		"ibv_rc_pingpong -d rxe0 -g $gidx -s $size -n $iters 192.168.77.1 2>&1" \
 		>"$log/vm" 2>&1 || ok=0
 	wait "$pid" || ok=0

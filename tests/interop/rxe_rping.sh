@@ -6,10 +6,10 @@
 # the data that comes back (client) or the text it read (server); rping checks the echo
 # as client. A case passes when both exit 0 and both printed every ping; one that failed
 # because the VM's NIC stalled (vm_nic_stalled) runs again on a rebooted VM.
-# Uses ../shared/tools/rxe-vm (builds the VM image from Debian packages).
-#   rxe_rping.sh <droce-rping> <rxe-vm dir>
+# The VM comes from tests/interop/vm/droce-vm (built from Debian packages).
+#   rxe_rping.sh <droce-rping> <droce-vm>
 set -euo pipefail
-rp=$1 vm=$2
+rp=$1 dvm=$2
 count=10
 passed=0 failed=0
 log=$(mktemp -d)
@@ -18,10 +18,10 @@ log=$(mktemp -d)
 . "$(dirname "$0")/vm_common.sh"
 trap vm_cleanup EXIT
 vm_up
-"$vm/vm-exec.sh" vm1 rxe-up >"$log/rxe" 2>&1 || fail_setup "$log/rxe"
+"$dvm" exec vm1 rxe-up >"$log/rxe" 2>&1 || fail_setup "$log/rxe"
 
 droce() {
-	timeout 120 ip netns exec rxe "$rp" --vdev net_af_packet0,iface=veth-host \
+	timeout 120 ip netns exec "$netns" "$rp" --vdev net_af_packet0,iface=veth-host \
 		--ip 192.168.77.2/24 "$@"
 }
 
@@ -49,11 +49,11 @@ all_pings() {
 client_case() {
 	local size=$1 id ok=1
 	rm -f "$log/droce" "$log/vm"
-	id=$("$vm/vm-exec.sh" -b vm1 \
+	id=$("$dvm" exec -b vm1 \
 		"rping -s -a 192.168.77.11 -C $count -V -v -S $size 2>&1; echo rping-exit=\$?")
-	sleep 2
+	vm_listening 7174
 	droce -c -a 192.168.77.11 -C "$count" -V -v -S "$size" >"$log/droce" 2>&1 || ok=0
-	"$vm/vm-exec.sh" -t 60 -w "$id" vm1 >"$log/vm" 2>&1 || ok=0
+	"$dvm" wait -t 60 "$id" >"$log/vm" 2>&1 || ok=0
 	grep -q "^rping-exit=0$" "$log/vm" || ok=0
 	all_pings "$log/droce" "" || ok=0
 	all_pings "$log/vm" "server " || ok=0
@@ -66,8 +66,8 @@ server_case() {
 	rm -f "$log/droce" "$log/vm"
 	droce -s -C "$count" -V -v -S "$size" >"$log/droce" 2>&1 &
 	pid=$!
-	for _ in $(seq 100); do grep -q listening "$log/droce" 2>/dev/null && break; sleep 0.1; done
-	"$vm/vm-exec.sh" -t 90 vm1 \
+	droce_listening "$pid" "$log/droce" || true
+	"$dvm" exec -t 90 vm1 \
 		"rping -c -a 192.168.77.2 -C $count -V -v -S $size 2>&1" >"$log/vm" 2>&1 || ok=0
 	wait "$pid" || ok=0
 	all_pings "$log/vm" "" || ok=0
