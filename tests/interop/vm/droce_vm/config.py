@@ -119,4 +119,6 @@ def tail(path, n=30):
             lines = f.read().decode(errors='replace').splitlines()
     except OSError:
         return '(no %s)' % path
+    if not lines:
+        return '(%s is empty)' % path
     return '\n'.join(lines[-n:])
