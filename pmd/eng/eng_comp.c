@@ -213,19 +213,32 @@ payload(const struct rte_mbuf *m, const struct roce_pkt *p, void *buf)
 	return rte_pktmbuf_read(m, p->payload_off, p->payload_len, buf);
 }
 
+/*
+ * Is p the READ response w expects next? IBA 9.7.5.1.1/9.7.5.2: the responder segments
+ * a READ by the path MTU, so FIRST and MIDDLE carry exactly one path MTU of a READ that
+ * has more to come, LAST and ONLY exactly what is left. A response that ends the READ
+ * early (an ONLY of 256 of 600 bytes) is out of sequence: taking it would complete the
+ * READ with part of its buffer never written.
+ */
 static bool
 read_resp_in_order(const struct eng_qp *qp, const struct eng_swqe *w,
 		   const struct roce_pkt *p)
 {
-	uint32_t pmtu = qp->attr.path_mtu;
+	uint32_t pmtu = qp->attr.path_mtu, left = w->length - w->rcvd;
 	bool first = w->rcvd == 0;
-	uint8_t op = p->opcode;
 
-	if (first)
-		return op == ROCE_OP_READ_RESP_FIRST || op == ROCE_OP_READ_RESP_ONLY;
-	if (op != ROCE_OP_READ_RESP_MIDDLE && op != ROCE_OP_READ_RESP_LAST)
+	switch (p->opcode) {
+	case ROCE_OP_READ_RESP_FIRST:
+		return first && p->payload_len == pmtu && left > pmtu;
+	case ROCE_OP_READ_RESP_MIDDLE:
+		return !first && p->payload_len == pmtu && left > pmtu;
+	case ROCE_OP_READ_RESP_LAST:
+		return !first && p->payload_len == left;
+	case ROCE_OP_READ_RESP_ONLY:
+		return first && p->payload_len == left;
+	default:
 		return false;
-	return op == ROCE_OP_READ_RESP_LAST || p->payload_len == pmtu;
+	}
 }
 
 static void

@@ -324,18 +324,26 @@ END_TEST
 START_TEST(test_eng_comp_rx_read_response_short)
 {
 	/*
-	 * KNOWN BUG (reported; runs only as the expected failure unit-eng-comp-bug-*): a
-	 * READ of 600 bytes is answered FIRST/MIDDLE/LAST; an ONLY response is out of
-	 * sequence (the requester checks the response opcode sequence, IBA 9.7.5.2; rxe
-	 * errors it) and carries 256 of the 600 bytes. read_resp_in_order() accepts an ONLY
-	 * (or a LAST) wherever it ends, so the READ completes successfully with 344 bytes
-	 * of its buffer never written. Either outcome of a fix passes: dropped, or failed.
+	 * A READ of 600 bytes is answered FIRST/MIDDLE/LAST (path MTU 256); an ONLY that
+	 * carries 256 of them, or a LAST or MIDDLE of the wrong length, is out of sequence
+	 * (IBA 9.7.5.2, as rxe checks it) and is dropped: taking it would complete the READ
+	 * with part of its buffer never written. The right responses then complete it.
 	 */
 	ut_post_op(ENG_WR_READ, 1, 0, 600);
 	ut_req_progress_all();
 	rx_read_resp(ROCE_OP_READ_RESP_ONLY, P, 0, 256);
-	ck_assert_msg(ut.ncqe == 0 || ut.cqe[0].c.status != ENG_WC_SUCCESS,
-		      "a READ of 600 bytes completed successfully after 256");
+	ck_assert_uint_eq(ut.ncqe, 0);
+	ck_assert_uint_eq(ut_qp_ctr(ENG_DUP_RESPONSES), 1);
+	rx_read_resp(ROCE_OP_READ_RESP_FIRST, P, 0, 256);
+	rx_read_resp(ROCE_OP_READ_RESP_LAST, P + 1, 256, 256);
+	rx_read_resp(ROCE_OP_READ_RESP_MIDDLE, P + 1, 256, 200);
+	ck_assert_uint_eq(ut.ncqe, 0);
+	ck_assert_uint_eq(ut_qp_ctr(ENG_DUP_RESPONSES), 3);
+	rx_read_resp(ROCE_OP_READ_RESP_MIDDLE, P + 1, 256, 256);
+	rx_read_resp(ROCE_OP_READ_RESP_LAST, P + 2, 512, 88);
+	ck_assert_mem_eq(ut.lbuf, data, 600);
+	ck_assert_uint_eq(ut_expect_cqe(0, &ut.scq, 1, ENG_WC_SUCCESS, ENG_WC_READ)->byte_len,
+			  600);
 }
 END_TEST
 
@@ -508,13 +516,13 @@ main(void)
 	tcase_add_test(tc, test_eng_comp_rx_read_response_segments);
 	tcase_add_test(tc, test_eng_comp_rx_read_response_only);
 	tcase_add_test(tc, test_eng_comp_rx_read_response_out_of_order);
+	tcase_add_test(tc, test_eng_comp_rx_read_response_short);
 	tcase_add_test(tc, test_eng_comp_rx_atomic_ack);
 	tcase_add_test(tc, test_eng_comp_rx_ack_past_read_rewinds);
 	tcase_add_test(tc, test_eng_comp_rx_response_acks_earlier);
 	tcase_add_loop_test(tc, test_eng_comp_rx_nak_fails_wqe, 0, RTE_DIM(fatal_naks));
 	tcase_add_test(tc, test_eng_comp_rx_bad_state);
 	suite_add_tcase(s, tc);
-	ut_add_known_bug(s, test_eng_comp_rx_read_response_short, setup);
 	ut_add_known_bug(s, test_eng_comp_rx_rnr_nak_stale, setup);
 	ut_add_known_bug(s, test_eng_comp_rx_ghost_ack, setup);
 	return test_run_suite(s);
