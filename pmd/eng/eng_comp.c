@@ -111,6 +111,12 @@ rnr_nak(struct eng_qp *qp, const struct roce_pkt *p)
 	struct eng_req *r = &qp->req;
 
 	eng_qp_count(qp, ENG_RNR_NAK_RX);
+	/*
+	 * A late or duplicated RNR NAK for a PSN already acknowledged is stale, as any NAK:
+	 * it must not hold the requester for the RNR time nor spend an RNR retry.
+	 */
+	if (roce_psn_cmp(p->psn, r->acked_psn) < 0)
+		return;
 	ack_upto(qp, roce_psn_add(p->psn, ROCE_PSN_MASK));
 	eng_req_complete(qp);
 	/* IBA 9.7.5.2.8: rnr_retry 7 retries for ever. */

@@ -460,10 +460,9 @@ END_TEST
 START_TEST(test_eng_comp_rx_rnr_nak_stale)
 {
 	/*
-	 * KNOWN BUG (reported; runs only as the expected failure unit-eng-comp-bug-*): an
-	 * RNR NAK for a PSN already acknowledged (a late or duplicated copy) is stale, as
-	 * seq_nak() says of any NAK, and rxe ignores it. rnr_nak() does not check: it stops
-	 * the requester for the RNR time, goes back N and spends an RNR retry.
+	 * An RNR NAK for a PSN already acknowledged (a late or duplicated copy) is stale,
+	 * as any NAK, and rxe ignores it: it must not stop the requester for the RNR time,
+	 * go back N nor spend an RNR retry.
 	 */
 	post_sends(1);
 	rnr_rounds(1);
@@ -513,6 +512,7 @@ main(void)
 	tcase_add_test(tc, test_eng_comp_rx_rnr_nak_waits);
 	tcase_add_test(tc, test_eng_comp_rx_rnr_retry_exhausted);
 	tcase_add_test(tc, test_eng_comp_rx_rnr_retry_infinite);
+	tcase_add_test(tc, test_eng_comp_rx_rnr_nak_stale);
 	tcase_add_test(tc, test_eng_comp_rx_read_response_segments);
 	tcase_add_test(tc, test_eng_comp_rx_read_response_only);
 	tcase_add_test(tc, test_eng_comp_rx_read_response_out_of_order);
@@ -523,7 +523,6 @@ main(void)
 	tcase_add_loop_test(tc, test_eng_comp_rx_nak_fails_wqe, 0, RTE_DIM(fatal_naks));
 	tcase_add_test(tc, test_eng_comp_rx_bad_state);
 	suite_add_tcase(s, tc);
-	ut_add_known_bug(s, test_eng_comp_rx_rnr_nak_stale, setup);
 	ut_add_known_bug(s, test_eng_comp_rx_ghost_ack, setup);
 	return test_run_suite(s);
 }
