@@ -260,6 +260,9 @@ struct eng_resp {
 	uint32_t epsn;			/* next PSN expected */
 	uint32_t msn;			/* messages completed (AETH MSN) */
 	bool nak_sent;			/* a PSN sequence NAK for the current gap went out */
+	bool nak_held;			/* a NAK waits behind due responses (eng_resp.c) */
+	uint8_t nak_syndrome;
+	uint32_t nak_psn;
 	bool ack_pending;
 	uint32_t ack_psn;		/* PSN the pending ACK acknowledges */
 	uint32_t unacked;		/* packets since the last ACK */

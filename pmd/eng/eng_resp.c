@@ -7,8 +7,8 @@
  * Q_Key and a receive WQE.
  *
  * READ and atomic responses are kept in the responder resources (IRD) and sent by
- * eng_resp_progress() in PSN order; ACKs are coalesced (IBA 9.7.6.1.1) and never overtake
- * responses for earlier PSNs. Everything here runs on the QP's owning slot.
+ * eng_resp_progress() in PSN order; ACKs are coalesced (IBA 9.7.6.1.1), and neither they
+ * nor sequence and RNR NAKs overtake responses for earlier PSNs. Everything here runs on the QP's owning slot.
  */
 #include <netinet/in.h>
 #include <string.h>
@@ -140,9 +140,9 @@ ack_covered(struct eng_qp *qp, uint32_t psn)
 	}
 }
 
-/* NAKs go at once; a coalesced ACK of an earlier PSN goes first to keep PSN order. */
+/* A NAK now; a coalesced ACK of an earlier PSN goes first to keep PSN order. */
 static void
-send_nak(struct eng_qp *qp, uint32_t psn, uint8_t syndrome)
+nak_now(struct eng_qp *qp, uint32_t psn, uint8_t syndrome)
 {
 	struct eng_resp *r = &qp->resp;
 
@@ -151,11 +151,48 @@ send_nak(struct eng_qp *qp, uint32_t psn, uint8_t syndrome)
 	eng_send_ack(qp, psn, syndrome, r->msn);
 }
 
-/* A class of error that ends the connection (IBA 9.7.5.2): NAK it, then the error state. */
+/*
+ * A sequence or RNR NAK. Responses leave in PSN order (IBA 9.7.5.1.3), NAKs included:
+ * while READ responses or atomic ACKs of earlier PSNs are due, the NAK waits behind them
+ * (eng_resp_progress() sends it), else the requester would take it for the loss of those
+ * responses, go back and ask for them again. One NAK waits at a time: the requester goes
+ * back to the first anyway.
+ */
+static void
+send_nak(struct eng_qp *qp, uint32_t psn, uint8_t syndrome)
+{
+	struct eng_resp *r = &qp->resp;
+
+	if (r->read_active == NULL) {
+		nak_now(qp, psn, syndrome);
+		return;
+	}
+	if (!r->nak_held) {
+		r->nak_held = true;
+		r->nak_psn = psn;
+		r->nak_syndrome = syndrome;
+	}
+}
+
+/* The held NAK, once the responses before it are out; dropped if the gap has filled. */
+static void
+send_held_nak(struct eng_qp *qp)
+{
+	struct eng_resp *r = &qp->resp;
+
+	r->nak_held = false;
+	if (roce_psn_cmp(r->nak_psn, r->epsn) >= 0)
+		nak_now(qp, r->nak_psn, r->nak_syndrome);
+}
+
+/*
+ * A class of error that ends the connection (IBA 9.7.5.2): NAK it at once (the error
+ * state drops the responses still due), then the error state.
+ */
 static void
 resp_fatal(struct eng_qp *qp, uint32_t psn, uint8_t nak_code)
 {
-	send_nak(qp, psn, ROCE_AETH_NAK | nak_code);
+	nak_now(qp, psn, ROCE_AETH_NAK | nak_code);
 	eng_qp_to_error(qp);
 }
 
@@ -895,6 +932,8 @@ eng_resp_progress(struct eng_qp *qp)
 
 	if (r->read_active != NULL)
 		send_responses(qp, ENG_READ_BURST);
+	if (r->nak_held && r->read_active == NULL)
+		send_held_nak(qp);
 	/*
 	 * The coalesced ACK waits for READ responses of earlier PSNs: an ACK of a later PSN
 	 * would tell the requester those READs were answered (IBA 9.7.6.1.1). A few packets'
@@ -934,6 +973,7 @@ eng_resp_flush(struct eng_qp *qp)
 	r->ack_pending = false;
 	r->unacked = 0;
 	r->nak_sent = false;
+	r->nak_held = false;
 	memset(r->res, 0, sizeof(r->res));
 	r->read_active = NULL;
 	r->res_rearmed = false;

@@ -570,17 +570,13 @@ START_TEST(test_eng_resp_rx_nak_after_read_responses)
 	unsigned int i;
 
 	/*
-	 * KNOWN BUG (reported; runs only as the expected failure unit-eng-resp-bug-*): the
-	 * file's header says ACKs "never overtake responses for earlier PSNs", and the
-	 * completer relies on it ("responses come in PSN order, IBA 9.7.5.1", eng_comp.c).
-	 * send_nak() sends a NAK at once even while READ responses of earlier PSNs are
-	 * due (it only holds a coalesced ACK back for them): here the sequence NAK for E+3
-	 * leaves before the responses of the READ at E..E+2. The requester reads a NAK past
-	 * an unanswered READ as that READ's responses lost: it goes back to the READ and
-	 * asks for it again, and its responses come twice.
+	 * Responses leave in PSN order, NAKs included (IBA 9.7.5.1.3): the sequence NAK for
+	 * E+3 waits behind the responses of the READ at E..E+2. Sent first, the requester
+	 * would read it as those responses lost, go back to the READ and ask for it again.
 	 */
 	rx_read(E, (uintptr_t)ut.rbuf, UT_RKEY, 600);		/* E .. E+2 */
 	rx_write(ROCE_OP_WRITE_ONLY, E + 4, 0, 8, 1000, 8);	/* E+3 was lost */
+	ck_assert_uint_eq(ut.npkt, 0);
 	eng_resp_progress(ut.qp);
 	ck_assert_uint_eq(ut.npkt, 4);
 	for (i = 0; i < 3; i++)
@@ -588,6 +584,20 @@ START_TEST(test_eng_resp_rx_nak_after_read_responses)
 			      "packet %u is the NAK, before the READ response of PSN 0x%x", i,
 			      E + 2);
 	ut_expect_ack(3, E + 3, NAK(ROCE_NAK_PSN_SEQ), 1);
+}
+END_TEST
+
+START_TEST(test_eng_resp_rx_held_nak_stale)
+{
+	/* A NAK held behind responses is dropped when the gap fills before it can go. */
+	rx_read(E, (uintptr_t)ut.rbuf, UT_RKEY, 600);		/* E .. E+2 */
+	rx_write(ROCE_OP_WRITE_ONLY, E + 4, 0, 8, 1000, 8);	/* E+3 late */
+	rx_write(ROCE_OP_WRITE_ONLY, E + 3, 0, 8, 1000, 8);
+	ck_assert_uint_eq(ut.qp->resp.epsn, E + 4);
+	eng_resp_progress(ut.qp);
+	ck_assert_uint_eq(ut.npkt, 3);
+	ck_assert_uint_eq(ut_pkt_at(2)->opcode, ROCE_OP_READ_RESP_LAST);
+	ck_assert(!ut.qp->resp.nak_held);
 }
 END_TEST
 
@@ -722,6 +732,8 @@ main(void)
 	tcase_add_test(tc, test_eng_resp_progress_read_covers_ack);
 	tcase_add_test(tc, test_eng_resp_progress_ack_after_read);
 	tcase_add_test(tc, test_eng_resp_rx_duplicate_waits_for_read);
+	tcase_add_test(tc, test_eng_resp_rx_nak_after_read_responses);
+	tcase_add_test(tc, test_eng_resp_rx_held_nak_stale);
 	tcase_add_test(tc, test_eng_resp_rx_bad_opcode_sequence);
 	tcase_add_test(tc, test_eng_resp_rx_bad_length);
 	tcase_add_test(tc, test_eng_resp_rx_send_too_long);
@@ -729,6 +741,5 @@ main(void)
 	tcase_add_test(tc, test_eng_resp_flush_partial_send);
 	tcase_add_test(tc, test_eng_resp_rx_ud);
 	suite_add_tcase(s, tc);
-	ut_add_known_bug(s, test_eng_resp_rx_nak_after_read_responses, setup);
 	return test_run_suite(s);
 }
