@@ -162,8 +162,15 @@ aeth_rx(struct eng_qp *qp, const struct roce_pkt *p)
 	switch (syn & ROCE_AETH_TYPE_MASK) {
 	case ROCE_AETH_ACK:
 		eng_qp_count(qp, ENG_ACK_RX);
-		/* An ACK for nothing new (a duplicate, or overtaken) changes nothing. */
-		if (roce_psn_cmp(roce_psn_add(p->psn, 1), qp->req.acked_psn) <= 0) {
+		/*
+		 * An ACK for nothing new (a duplicate, or overtaken) changes nothing, nor
+		 * does one for a PSN never sent (a ghost: only outstanding requests can be
+		 * acknowledged; rxe completes a WQE from an ACK once all of it left).
+		 * After a go-back-N an ACK may cover packets not sent again yet: those
+		 * were sent before, so sent_end is the highest PSN ever sent.
+		 */
+		if (roce_psn_cmp(roce_psn_add(p->psn, 1), qp->req.acked_psn) <= 0 ||
+		    roce_psn_cmp(p->psn, qp->req.sent_end) >= 0) {
 			eng_qp_count(qp, ENG_DUP_RESPONSES);
 			return;
 		}

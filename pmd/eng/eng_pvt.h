@@ -228,6 +228,7 @@ struct eng_req {
 	uint8_t retries;		/* transport retries used for the oldest WQE */
 	uint8_t rnr_retries;
 	uint32_t acked_psn;		/* last PSN acknowledged + 1 (PSN of the oldest unacked) */
+	uint32_t sent_end;		/* highest PSN ever made outstanding + 1 */
 	/*
 	 * After a go-back (eng_req_rewind()), packets before resend_until are sent again;
 	 * resending ends with the first packet at or after it. Without the flag a PSN more

@@ -310,6 +310,7 @@ to_rts(struct eng_qp *qp, const struct eng_qp_attr *a)
 	qp->attr.max_rd_atomic = a->max_rd_atomic ? a->max_rd_atomic : 1;
 	qp->req.psn = a->sq_psn;
 	qp->req.acked_psn = a->sq_psn;
+	qp->req.sent_end = a->sq_psn;
 	qp->req.resend_until = a->sq_psn;	/* nothing sent yet is a retransmission */
 	qp->req.resending = false;
 	qp->req.rto_cycles = eng_ack_timeout_cycles(qp->eng, a->timeout);

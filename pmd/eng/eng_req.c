@@ -140,10 +140,17 @@ fail_wqe(struct eng_qp *qp, struct eng_swqe *w, enum eng_wc_status st)
 	eng_qp_to_error(qp);
 }
 
+/*
+ * A packet of PSN psn went out, making PSNs up to last outstanding (a READ request
+ * reserves its responses' PSNs). sent_end bounds what an ACK may acknowledge.
+ */
 static void
-note_sent(struct eng_qp *qp, uint32_t psn)
+note_sent(struct eng_qp *qp, uint32_t psn, uint32_t last)
 {
 	struct eng_req *r = &qp->req;
+
+	if (roce_psn_cmp(last, r->sent_end) >= 0)
+		r->sent_end = roce_psn_add(last, 1);
 
 	if (r->resending) {
 		if (roce_psn_diff(psn, r->resend_until) < 0)
@@ -199,7 +206,7 @@ send_msg_pkt(struct eng_qp *qp, struct eng_swqe *w)
 		return false;
 	}
 	eng_pkt_send(qp, m, &p);
-	note_sent(qp, p.psn);
+	note_sent(qp, p.psn, p.psn);
 	w->sent += len;
 	w->next_psn = roce_psn_add(w->next_psn, 1);
 	w->sent_all = last;
@@ -232,7 +239,7 @@ send_rd_atomic_pkt(struct eng_qp *qp, struct eng_swqe *w)
 	if (m == NULL)
 		return false;
 	eng_pkt_send(qp, m, &p);
-	note_sent(qp, p.psn);
+	note_sent(qp, p.psn, p.opcode == ROCE_OP_READ_REQ ? w->last_psn : p.psn);
 	w->sent_all = true;
 	return true;
 }

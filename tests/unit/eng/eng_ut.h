@@ -431,26 +431,6 @@ ut_req_progress_all(void)
 }
 #endif
 
-/*
- * A test that fails on today's code for a rule the code's comments or the IBA state: a
- * reported bug, kept. Its case is added only when the environment's UT_KNOWN_BUG names
- * it, as meson's expected failures unit-eng-<role>-bug-* do: the suite stays green, and
- * the fix shows as an unexpected pass there.
- */
-static inline void
-ut_add_known_bug(Suite *s, const TTest *t, SFun setup)
-{
-	const char *want = getenv("UT_KNOWN_BUG");
-	TCase *tc;
-
-	if (want == NULL || strcmp(want, t->name) != 0)
-		return;
-	tc = tcase_create(t->name);
-	tcase_add_checked_fixture(tc, setup, ut_teardown);
-	tcase_add_test(tc, t);
-	suite_add_tcase(s, tc);
-}
-
 /* Stubs of the neighbours. */
 
 struct rte_mbuf *
