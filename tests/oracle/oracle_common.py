@@ -14,8 +14,11 @@ import sys
 
 # rpcordma: its heuristic flags tiny RC SEND payloads '[Malformed Packet: RPCoRDMA]'.
 # infiniband.eoib: the Mellanox EoIB heuristic claims UD SEND payloads (even empty ones) and
-# then reports them malformed. Neither is RoCE framing; both only look inside the payload.
-TSHARK_ARGS = ['--disable-protocol', 'rpcordma', '--disable-protocol', 'infiniband.eoib']
+# then reports them malformed. nvme-rdma: it takes the payload of RDMA WRITE MIDDLE/LAST
+# packets as NVMe data and then shows no ICRC for them. None is RoCE framing; all only
+# look inside the payload.
+TSHARK_ARGS = ['--disable-protocol', 'rpcordma', '--disable-protocol', 'infiniband.eoib',
+               '--disable-protocol', 'nvme-rdma']
 
 # Extension header lengths (IBA 9.3, roce.md 7.1).
 DETH, FETH, RETH, ATMETH, AETH, ATMACK, IMMDT, IETH, CNP_BODY = 8, 4, 16, 28, 4, 8, 4, 4, 16
