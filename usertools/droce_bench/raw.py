@@ -28,7 +28,9 @@ def show_stats(lab, p):
     """'show port stats 0'; returns (RX-packets, Rx-pps, Rx-bps) of the new block."""
     before = lab.text(p).count("Rx-pps:")
     tp_cmd(p, "show port stats 0")
-    end = time.time() + 5
+    # testpmd's prompt thread shares its CPU with the busy-polling forwarding lcore: on a
+    # host busy with other work it can take seconds to be scheduled (5 s was seen to pass).
+    end = time.time() + 30
     while time.time() < end:
         t = lab.text(p)
         if t.count("Rx-pps:") > before:
