@@ -105,12 +105,12 @@ typedef void (*ndk_request_cb)(void *ctx, int status);
 typedef void (*ndk_close_cb)(void *ctx);
 /**
  * CQ notification, at most once per ndk_arm_cq(). cq_status: 0, -EOVERFLOW (a completion
- * was lost because the CQ was full: the CQ and its QPs are unusable) or -EIO (fatal; droce
- * reports none today).
+ * was lost because the CQ was full: the CQ and its QPs are unusable) or -EIO (fatal;
+ * reserved: this version never reports it).
  */
 typedef void (*ndk_cq_notify_cb)(void *ctx, int cq_status);
-/** SRQ notification: the queued receives fell below the threshold (0) or -EIO (droce
- *  reports none today). */
+/** SRQ notification: the queued receives fell below the threshold (0) or -EIO (reserved:
+ *  this version never reports it). */
 typedef void (*ndk_srq_notify_cb)(void *ctx, int srq_status);
 /** A connection request reached a listener: conn is the consumer's from now on. */
 typedef void (*ndk_connect_event_cb)(void *ctx, struct ndk_connector *conn);
