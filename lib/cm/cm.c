@@ -93,25 +93,35 @@ cm_local_addr(struct cm *cm, uint8_t addr[16], const uint8_t peer[16])
 /* Completions and events: queued, run on the control context without the lock. */
 
 static void
-done_run(struct ctl_item *it)
+conn_req_run(struct ctl_item *it)
 {
-	struct lib_conn *c = container_of(it, struct lib_conn, done);
-	ndk_request_cb cb = c->cb;
+	struct conn_req *r = container_of(it, struct conn_req, item);
+	struct lib_conn *c = r->c;
 
-	c->cb = NULL;
-	cb(c->cb_ctx, c->cb_status);
+	/* Nobody writes r while its item is queued: it completed, and never restarts. */
+	r->cb(r->ctx, r->status);
 	obj_unref(&c->o);
 }
 
 void
-cm_complete(struct lib_conn *c, int status)
+cm_req_start(struct lib_conn *c, struct conn_req *r, ndk_request_cb cb, void *ctx)
 {
-	if (c->cb == NULL)
+	r->c = c;
+	r->cb = cb;
+	r->ctx = ctx;
+	r->pending = true;
+}
+
+void
+cm_req_done(struct lib_conn *c, struct conn_req *r, int status)
+{
+	if (!r->pending)
 		return;
-	c->cb_status = status;
-	c->done.run = done_run;
+	r->pending = false;
+	r->status = status;
+	r->item.run = conn_req_run;
 	obj_ref(&c->o);
-	ctl_push(c->o.ad, &c->done);
+	ctl_push(c->o.ad, &r->item);
 }
 
 static void
@@ -214,7 +224,7 @@ expire(struct cm *cm, struct lib_conn *c, uint64_t now)
 			return;
 		c->st = CONN_CLOSED;
 		c->deadline = 0;
-		cm_complete(c, ret != 0 ? ret : -EHOSTUNREACH);
+		cm_req_done(c, &c->est, ret != 0 ? ret : -EHOSTUNREACH);
 		return;
 	}
 	if (now < c->deadline)
@@ -228,18 +238,18 @@ expire(struct cm *cm, struct lib_conn *c, uint64_t now)
 	switch (c->st) {
 	case CONN_REQ_SENT:
 		c->st = CONN_CLOSED;
-		cm_complete(c, -ETIMEDOUT);
+		cm_req_done(c, &c->est, -ETIMEDOUT);
 		break;
 	case CONN_REP_SENT:
 		c->st = CONN_CLOSED;
 		cm_flush_qp(c);
-		cm_complete(c, -ETIMEDOUT);
+		cm_req_done(c, &c->est, -ETIMEDOUT);
 		break;
 	case CONN_DREQ_SENT:
 		/* The graceful part timed out; the QP is flushed all the same. */
 		c->st = CONN_CLOSED;
 		cm_flush_qp(c);
-		cm_complete(c, -ETIMEDOUT);
+		cm_req_done(c, &c->dis, -ETIMEDOUT);
 		break;
 	default:
 		break;
@@ -269,7 +279,7 @@ cm_poll(struct adapter *ad)
 	}
 	while (eng_cq_poll(cm->scq, e, RTE_DIM(e)) > 0)
 		;
-	now = rte_get_timer_cycles();
+	now = cm_clock();
 	TAILQ_FOREACH(c, &cm->conns, next)
 		if (c->deadline != 0 || c->st == CONN_RESOLVING)
 			expire(cm, c, now);
@@ -280,7 +290,7 @@ cm_poll(struct adapter *ad)
 int
 cm_wait_ms(struct adapter *ad, int max)
 {
-	uint64_t now = rte_get_timer_cycles(), next = UINT64_MAX, per_ms = cm_ms_tsc(1);
+	uint64_t now = cm_clock(), next = UINT64_MAX, per_ms = cm_ms_tsc(1);
 	struct cm *cm = ad->cm;
 	struct lib_conn *c;
 

@@ -93,6 +93,28 @@ cm_of(struct obj *o)
 
 /* Connectors. */
 
+/* Best effort on a close: the peer is told, if QP1 has room. */
+static void
+close_tell_peer(struct cm *cm, struct lib_conn *c)
+{
+	uint8_t mad[CM_MAD_SIZE];
+
+	switch (c->st) {
+	case CONN_REQ_SENT:		/* our REQ given up: REJ, reason timeout */
+	case CONN_REQ_RCVD:		/* a request nobody accepted is rejected (NDK 2.6) */
+	case CONN_REP_RCVD:
+	case CONN_REP_SENT:		/* accepted, not yet established */
+		(void)cm_send_rej(cm, c, NULL, 0);
+		break;
+	case CONN_ESTABLISHED:		/* abortive: tell the peer, flush, do not wait */
+		if (cm_build_dreq(c, ++cm->next_tid, mad) == 0)
+			(void)cm_send_conn(cm, c, mad, false);
+		break;
+	default:			/* resolving: nothing was sent yet */
+		break;
+	}
+}
+
 static void
 conn_close_begin(struct obj *o)
 {
@@ -100,23 +122,12 @@ conn_close_begin(struct obj *o)
 	struct cm *cm = cm_of(o);
 
 	pthread_mutex_lock(&cm->lock);
-	switch (c->st) {
-	case CONN_REQ_RCVD:
-	case CONN_REP_RCVD:
-		/* Closing a request nobody accepted rejects it (NDK 2.6). */
-		(void)cm_send_rej(cm, c, NULL, 0);
-		break;
-	case CONN_ESTABLISHED:
-	case CONN_DREQ_RCVD:
-		/* Abortive: tell the peer, flush, do not wait. */
-		if (c->st == CONN_ESTABLISHED)
-			(void)cm_send_dreq(cm, c);
-		break;
-	default:
-		break;
-	}
+	close_tell_peer(cm, c);
 	cm_flush_qp(c);
-	cm_complete(c, c->st == CONN_DREQ_SENT ? 0 : -ECANCELED);
+	/* Each pending request completes once; a disconnect under way is done. */
+	cm_req_done(c, &c->est, -ECANCELED);
+	cm_req_done(c, &c->cc, -ECANCELED);
+	cm_req_done(c, &c->dis, c->st == CONN_DREQ_SENT ? 0 : -ECANCELED);
 	c->st = CONN_CLOSED;
 	c->deadline = 0;
 	TAILQ_REMOVE(&cm->conns, c, next);
@@ -222,6 +233,15 @@ take_qp(struct lib_conn *c, struct ndk_qp *pub)
 	return 0;
 }
 
+/* Undo take_qp() for a call that fails: the QP is free to connect again. */
+static void
+release_qp(struct lib_conn *c)
+{
+	__atomic_store_n(&c->qp->attached, false, __ATOMIC_RELEASE);
+	obj_unref(&c->qp->o);
+	c->qp = NULL;
+}
+
 static int
 check_limits(struct lib_conn *c, uint32_t ird, uint32_t ord, uint32_t len, uint32_t max)
 {
@@ -260,15 +280,15 @@ connect_common(struct lib_conn *c, struct ndk_qp *qp, struct cm_bind *bind,
 	memset(c->pdata, 0, sizeof(c->pdata));
 	if (len != 0)
 		memcpy(c->pdata, pdata, len);
-	c->cb = cb;
-	c->cb_ctx = ctx;
 	ret = cm_start_connect(cm, c);
 	if (ret != 0) {
-		c->cb = NULL;
+		/* Nothing went (cm_start_connect() changes nothing when it fails). */
 		c->bind = NULL;
-		c->st = CONN_IDLE;
+		release_qp(c);
+		return ret;
 	}
-	return ret;
+	cm_req_start(c, &c->est, cb, ctx);
+	return 0;
 }
 
 static int
@@ -341,6 +361,10 @@ conn_connect_sep(struct ndk_connector *pub, struct ndk_qp *qp, struct ndk_shared
 	    from_sockaddr(dst, dst_len, raddr, &rport) != 0 || rport == 0)
 		return -EINVAL;
 	pthread_mutex_lock(&cm->lock);
+	if (!obj_live(&sep->o) || sep->bind == NULL) {
+		ret = -EBADF;		/* its close has started */
+		goto out;
+	}
 	memcpy(laddr, sep->bind->addr, 16);
 	if (c->st != CONN_IDLE || !c->active)
 		ret = -EISCONN;
@@ -355,6 +379,7 @@ conn_connect_sep(struct ndk_connector *pub, struct ndk_qp *qp, struct ndk_shared
 		else
 			obj_hold_ante(&c->o, &sep->o);
 	}
+out:
 	pthread_mutex_unlock(&cm->lock);
 	return ret == 0 ? NDK_PENDING : ret;
 }
@@ -365,26 +390,31 @@ conn_complete_connect(struct ndk_connector *pub, ndk_disconnect_event_cb disc, v
 {
 	struct lib_conn *c = (struct lib_conn *)pub;
 	struct cm *cm = cm_of(&c->o);
-	int ret = 0;
+	uint8_t mad[CM_MAD_SIZE];
+	struct eng_send_wr *wr;
+	int ret;
 
 	if (cb == NULL)
 		return -EINVAL;
 	pthread_mutex_lock(&cm->lock);
 	if (c->st != CONN_REP_RCVD) {
 		ret = c->st == CONN_CLOSED ? -ECONNABORTED : -ENOTCONN;
-	} else {
-		ret = cm_qp_rts(c);
-		if (ret == 0)
-			ret = cm_send_rtu(cm, c);
-		if (ret == 0) {
-			c->st = CONN_ESTABLISHED;
-			c->disc = disc;
-			c->disc_ctx = dctx;
-			c->cb = cb;
-			c->cb_ctx = ctx;
-			cm_complete(c, 0);
-		}
+		goto out;
 	}
+	ret = cm_build_rtu(c, mad);
+	if (ret == 0)
+		ret = cm_reserve(cm, &wr);
+	if (ret == 0)
+		ret = cm_qp_rts(c);
+	if (ret != 0)
+		goto out;
+	cm_post(cm, c, wr, mad, false);
+	c->st = CONN_ESTABLISHED;
+	c->disc = disc;
+	c->disc_ctx = dctx;
+	cm_req_start(c, &c->cc, cb, ctx);
+	cm_req_done(c, &c->cc, 0);
+out:
 	pthread_mutex_unlock(&cm->lock);
 	return ret == 0 ? NDK_PENDING : ret;
 }
@@ -397,6 +427,8 @@ conn_accept(struct ndk_connector *pub, struct ndk_qp *qp, uint32_t ird, uint32_t
 	struct lib_conn *c = (struct lib_conn *)pub;
 	struct cm *cm = cm_of(&c->o);
 	struct ndk_adapter_info info;
+	uint8_t mad[CM_MAD_SIZE];
+	struct eng_send_wr *wr;
 	int ret;
 
 	adapter_info(c->o.ad, &info);
@@ -408,23 +440,30 @@ conn_accept(struct ndk_connector *pub, struct ndk_qp *qp, uint32_t ird, uint32_t
 		ret = c->st == CONN_CLOSED ? -ECONNABORTED : -ENOTCONN;
 		goto out;
 	}
-	ret = take_qp(c, qp);
+	/* QP1's entry first: with it held the REP cannot fail to go after the QP moved. */
+	ret = cm_reserve(cm, &wr);
+	if (ret == 0)
+		ret = take_qp(c, qp);
 	if (ret != 0)
 		goto out;
 	/* IBA 12.7.27/28: serve no more reads than the peer issues, and back. */
 	c->ird = (uint8_t)RTE_MIN(ird, c->peer_ord);
 	c->ord = (uint8_t)RTE_MIN(ord, c->peer_ird);
 	c->lpsn = (uint32_t)rte_rand() & 0xffffff;
-	c->disc = disc;
-	c->disc_ctx = dctx;
-	ret = cm_qp_rtr(c);
+	ret = cm_build_rep(cm, c, pdata, len, mad);
+	if (ret == 0)
+		ret = cm_qp_rtr(c);
 	if (ret == 0)
 		ret = cm_qp_rts(c);
-	if (ret == 0) {
-		c->cb = cb;
-		c->cb_ctx = ctx;
-		ret = cm_send_rep(cm, c, pdata, len);
+	if (ret != 0) {
+		release_qp(c);
+		goto out;
 	}
+	c->disc = disc;
+	c->disc_ctx = dctx;
+	c->st = CONN_REP_SENT;
+	cm_post(cm, c, wr, mad, true);
+	cm_req_start(c, &c->est, cb, ctx);
 out:
 	pthread_mutex_unlock(&cm->lock);
 	return ret == 0 ? NDK_PENDING : ret;
@@ -441,9 +480,11 @@ conn_reject(struct ndk_connector *pub, const void *pdata, uint32_t len)
 		return -EINVAL;
 	pthread_mutex_lock(&cm->lock);
 	if (c->st == CONN_REQ_RCVD || c->st == CONN_REP_RCVD) {
-		if (c->st == CONN_REP_RCVD)
-			cm_flush_qp(c);
 		ret = cm_send_rej(cm, c, pdata, len);
+		if (ret == 0 && c->st == CONN_REP_RCVD)
+			cm_flush_qp(c);
+		if (ret == 0)
+			c->st = CONN_CLOSED;
 	} else {
 		ret = c->st == CONN_CLOSED ? -ECONNABORTED : -ENOTCONN;
 	}
@@ -517,22 +558,32 @@ conn_disconnect(struct ndk_connector *pub, ndk_request_cb cb, void *ctx)
 {
 	struct lib_conn *c = (struct lib_conn *)pub;
 	struct cm *cm = cm_of(&c->o);
+	uint64_t tid = cm->next_tid + 1;
+	uint8_t mad[CM_MAD_SIZE];
+	struct eng_send_wr *wr;
 	int ret = 0;
 
 	if (cb == NULL)
 		return -EINVAL;
 	pthread_mutex_lock(&cm->lock);
 	if (c->st == CONN_ESTABLISHED) {
-		c->cb = cb;
-		c->cb_ctx = ctx;
-		ret = cm_send_dreq(cm, c);
+		/* A new request gets a new transaction ID (IBA 13.4.6.4); the DREP carries it. */
+		ret = cm_build_dreq(c, tid, mad);
+		if (ret == 0)
+			ret = cm_reserve(cm, &wr);
+		if (ret == 0) {
+			cm->next_tid = tid;
+			c->tid = tid;
+			c->st = CONN_DREQ_SENT;
+			cm_post(cm, c, wr, mad, true);
+			cm_req_start(c, &c->dis, cb, ctx);
+		}
 	} else if (c->st == CONN_DREQ_RCVD) {
 		/* The peer went first and has its DREP: flush and be done. */
 		c->st = CONN_CLOSED;
 		cm_flush_qp(c);
-		c->cb = cb;
-		c->cb_ctx = ctx;
-		cm_complete(c, 0);
+		cm_req_start(c, &c->dis, cb, ctx);
+		cm_req_done(c, &c->dis, 0);
 	} else {
 		ret = -ENOTCONN;
 	}
@@ -746,12 +797,24 @@ static int
 sep_addr(struct ndk_shared_endpoint *pub, struct sockaddr *sa, socklen_t *len)
 {
 	struct lib_sep *s = (struct lib_sep *)pub;
+	struct cm *cm = cm_of(&s->o);
+	uint16_t port = 0;
 	uint8_t a[16];
+	int ret = 0;
 
-	memcpy(a, s->bind->addr, 16);
+	pthread_mutex_lock(&cm->lock);
+	if (s->bind == NULL) {
+		ret = -EBADF;		/* its close has started */
+	} else {
+		memcpy(a, s->bind->addr, 16);
+		port = s->bind->port;
+	}
+	pthread_mutex_unlock(&cm->lock);
+	if (ret != 0)
+		return ret;
 	if (addr_any(a) && s->v4)
 		a[10] = a[11] = 0xff;	/* 0.0.0.0 */
-	return to_sockaddr(a, s->bind->port, s->v4, sa, len);
+	return to_sockaddr(a, port, s->v4, sa, len);
 }
 
 const struct ndk_shared_endpoint_dispatch sep_dispatch = {

@@ -54,6 +54,23 @@ struct cm_bind {
 
 struct lib_listener;
 struct lib_sep;
+struct lib_conn;
+
+/*
+ * One consumer request on a connector (connect or accept, complete_connect, disconnect),
+ * each with a record of its own: filled under the CM lock when the call succeeds, and
+ * completed once, pushing its own control item, which calls back. Each is used at most
+ * once in a connector's life (the state machine allows no second connect, accept,
+ * complete or disconnect), so one record never carries two callbacks.
+ */
+struct conn_req {
+	struct ctl_item item;
+	struct lib_conn *c;
+	ndk_request_cb cb;
+	void *ctx;
+	int status;
+	bool pending;			/* started and not completed, under the CM lock */
+};
 
 struct lib_conn {
 	struct obj o;
@@ -82,10 +99,9 @@ struct lib_conn {
 	uint64_t retry_tsc;		/* how long the peer may take to answer (IBA 12.6.5) */
 	unsigned int retries;
 	uint8_t max_retries;		/* then it is silent: ours, or what its REQ said */
-	ndk_request_cb cb;		/* the pending request */
-	void *cb_ctx;
-	int cb_status;
-	struct ctl_item done;		/* runs cb */
+	struct conn_req est;		/* connect or accept: until established or failed */
+	struct conn_req cc;		/* complete_connect */
+	struct conn_req dis;		/* disconnect */
 	ndk_disconnect_event_cb disc;
 	void *disc_ctx;
 	struct ctl_item disc_item;
@@ -128,10 +144,31 @@ struct cm {
 	bool closing_gsi;
 };
 
+/*
+ * The CM's clock, in timer cycles. Its unit tests (tests/unit/cm) define CM_CLOCK_HOOK and
+ * give it a clock they move by hand.
+ */
+#ifdef CM_CLOCK_HOOK
+uint64_t cm_clock(void);
+uint64_t cm_clock_hz(void);
+#else
+static inline uint64_t
+cm_clock(void)
+{
+	return rte_get_timer_cycles();
+}
+
+static inline uint64_t
+cm_clock_hz(void)
+{
+	return rte_get_timer_hz();
+}
+#endif
+
 static inline uint64_t
 cm_ms_tsc(unsigned int ms)
 {
-	return rte_get_timer_hz() / 1000 * ms;
+	return cm_clock_hz() / 1000 * ms;
 }
 
 /* IBA's timeout encoding, 4.096 us * 2^exp, in TSC cycles. */
@@ -140,7 +177,7 @@ cm_iba_tsc(unsigned int exp)
 {
 	uint64_t ns = 4096ull << RTE_MIN(exp, 31u);
 
-	return ns * (rte_get_timer_hz() / 1000000) / 1000;
+	return ns * (cm_clock_hz() / 1000000) / 1000;
 }
 
 /*
@@ -187,15 +224,34 @@ int cm_bind_get(struct cm *cm, const uint8_t addr[16], uint16_t port, struct cm_
 void cm_bind_put(struct cm *cm, struct cm_bind *b);
 int cm_local_addr(struct cm *cm, uint8_t addr[16], const uint8_t peer[16]);
 /* cm_send.c */
-int cm_start_connect(struct cm *cm, struct lib_conn *c);
-int cm_send_rtu(struct cm *cm, struct lib_conn *c);
-int cm_send_rep(struct cm *cm, struct lib_conn *c, const void *pdata, uint32_t len);
-int cm_send_rej(struct cm *cm, struct lib_conn *c, const void *pdata, uint32_t len);
-int cm_send_dreq(struct cm *cm, struct lib_conn *c);
-/* Send c's message in c->mad; with retransmit, arm its timer (c->retry_tsc). */
-int cm_send_conn(struct cm *cm, struct lib_conn *c, bool retransmit);
+/*
+ * QP1's next send entry, reserved (-ENOMEM: the send queue is full). The MAD put in it
+ * then cannot fail to go, so a consumer's call reserves first and changes its connection
+ * only once it holds one: an error return leaves everything as it was.
+ */
+struct eng_send_wr;
+int cm_reserve(struct cm *cm, struct eng_send_wr **wr);
+/* Send mad to c's peer in the reserved wr; with retransmit keep it in c->mad and arm its
+ * timer (c->retry_tsc), else stop the timer. */
+void cm_post(struct cm *cm, struct lib_conn *c, struct eng_send_wr *wr,
+	     const uint8_t mad[CM_MAD_SIZE], bool retransmit);
+/* cm_reserve() and cm_post() together: 0, or -ENOMEM and nothing sent nor changed. */
+int cm_send_conn(struct cm *cm, struct lib_conn *c, const uint8_t mad[CM_MAD_SIZE],
+		 bool retransmit);
 int cm_send_mad(struct cm *cm, const uint8_t mac[6], const uint8_t src[16],
 		const uint8_t dst[16], const uint8_t mad[CM_MAD_SIZE]);
+/* Resolve the peer and send the REQ (state CONN_RESOLVING or CONN_REQ_SENT). */
+int cm_start_connect(struct cm *cm, struct lib_conn *c);
+/* The messages, built from c into mad (0, or -EINVAL): nothing sent, nothing changed. */
+int cm_build_rep(struct cm *cm, const struct lib_conn *c, const void *pdata, uint32_t len,
+		 uint8_t mad[CM_MAD_SIZE]);
+int cm_build_rtu(const struct lib_conn *c, uint8_t mad[CM_MAD_SIZE]);
+int cm_build_rej(struct cm *cm, const struct lib_conn *c, const void *pdata, uint32_t len,
+		 uint8_t mad[CM_MAD_SIZE]);
+int cm_build_dreq(const struct lib_conn *c, uint64_t tid, uint8_t mad[CM_MAD_SIZE]);
+/* Built and sent at once (no retransmission; the state is the caller's to change). */
+int cm_send_rtu(struct cm *cm, struct lib_conn *c);
+int cm_send_rej(struct cm *cm, struct lib_conn *c, const void *pdata, uint32_t len);
 /* A reply to a message that matches no connection (REJ for a REQ, DREP for a DREQ). */
 void cm_answer_stray(struct cm *cm, const struct cm_mad *in, uint16_t attr, uint16_t reason,
 		     const uint8_t mac[6], const uint8_t src[16], const uint8_t dst[16]);
@@ -204,8 +260,11 @@ void cm_send_mra(struct cm *cm, const struct lib_conn *c, uint8_t msg);
 /* cm_recv.c: one received MAD (GRH area first), from the sender's MAC. */
 void cm_handle(struct cm *cm, const uint8_t *buf, uint32_t len, const uint8_t mac[6]);
 /* cm.c */
-/* Queue the pending request's completion (cb runs on the control context). */
-void cm_complete(struct lib_conn *c, int status);
+/* Start request r of c with its callback (under the CM lock, once the call succeeded). */
+void cm_req_start(struct lib_conn *c, struct conn_req *r, ndk_request_cb cb, void *ctx);
+/* Complete r with status, once: queues its callback for the control context. A request
+ * not pending (never started, or completed already) is left alone. */
+void cm_req_done(struct lib_conn *c, struct conn_req *r, int status);
 /* Report the peer's disconnect to the consumer, once. */
 void cm_tell_disconnect(struct lib_conn *c);
 /* Move the connection's QP to the error state (flush). */

@@ -24,6 +24,18 @@ find_local(struct cm *cm, uint32_t local_id)
 	return NULL;
 }
 
+/* A passive connection by the peer's communication ID and address. */
+static struct lib_conn *
+find_remote(struct cm *cm, uint32_t remote_id, const uint8_t src[16])
+{
+	struct lib_conn *c;
+
+	TAILQ_FOREACH(c, &cm->conns, next)
+		if (!c->active && c->remote_id == remote_id && memcmp(c->raddr, src, 16) == 0)
+			return c;
+	return NULL;
+}
+
 static struct lib_listener *
 find_listener(struct cm *cm, uint16_t port, const uint8_t addr[16])
 {
@@ -46,8 +58,8 @@ event_run(struct ctl_item *it)
 	/* A listener closing or paused since: refuse as if nobody listened. */
 	if (!obj_live(&l->o) || l->paused) {
 		pthread_mutex_lock(&cm->lock);
-		if (c->st == CONN_REQ_RCVD)
-			(void)cm_send_rej(cm, c, NULL, 0);
+		if (c->st == CONN_REQ_RCVD && cm_send_rej(cm, c, NULL, 0) == 0)
+			c->st = CONN_CLOSED;
 		pthread_mutex_unlock(&cm->lock);
 		obj_close(&c->o, NULL, NULL, NULL);
 		obj_unref(&c->o);
@@ -148,12 +160,14 @@ on_rep(struct cm *cm, struct lib_conn *c, const struct cm_mad *m)
 	c->rds = CM_REP_PDATA;
 	c->deadline = 0;
 	if (cm_qp_rtr(c) != 0) {
+		c->st = CONN_REP_RCVD;		/* the REJ rejects the REP */
 		(void)cm_send_rej(cm, c, NULL, 0);
-		cm_complete(c, -ECONNABORTED);
+		c->st = CONN_CLOSED;
+		cm_req_done(c, &c->est, -ECONNABORTED);
 		return;
 	}
 	c->st = CONN_REP_RCVD;
-	cm_complete(c, 0);
+	cm_req_done(c, &c->est, 0);
 }
 
 static void
@@ -164,7 +178,7 @@ on_rtu(struct cm *cm, struct lib_conn *c)
 		return;
 	c->st = CONN_ESTABLISHED;
 	c->deadline = 0;
-	cm_complete(c, 0);
+	cm_req_done(c, &c->est, 0);
 }
 
 static void
@@ -176,12 +190,12 @@ on_rej(struct cm *cm, struct lib_conn *c, const struct cm_mad *m)
 	c->deadline = 0;
 	if (c->st == CONN_REQ_SENT) {
 		c->st = CONN_CLOSED;
-		cm_complete(c, -ECONNREFUSED);
+		cm_req_done(c, &c->est, -ECONNREFUSED);
 	} else if (c->st == CONN_REP_SENT) {
 		/* The active side gave up (rejected our accept). */
 		c->st = CONN_CLOSED;
 		cm_flush_qp(c);
-		cm_complete(c, -ECONNABORTED);
+		cm_req_done(c, &c->est, -ECONNABORTED);
 	} else if (c->st == CONN_REQ_RCVD) {
 		c->st = CONN_CLOSED;
 	}
@@ -192,6 +206,7 @@ on_dreq(struct cm *cm, struct lib_conn *c, const struct cm_mad *m, const uint8_t
 	const uint8_t src[16], const uint8_t dst[16])
 {
 	struct cm_mad rep = { .attr_id = CM_ATTR_DREP };
+	uint8_t drep[CM_MAD_SIZE];
 
 	if (c == NULL) {
 		cm_answer_stray(cm, m, CM_ATTR_DREP, 0, mac, dst, src);
@@ -201,11 +216,11 @@ on_dreq(struct cm *cm, struct lib_conn *c, const struct cm_mad *m, const uint8_t
 	rep.drep.remote_comm_id = c->remote_id;
 	rep.method = CM_METHOD_SEND;
 	rep.tid = m->tid;
-	if (cm_mad_build(&rep, c->mad) == CM_MAD_SIZE)
-		(void)cm_send_conn(cm, c, false);
+	if (cm_mad_build(&rep, drep) == CM_MAD_SIZE)
+		(void)cm_send_conn(cm, c, drep, false);
 	switch (c->st) {
 	case CONN_REP_SENT:
-		cm_complete(c, -ECONNABORTED);
+		cm_req_done(c, &c->est, -ECONNABORTED);
 		/* fall through */
 	case CONN_ESTABLISHED:
 		c->st = CONN_DREQ_RCVD;
@@ -215,7 +230,7 @@ on_dreq(struct cm *cm, struct lib_conn *c, const struct cm_mad *m, const uint8_t
 		/* Both sides disconnected at once: ours is answered by theirs. */
 		c->st = CONN_CLOSED;
 		cm_flush_qp(c);
-		cm_complete(c, 0);
+		cm_req_done(c, &c->dis, 0);
 		break;
 	default:
 		break;
@@ -231,7 +246,7 @@ on_drep(struct cm *cm, struct lib_conn *c)
 	c->st = CONN_CLOSED;
 	c->deadline = 0;
 	cm_flush_qp(c);
-	cm_complete(c, 0);
+	cm_req_done(c, &c->dis, 0);
 }
 
 /* The sender's address from the GRH area (IPv4 header in its last 20 bytes). */
@@ -270,6 +285,12 @@ cm_handle(struct cm *cm, const uint8_t *buf, uint32_t len, const uint8_t mac[6])
 	}
 	/* Every other message names our communication ID as its remote one. */
 	c = find_local(cm, m.rep.remote_comm_id);
+	/*
+	 * But a REJ for a REQ given up by its sender (reason TIMEOUT) names none of ours yet:
+	 * it carries the sender's ID, and its CA GUID as ARI (IBA 12.6.7.2, as Linux finds it).
+	 */
+	if (c == NULL && m.attr_id == CM_ATTR_REJ && m.rej.reason == CM_REJ_TIMEOUT)
+		c = find_remote(cm, m.rej.local_comm_id, src);
 	switch (m.attr_id) {
 	case CM_ATTR_REP:
 		if (c != NULL)
@@ -289,7 +310,7 @@ cm_handle(struct cm *cm, const uint8_t *buf, uint32_t len, const uint8_t mac[6])
 		 * lifetime before sending again (IBA 12.6.6, Linux's cm_mra_handler()).
 		 */
 		if (c != NULL && c->deadline != 0)
-			c->deadline = rte_get_timer_cycles() + cm_iba_tsc(m.mra.service_timeout) +
+			c->deadline = cm_clock() + cm_iba_tsc(m.mra.service_timeout) +
 				      cm_iba_tsc(CM_PKT_LIFETIME);
 		break;
 	case CM_ATTR_DREQ:

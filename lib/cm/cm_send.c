@@ -2,11 +2,14 @@
 /*
  * Connection management: the messages we send (IBA 12.6), built from a connection's
  * state and put on QP1, with the retransmission timer armed for those that want an
- * answer. Everything here runs under the CM lock.
+ * answer. A consumer's call first reserves QP1's send entry (cm_reserve()), then changes
+ * state, then sends: with QP1's queue full it returns having changed nothing. Everything
+ * here runs under the CM lock.
  */
 #include <errno.h>
 #include <string.h>
 
+#include <rte_byteorder.h>
 #include <rte_cycles.h>
 
 #include "cm_pvt.h"
@@ -17,49 +20,79 @@
 #define MRA_TIMEOUT	24
 
 int
-cm_send_mad(struct cm *cm, const uint8_t mac[6], const uint8_t src[16], const uint8_t dst[16],
-	 const uint8_t mad[CM_MAD_SIZE])
+cm_reserve(struct cm *cm, struct eng_send_wr **wr)
 {
-	struct eng_send_wr wr;
 	struct eng_cqe c[16];
 
 	/* Drain the send completions first: the queue is ours alone. */
 	while (eng_cq_poll(cm->scq, c, RTE_DIM(c)) > 0)
 		;
-	memset(&wr, 0, offsetof(struct eng_send_wr, sge));
-	wr.opcode = ENG_WR_SEND;
-	wr.flags = ENG_WR_SIGNALED | ENG_WR_INLINE;
-	wr.num_sge = 1;
-	wr.sge[0] = (struct eng_sge){ .addr = (uintptr_t)mad, .length = CM_MAD_SIZE };
-	memcpy(wr.ud.dmac, mac, 6);
-	memcpy(wr.ud.dgid, dst, 16);
-	memcpy(wr.ud.sgid, src, 16);
-	wr.ud.dest_qpn = CM_GSI_QPN;
-	wr.ud.qkey = CM_GSI_QKEY;
-	return eng_post_send(cm->gsi, &wr);
+	return eng_post_send_begin(cm->gsi, wr);
 }
 
-/* Send c's message in c->mad and arm its retransmission. */
-int
-cm_send_conn(struct cm *cm, struct lib_conn *c, bool retransmit)
+/* The MAD as a UD SEND to QP1 of the peer, in the entry cm_reserve() gave. */
+static void
+post_to(struct cm *cm, struct eng_send_wr *wr, const uint8_t mac[6], const uint8_t src[16],
+	const uint8_t dst[16], const uint8_t mad[CM_MAD_SIZE])
 {
-	int ret = cm_send_mad(cm, c->rmac, c->laddr, c->raddr, c->mad);
+	memset(wr, 0, offsetof(struct eng_send_wr, sge));
+	wr->opcode = ENG_WR_SEND;
+	wr->flags = ENG_WR_SIGNALED | ENG_WR_INLINE;
+	memcpy(wr->inline_data, mad, CM_MAD_SIZE);
+	wr->inline_len = CM_MAD_SIZE;
+	memcpy(wr->ud.dmac, mac, 6);
+	memcpy(wr->ud.dgid, dst, 16);
+	memcpy(wr->ud.sgid, src, 16);
+	wr->ud.dest_qpn = CM_GSI_QPN;
+	wr->ud.qkey = CM_GSI_QKEY;
+	/* A UD SEND of CM_MAD_SIZE inline bytes is well formed: ending it cannot fail. */
+	(void)eng_post_send_end(cm->gsi, false);
+}
 
+int
+cm_send_mad(struct cm *cm, const uint8_t mac[6], const uint8_t src[16], const uint8_t dst[16],
+	    const uint8_t mad[CM_MAD_SIZE])
+{
+	struct eng_send_wr *wr;
+	int ret = cm_reserve(cm, &wr);
+
+	if (ret == 0)
+		post_to(cm, wr, mac, src, dst, mad);
+	return ret;
+}
+
+void
+cm_post(struct cm *cm, struct lib_conn *c, struct eng_send_wr *wr, const uint8_t mad[CM_MAD_SIZE],
+	bool retransmit)
+{
+	post_to(cm, wr, c->rmac, c->laddr, c->raddr, mad);
+	if (mad != c->mad)
+		memcpy(c->mad, mad, CM_MAD_SIZE);
 	if (retransmit) {
 		c->retries = 0;
-		c->deadline = rte_get_timer_cycles() + c->retry_tsc;
+		c->deadline = cm_clock() + c->retry_tsc;
 	} else {
 		c->deadline = 0;
 	}
+}
+
+int
+cm_send_conn(struct cm *cm, struct lib_conn *c, const uint8_t mad[CM_MAD_SIZE], bool retransmit)
+{
+	struct eng_send_wr *wr;
+	int ret = cm_reserve(cm, &wr);
+
+	if (ret == 0)
+		cm_post(cm, c, wr, mad, retransmit);
 	return ret;
 }
 
 static int
-build(struct lib_conn *c, struct cm_mad *m)
+build(struct cm_mad *m, uint64_t tid, uint8_t mad[CM_MAD_SIZE])
 {
 	m->method = CM_METHOD_SEND;
-	m->tid = c->tid;
-	return cm_mad_build(m, c->mad) == CM_MAD_SIZE ? 0 : -EINVAL;
+	m->tid = tid;
+	return cm_mad_build(m, mad) == CM_MAD_SIZE ? 0 : -EINVAL;
 }
 
 /*
@@ -97,6 +130,9 @@ send_req(struct cm *cm, struct lib_conn *c, const uint8_t *upd, uint32_t ulen)
 	struct cm_mad m = { .attr_id = CM_ATTR_REQ };
 	struct cm_req *r = &m.req;
 	uint32_t pmtu = port_path_mtu(env_engine_port(cm->ad->de));
+	uint8_t mad[CM_MAD_SIZE];
+	struct eng_send_wr *wr;
+	int ret;
 
 	r->local_comm_id = c->local_id;
 	r->service_id = cma_service_id(c->rport);
@@ -120,14 +156,18 @@ send_req(struct cm *cm, struct lib_conn *c, const uint8_t *upd, uint32_t ulen)
 	if (cma_hdr_build(r->pdata, c->laddr, c->raddr, c->lport) < 0)
 		return -EINVAL;
 	memcpy(r->pdata + CMA_HDR_SIZE, upd, ulen);
+	if (build(&m, c->tid, mad) != 0)
+		return -EINVAL;
+	ret = cm_reserve(cm, &wr);
+	if (ret != 0)
+		return ret;
 	c->path_mtu = r->path_mtu;
 	/* We said the peer answers within cm->timeout; the DREQ later waits as long. */
 	c->retry_tsc = cm_answer_tsc(cm->timeout);
 	c->max_retries = cm->retries;
-	if (build(c, &m) != 0)
-		return -EINVAL;
 	c->st = CONN_REQ_SENT;
-	return cm_send_conn(cm, c, true);
+	cm_post(cm, c, wr, mad, true);
+	return 0;
 }
 
 /* The user's private data kept for the REQ until the MAC is known. */
@@ -139,7 +179,7 @@ cm_start_connect(struct cm *cm, struct lib_conn *c)
 
 	if (ret == -EAGAIN) {
 		if (c->deadline == 0) {
-			c->deadline = rte_get_timer_cycles() + cm_ms_tsc(RESOLVE_MS);
+			c->deadline = cm_clock() + cm_ms_tsc(RESOLVE_MS);
 			/* The control context may sleep 100 ms: resolution is polled each ms. */
 			ctl_wake(cm->ad);
 		}
@@ -153,7 +193,8 @@ cm_start_connect(struct cm *cm, struct lib_conn *c)
 }
 
 int
-cm_send_rep(struct cm *cm, struct lib_conn *c, const void *pdata, uint32_t len)
+cm_build_rep(struct cm *cm, const struct lib_conn *c, const void *pdata, uint32_t len,
+	     uint8_t mad[CM_MAD_SIZE])
 {
 	struct cm_mad m = { .attr_id = CM_ATTR_REP };
 	struct cm_rep *r = &m.rep;
@@ -170,55 +211,82 @@ cm_send_rep(struct cm *cm, struct lib_conn *c, const void *pdata, uint32_t len)
 	r->srq = c->qp->srq != NULL;
 	if (len != 0)
 		memcpy(r->pdata, pdata, len);
-	if (build(c, &m) != 0)
-		return -EINVAL;
-	c->st = CONN_REP_SENT;
-	return cm_send_conn(cm, c, true);
+	return build(&m, c->tid, mad);
 }
 
 int
-cm_send_rtu(struct cm *cm, struct lib_conn *c)
+cm_build_rtu(const struct lib_conn *c, uint8_t mad[CM_MAD_SIZE])
 {
 	struct cm_mad m = { .attr_id = CM_ATTR_RTU };
 
 	m.rtu.local_comm_id = c->local_id;
 	m.rtu.remote_comm_id = c->remote_id;
-	if (build(c, &m) != 0)
-		return -EINVAL;
-	return cm_send_conn(cm, c, false);
+	return build(&m, c->tid, mad);
+}
+
+int
+cm_send_rtu(struct cm *cm, struct lib_conn *c)
+{
+	uint8_t mad[CM_MAD_SIZE];
+
+	return cm_build_rtu(c, mad) != 0 ? -EINVAL : cm_send_conn(cm, c, mad, false);
+}
+
+/*
+ * The REJ for c in its state, as Linux's CM words it: a request we received (REQ), a reply
+ * either side sent or received (REP), or our REQ given up (reason TIMEOUT with our CA
+ * GUID as ARI: the peer finds its connection by that and our communication ID, as it
+ * knows no ID of ours yet; IBA 12.6.7.2).
+ */
+int
+cm_build_rej(struct cm *cm, const struct lib_conn *c, const void *pdata, uint32_t len,
+	     uint8_t mad[CM_MAD_SIZE])
+{
+	struct cm_mad m = { .attr_id = CM_ATTR_REJ };
+	uint64_t guid;
+
+	m.rej.local_comm_id = c->local_id;
+	m.rej.remote_comm_id = c->remote_id;
+	m.rej.reason = CM_REJ_CONSUMER_DEFINED;
+	switch (c->st) {
+	case CONN_REQ_RCVD:
+		m.rej.msg_rejected = CM_MSG_REQ;
+		break;
+	case CONN_REP_RCVD:
+	case CONN_REP_SENT:
+		m.rej.msg_rejected = CM_MSG_REP;
+		break;
+	default:
+		m.rej.msg_rejected = CM_MSG_OTHER;
+		m.rej.reason = CM_REJ_TIMEOUT;
+		guid = rte_cpu_to_be_64(ca_guid(cm));
+		memcpy(m.rej.ari, &guid, sizeof(guid));
+		m.rej.ari_len = sizeof(guid);
+		break;
+	}
+	if (pdata != NULL)
+		memcpy(m.rej.pdata, pdata, len);
+	return build(&m, c->tid, mad);
 }
 
 int
 cm_send_rej(struct cm *cm, struct lib_conn *c, const void *pdata, uint32_t len)
 {
-	struct cm_mad m = { .attr_id = CM_ATTR_REJ };
+	uint8_t mad[CM_MAD_SIZE];
 
-	m.rej.local_comm_id = c->local_id;
-	m.rej.remote_comm_id = c->remote_id;
-	m.rej.msg_rejected = c->active ? CM_MSG_REP : CM_MSG_REQ;
-	m.rej.reason = CM_REJ_CONSUMER_DEFINED;
-	if (pdata != NULL)
-		memcpy(m.rej.pdata, pdata, len);
-	if (build(c, &m) != 0)
-		return -EINVAL;
-	c->st = CONN_CLOSED;
-	return cm_send_conn(cm, c, false);
+	return cm_build_rej(cm, c, pdata, len, mad) != 0 ? -EINVAL :
+							   cm_send_conn(cm, c, mad, false);
 }
 
 int
-cm_send_dreq(struct cm *cm, struct lib_conn *c)
+cm_build_dreq(const struct lib_conn *c, uint64_t tid, uint8_t mad[CM_MAD_SIZE])
 {
 	struct cm_mad m = { .attr_id = CM_ATTR_DREQ };
 
 	m.dreq.local_comm_id = c->local_id;
 	m.dreq.remote_comm_id = c->remote_id;
 	m.dreq.remote_qpn = c->rqpn;
-	/* A new request gets a new transaction ID (IBA 13.4.6.4); the DREP will carry it. */
-	c->tid = ++cm->next_tid;
-	if (build(c, &m) != 0)
-		return -EINVAL;
-	c->st = CONN_DREQ_SENT;
-	return cm_send_conn(cm, c, true);
+	return build(&m, tid, mad);
 }
 
 /* A reply to a message that matches no connection (REJ for a REQ, DREP for a DREQ). */

@@ -534,9 +534,11 @@ void ndk_adapter_dump(struct ndk_adapter *ad, void *file);
 /**
  * Close any object but the adapter. New work on it is refused from now on (posts return
  * -ENOTCONN, a CQ starts no new notification); the rest happens on the control context:
- * a connector rejects a request it holds or sends a DREQ on an established connection,
- * flushes its QP and completes its pending connect or accept with -ECANCELED (a pending
- * disconnect with 0); a listener stops listening; a QP is flushed (every outstanding
+ * a connector tells its peer (a REJ while the connection is being set up, with reason
+ * timeout for its own REQ, as Linux's CM does on destroy; a DREQ, not waited for, on an
+ * established connection; nothing while it resolves the peer's address), flushes its QP
+ * and completes each pending request once: a connect, accept or complete_connect with
+ * -ECANCELED, a disconnect under way with 0; a listener stops listening; a QP is flushed (every outstanding
  * request completes as cancelled) once no connector holds it any more. The close
  * completes when every successor has closed (a QP on its PD, CQs and SRQ; an MR, MW or
  * SRQ on its PD; an MW on the MR it was last bound to; a connector on its listener or
@@ -1602,7 +1604,8 @@ int ndk_create_shared_endpoint(struct ndk_adapter *ad, const struct sockaddr *ad
  *   - -ENOSPC: no ephemeral port is free, or the neighbour table is full.
  *   - -EHOSTUNREACH: resolving dst failed a moment ago (the failure is remembered for
  *     the port's neigh_retry_ms).
- *   - -ENOMEM: out of memory, or QP1's send queue is full (issue 20: cb may still fire).
+ *   - -ENOMEM: out of memory, or QP1's send queue is full: nothing changed, cb never
+ *     called (the connector and the QP may be used again).
  */
 int ndk_connect(struct ndk_connector *conn, struct ndk_qp *qp, const struct sockaddr *src,
 		socklen_t src_len, const struct sockaddr *dst, socklen_t dst_len, uint32_t ird,
@@ -1675,7 +1678,7 @@ int ndk_connect_with_shared_endpoint(struct ndk_connector *conn, struct ndk_qp *
  *   - -EINVAL: conn or cb is NULL, or the QP refused the negotiated parameters.
  *   - -ENOTCONN: no accepted connect waits to be completed.
  *   - -ECONNABORTED: the connection is over (rejected, failed, closed).
- *   - -ENOMEM: QP1's send queue is full.
+ *   - -ENOMEM: QP1's send queue is full: nothing changed, cb never called.
  *   - -EBADF: conn is not a connector.
  */
 int ndk_complete_connect(struct ndk_connector *conn, ndk_disconnect_event_cb disc,
@@ -1720,7 +1723,8 @@ int ndk_complete_connect(struct ndk_connector *conn, ndk_disconnect_event_cb dis
  *   - -ENOTCONN: not a request waiting for an answer.
  *   - -ECONNABORTED: the peer gave up on the request.
  *   - -EISCONN: the QP was given to a connector before.
- *   - -ENOMEM: QP1's send queue is full (issue 20: cb may still fire).
+ *   - -ENOMEM: QP1's send queue is full: nothing changed (the request still waits for an
+ *     answer, the QP is free), cb never called.
  *   - -EBADF: conn or qp is an object of the wrong type.
  */
 int ndk_accept(struct ndk_connector *conn, struct ndk_qp *qp, uint32_t ird, uint32_t ord,
@@ -1747,7 +1751,7 @@ int ndk_accept(struct ndk_connector *conn, struct ndk_qp *qp, uint32_t ird, uint
  *   - -EINVAL: conn is NULL, pdata_len is above 148, or pdata is NULL with pdata_len > 0.
  *   - -ENOTCONN: nothing to reject.
  *   - -ECONNABORTED: the connection is over already (rejected, refused, timed out).
- *   - -ENOMEM: QP1's send queue is full (the connection is over all the same).
+ *   - -ENOMEM: QP1's send queue is full: nothing changed (reject again, or close).
  *   - -EBADF: conn is not a connector.
  */
 int ndk_reject(struct ndk_connector *conn, const void *pdata, uint32_t pdata_len);
@@ -1847,7 +1851,8 @@ int ndk_get_peer_address(struct ndk_connector *conn, struct sockaddr *addr, sock
  *   - NDK_PENDING: cb follows, once.
  *   - -EINVAL: conn or cb is NULL.
  *   - -ENOTCONN: not connected (never, or no more: a disconnect is pending or done).
- *   - -ENOMEM: QP1's send queue is full (issue 20: cb may still fire).
+ *   - -ENOMEM: QP1's send queue is full: nothing changed (still connected), cb never
+ *     called.
  *   - -EBADF: conn is not a connector.
  */
 int ndk_disconnect(struct ndk_connector *conn, ndk_request_cb cb, void *ctx);
