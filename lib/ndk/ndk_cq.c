@@ -156,11 +156,11 @@ cq_arm(struct ndk_cq *pub, enum ndk_cq_notify_type type)
 }
 
 static void
-to_result(struct adapter *ad, const struct eng_cqe *c, struct ndk_result *r)
+to_result(const struct eng_cqe *c, struct ndk_result *r)
 {
 	r->status = status_of_wc(c->status);
 	r->bytes_transferred = c->byte_len;
-	r->qp_context = c->qpn < ENG_MAX_QP ? ad->qp_ctx[c->qpn] : NULL;
+	r->qp_context = (void *)(uintptr_t)c->qp_ctx;
 	r->request_context = (void *)(uintptr_t)c->wr_id;
 }
 
@@ -206,7 +206,7 @@ get_results(struct ndk_cq *pub, struct ndk_result *r, uint32_t n)
 		int i;
 
 		for (i = 0; i < got; i++)
-			to_result(cq->o.ad, &c[i], &r[done + i]);
+			to_result(&c[i], &r[done + i]);
 		done += got;
 		if ((uint32_t)got < want)
 			break;
@@ -230,7 +230,7 @@ get_results_ex(struct ndk_cq *pub, struct ndk_result_ex *r, uint32_t n)
 			struct ndk_result plain;
 			struct ndk_result_ex *x = &r[done + i];
 
-			to_result(cq->o.ad, &c[i], &plain);
+			to_result(&c[i], &plain);
 			x->status = plain.status;
 			x->bytes_transferred = plain.bytes_transferred;
 			x->qp_context = plain.qp_context;

@@ -129,7 +129,6 @@ struct adapter {
 	TAILQ_HEAD(, lib_srq) srqs;			/* control context only: live SRQs */
 	struct req_list polling;		/* control context only: requests in progress */
 	uint32_t next_pd;			/* atomic */
-	void *qp_ctx[ENG_MAX_QP];		/* each QP number's consumer context */
 	struct cm *cm;				/* NULL: another adapter owns QP1 */
 	const struct adapter_cm_ops *cm_ops;	/* NULL: no connection manager */
 };

@@ -24,6 +24,7 @@ qp_create_run(struct ctl_item *it)
 		.recv_cq = qp->rcq->ecq, .srq = qp->srq != NULL ? qp->srq->esrq : NULL,
 		.sq_depth = qp->iq_depth, .rq_depth = qp->rq_depth != 0 ? qp->rq_depth : 1,
 		.slot = -1,
+		.ctx = (uintptr_t)qp->qp_ctx,	/* in every completion: not looked up by QPN */
 	};
 	/* INIT at once: receives may be posted before the connection exists. */
 	struct eng_qp_attr attr = { .state = ENG_QPS_INIT,
@@ -35,8 +36,6 @@ qp_create_run(struct ctl_item *it)
 		ret = eng_qp_modify(qp->eqp, &attr);
 		if (ret != 0)
 			eng_qp_destroy(qp->eqp);
-		else
-			qp->o.ad->qp_ctx[eng_qp_num(qp->eqp)] = qp->qp_ctx;
 	}
 	obj_create_done(&qp->o, ret);
 }

@@ -364,6 +364,8 @@ eng_create(const struct eng_conf *conf, struct eng **out)
 	if (eng == NULL)
 		return -ENOMEM;
 	snprintf(eng->name, sizeof(eng->name), "%s", conf->name);
+	pthread_mutex_init(&eng->tables_lock, NULL);
+	eng->qp_next = ENG_FIRST_QPN;
 	eng->port = conf->port;
 	eng->req_burst = conf->port != NULL && port_tx_syscall(conf->port) ?
 			 ENG_REQ_BURST_SYSCALL : ENG_REQ_BURST;
@@ -424,6 +426,7 @@ eng_destroy(struct eng *eng)
 	if (eng->rcu != NULL)
 		rte_rcu_qsbr_thread_unregister(eng->rcu, eng->nb_slots);
 	rte_free(eng->rcu);
+	pthread_mutex_destroy(&eng->tables_lock);
 	rte_free(eng);
 }
 

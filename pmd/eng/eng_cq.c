@@ -94,6 +94,9 @@ eng_cq_push(struct eng_qp *qp, struct eng_cq *cq, const struct eng_cqe *cqe)
 {
 	struct eng_cqe copy = *cqe;	/* the ring API takes a non-const pointer */
 
+	/* The QP's context travels with its completion: the QP may be gone when it is read. */
+	copy.qp_ctx = qp->ctx;
+
 	if (cqe->status < ENG_WC_MAX)
 		eng_qp_count(qp, ENG_CQE_FIRST + cqe->status);
 	if (rte_ring_enqueue_elem(cq->ring, &copy, sizeof(copy)) == 0) {

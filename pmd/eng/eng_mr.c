@@ -16,11 +16,15 @@ eng_key_publish(struct eng *eng, struct eng_key *k)
 {
 	uint32_t i;
 
+	/* One writer at a time: two adapters' control threads must not claim one index. */
+	pthread_mutex_lock(&eng->tables_lock);
 	for (i = 1; i < ENG_MAX_MR; i++)
 		if (__atomic_load_n(&eng->keys[i], __ATOMIC_ACQUIRE) == NULL)
 			break;
-	if (i == ENG_MAX_MR)
+	if (i == ENG_MAX_MR) {
+		pthread_mutex_unlock(&eng->tables_lock);
 		return -ENOSPC;
+	}
 	eng->mr_gen++;
 	/* Key = table index << 8 | a generation byte, so a stale key misses a reused slot. */
 	k->eng = eng;
@@ -30,13 +34,16 @@ eng_key_publish(struct eng *eng, struct eng_key *k)
 	k->state = eng->mr_gen << 2 | (k->state & ENG_KEY_ST_MASK);
 	/* Release: an lcore that sees the pointer sees the filled-in key. */
 	__atomic_store_n(&eng->keys[i], k, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&eng->tables_lock);
 	return 0;
 }
 
 void
 eng_key_unpublish(struct eng_key *k)
 {
+	pthread_mutex_lock(&k->eng->tables_lock);
 	__atomic_store_n(&k->eng->keys[k->key >> 8], NULL, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&k->eng->tables_lock);
 }
 
 struct eng_key *

@@ -13,6 +13,7 @@
  * Ownership: everything under qp->req and qp->resp is touched only by the QP's slot.
  */
 
+#include <pthread.h>
 #include <string.h>
 #include <sys/queue.h>
 
@@ -300,6 +301,7 @@ struct eng_qp {
 	struct eng_slot *slot;
 	TAILQ_ENTRY(eng_qp) next;	/* in slot->qps */
 	uint32_t qpn;
+	uint64_t ctx;			/* eng_qp_init.ctx, for its completions */
 	enum eng_qp_type type;
 	uint32_t pd;
 	struct eng_cq *send_cq;
@@ -375,7 +377,15 @@ struct eng {
 	unsigned int nb_slots;
 	struct eng_slot slots[ENG_MAX_SLOTS];
 	struct rte_rcu_qsbr *rcu;
+	/*
+	 * The tables the slots read without locks, by QP number's index and key >> 8. Their
+	 * writers (creates and closes of every adapter on the engine, each on its own
+	 * control thread) claim and release entries under tables_lock, one at a time.
+	 */
+	pthread_mutex_t tables_lock;
 	struct eng_qp *qps[ENG_MAX_QP];		/* published with release order */
+	uint16_t qp_gen[ENG_MAX_QP];		/* each index's next QPN generation */
+	uint32_t qp_next;			/* the next index to try (round robin) */
 	struct eng_key *keys[ENG_MAX_MR];	/* by key >> 8, published with release order */
 	uint32_t mr_gen;
 	unsigned int running;		/* slots launched on lcores by eng_start() */
@@ -432,6 +442,10 @@ eng_qp_state_get(const struct eng_qp *qp)
 }
 
 /* QP lookup by number from any slot (the table is read without locks). */
+/* The first index (and QPN) of an ordinary QP: 0 and 1 are the SMI and GSI QPs (IBA 10.2.4). */
+#define ENG_FIRST_QPN		2
+/* A QP number's index in eng->qps[] (its low 12 bits; a generation is above them). */
+#define ENG_QPN_IDX(qpn)	((qpn) & (ENG_MAX_QP - 1))
 struct eng_qp *eng_qp_lookup(struct eng *eng, uint32_t qpn);
 
 /* eng_qp.c: link new QPs and unlink closing ones; the slot's own thread only. */

@@ -18,14 +18,17 @@
 
 #define DEF_DEPTH	256
 #define MAX_DEPTH	16384
-#define FIRST_QPN	2	/* QP0 and QP1 are the SMI and GSI QPs (IBA 10.2.4) */
 
 struct eng_qp *
 eng_qp_lookup(struct eng *eng, uint32_t qpn)
 {
-	if (qpn >= ENG_MAX_QP)
+	struct eng_qp *qp;
+
+	if (qpn > ROCE_QPN_MASK)
 		return NULL;
-	return __atomic_load_n(&eng->qps[qpn], __ATOMIC_ACQUIRE);
+	/* Acquire: pairs with the publishing release store; a QP's number never changes. */
+	qp = __atomic_load_n(&eng->qps[ENG_QPN_IDX(qpn)], __ATOMIC_ACQUIRE);
+	return qp != NULL && qp->qpn == qpn ? qp : NULL;
 }
 
 struct eng_qp *
@@ -57,14 +60,24 @@ eng_qp_info(const struct eng_qp *qp, struct eng_qp_info *i)
 	memcpy(i->dgid, qp->attr.dgid, sizeof(i->dgid));
 }
 
+/*
+ * A free index, round robin from where the last one was found, and its next number: a
+ * closed QP's number is not given out again until every other index and, for the same
+ * index, 4095 generations went by, so completions and packets still about for it never
+ * reach its successor (and a peer's CM does not take a new connection for a stale one).
+ * Under tables_lock.
+ */
 static int
 alloc_qpn(struct eng *eng)
 {
-	uint32_t i;
+	uint32_t i, idx;
 
-	for (i = FIRST_QPN; i < ENG_MAX_QP; i++)
-		if (__atomic_load_n(&eng->qps[i], __ATOMIC_ACQUIRE) == NULL)
-			return i;
+	for (i = 0; i < ENG_MAX_QP; i++) {
+		idx = eng->qp_next++ % ENG_MAX_QP;
+		if (idx < ENG_FIRST_QPN || eng->qps[idx] != NULL)
+			continue;
+		return (int)((uint32_t)(eng->qp_gen[idx]++ & 0xfff) << 12 | idx);
+	}
 	return -ENOSPC;
 }
 
@@ -108,50 +121,61 @@ free_qp(struct eng_qp *qp)
 	rte_free(qp);
 }
 
+/* Make qp the QP of number qpn and publish it (under tables_lock). */
+static int
+publish(struct eng *eng, struct eng_slot *slot, const struct eng_qp_init *init, int qpn,
+	struct eng_qp *qp)
+{
+	*qp = (struct eng_qp){ .eng = eng, .slot = slot, .qpn = qpn, .type = init->type,
+			       .ctx = init->ctx,
+			       .pd = init->pd, .send_cq = init->send_cq,
+			       .recv_cq = init->recv_cq, .srq = init->srq, .state = ENG_QPS_RESET,
+			       .sq_depth = init->sq_depth ? init->sq_depth : DEF_DEPTH,
+			       .rq_depth = init->rq_depth ? init->rq_depth : DEF_DEPTH };
+	if (make_rings(qp) != 0)
+		return -ENOMEM;
+	/* The slot links it into its list on its own thread (eng_slot_qps_update). */
+	if (rte_ring_enqueue(slot->ctl, qp) != 0)
+		return -ENOSPC;
+	__atomic_fetch_add(&slot->nb_qps, 1, __ATOMIC_RELAXED);
+	/* Release: a slot that finds the QP by number sees it initialised. */
+	__atomic_store_n(&eng->qps[ENG_QPN_IDX(qpn)], qp, __ATOMIC_RELEASE);
+	return 0;
+}
+
 int
 eng_qp_create(struct eng *eng, const struct eng_qp_init *init, struct eng_qp **out)
 {
 	struct eng_slot *slot = pick_slot(eng, init->slot);
 	struct eng_qp *qp;
-	int qpn;
+	int qpn, ret;
 
 	if (slot == NULL || init->send_cq == NULL || init->recv_cq == NULL ||
 	    (init->srq != NULL && init->srq->pd != init->pd) ||
 	    init->sq_depth > MAX_DEPTH || init->rq_depth > MAX_DEPTH ||
 	    (init->type != ENG_QPT_RC && init->type != ENG_QPT_UD))
 		return -EINVAL;
-	/* QP1 exists once per engine, for connection management over UD. */
-	if (init->qpn == 1 && init->type == ENG_QPT_UD)
-		qpn = eng_qp_lookup(eng, 1) == NULL ? 1 : -EBUSY;
-	else if (init->qpn != 0)
+	if (init->qpn != 0 && !(init->qpn == 1 && init->type == ENG_QPT_UD))
 		return -EINVAL;
-	else
-		qpn = alloc_qpn(eng);
-	if (qpn < 0)
-		return qpn;
 	qp = rte_zmalloc("droce_qp", sizeof(*qp), RTE_CACHE_LINE_SIZE);
 	if (qp == NULL)
 		return -ENOMEM;
-	*qp = (struct eng_qp){ .eng = eng, .slot = slot, .qpn = qpn, .type = init->type,
-			       .pd = init->pd, .send_cq = init->send_cq,
-			       .recv_cq = init->recv_cq, .srq = init->srq, .state = ENG_QPS_RESET,
-			       .sq_depth = init->sq_depth ? init->sq_depth : DEF_DEPTH,
-			       .rq_depth = init->rq_depth ? init->rq_depth : DEF_DEPTH };
-	if (make_rings(qp) != 0) {
+	pthread_mutex_lock(&eng->tables_lock);
+	/* QP1 exists once per engine, for connection management over UD. */
+	if (init->qpn == 1)
+		qpn = eng->qps[1] == NULL ? 1 : -EBUSY;
+	else
+		qpn = alloc_qpn(eng);
+	ret = qpn < 0 ? qpn : publish(eng, slot, init, qpn, qp);
+	pthread_mutex_unlock(&eng->tables_lock);
+	if (ret != 0) {
 		free_qp(qp);
-		return -ENOMEM;
+		return ret;
 	}
-	/* The slot links it into its list on its own thread (eng_slot_qps_update). */
-	if (rte_ring_enqueue(slot->ctl, qp) != 0) {
-		free_qp(qp);
-		return -ENOSPC;
-	}
-	__atomic_fetch_add(&slot->nb_qps, 1, __ATOMIC_RELAXED);
-	/* Release: a slot that finds the QP by number sees it initialised. */
-	__atomic_store_n(&eng->qps[qpn], qp, __ATOMIC_RELEASE);
 	*out = qp;
 	return 0;
 }
+
 
 void
 eng_slot_qps_update(struct eng_slot *s)
@@ -190,7 +214,9 @@ void
 eng_qp_close_start(struct eng_qp *qp)
 {
 	/* Unpublish first: receive dispatch stops finding it. */
-	__atomic_store_n(&qp->eng->qps[qp->qpn], NULL, __ATOMIC_RELEASE);
+	pthread_mutex_lock(&qp->eng->tables_lock);
+	__atomic_store_n(&qp->eng->qps[ENG_QPN_IDX(qp->qpn)], NULL, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&qp->eng->tables_lock);
 	__atomic_store_n(&qp->closing, true, __ATOMIC_RELEASE);
 }
 

@@ -10,8 +10,9 @@
  *   /droce/engines                 names of the engines
  *   /droce/engine,<name>           port, slots (lcore and QPs of each), limits, and the
  *                                  engine's counters summed over slots
- *   /droce/qps,<engine>[,<qpn>]    live QPs from qpn on (default 0), at most 256: arrays
- *                                  qpn, type, state, slot; "next" where to go on from
+ *   /droce/qps,<engine>[,<qpn>]    live QPs in table order (a QPN's low 12 bits) from
+ *                                  qpn's place on (default 0), at most 256: arrays qpn,
+ *                                  type, state, slot; "next" where to go on from
  *   /droce/qp,<engine>,<qpn>       type, state, slot, destination (QPN, GID, MAC), path
  *                                  MTU, PSNs, retry settings, rate, the QP's counters
  *
@@ -153,8 +154,8 @@ engine_qpn(const char *params, bool need_qpn, unsigned long *qpn, struct rte_tel
 			  "usage: /droce/qps,<engine name>[,<first qpn>]");
 		return NULL;
 	}
-	if (comma != NULL && port_tel_uint(comma + 1, ENG_MAX_QP - 1, qpn) != 0) {
-		port_tel_error(d, "bad QPN %s (0 to %u)", comma + 1, ENG_MAX_QP - 1);
+	if (comma != NULL && port_tel_uint(comma + 1, ROCE_QPN_MASK, qpn) != 0) {
+		port_tel_error(d, "bad QPN %s (0 to %u)", comma + 1, ROCE_QPN_MASK);
 		return NULL;
 	}
 	snprintf(name, sizeof(name), "%.*s", (int)RTE_MIN(len, sizeof(name) - 1), params);
@@ -172,7 +173,7 @@ qp_list(struct rte_tel_data *d, struct eng *eng, uint32_t first)
 	struct eng_qp_info qi;
 	struct eng_qp *qp;
 	unsigned int i, n = 0;
-	uint32_t qpn;
+	uint32_t idx;
 
 	for (i = 0; i < 4; i++) {
 		a[i] = rte_tel_data_alloc();
@@ -187,12 +188,13 @@ qp_list(struct rte_tel_data *d, struct eng *eng, uint32_t first)
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "engine", eng_name(eng));
 	eng_observe_begin(eng);
-	for (qpn = first; qpn < ENG_MAX_QP; qpn++) {
-		qp = eng_qp_get(eng, qpn);
+	/* In table order (a QPN's low 12 bits), from first's place on. */
+	for (idx = ENG_QPN_IDX(first); idx < ENG_MAX_QP; idx++) {
+		qp = __atomic_load_n(&eng->qps[idx], __ATOMIC_ACQUIRE);
 		if (qp == NULL)
 			continue;
 		if (n == TEL_QP_PAGE) {
-			rte_tel_data_add_dict_int(d, "next", qpn);
+			rte_tel_data_add_dict_int(d, "next", qp->qpn);
 			break;
 		}
 		eng_qp_info(qp, &qi);

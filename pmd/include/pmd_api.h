@@ -132,7 +132,12 @@ struct rte_rcu_qsbr;
 #define ENG_MAX_SLOTS		8
 #define ENG_MAX_SGE		16
 #define ENG_MAX_INLINE		256
-#define ENG_MAX_QP		4096	/* QPNs 2..ENG_MAX_QP-1; 0 and 1 are SMI/GSI */
+/*
+ * QPs of an engine at once. A QP number is 24 bits: its table index (2..ENG_MAX_QP-1; 0 and
+ * 1 are the SMI and GSI QPs) in the low 12, a generation above, and indexes are taken
+ * round robin: a number is not used again for a long while after its QP closed.
+ */
+#define ENG_MAX_QP		4096
 #define ENG_MAX_MR		4096	/* keys: MRs and memory windows together */
 #define ENG_MAX_RD_ATOMIC	128	/* largest ORD / IRD (rxe's; ConnectX offers 16) */
 #define ENG_MAX_FR_PAGES	(1u << 20)	/* 4 KiB pages of a fast-register MR (4 GiB) */
@@ -277,6 +282,7 @@ enum eng_wc_opcode {
 
 struct eng_cqe {
 	uint64_t wr_id;
+	uint64_t qp_ctx;		/* the QP's eng_qp_init.ctx, taken when pushed */
 	uint32_t byte_len;		/* receives: bytes placed; sends: the WR's length */
 	uint32_t qpn;
 	uint32_t imm;			/* wire byte order, valid with ENG_WC_WITH_IMM */
@@ -328,6 +334,7 @@ struct eng_qp_init {
 	uint32_t rq_depth;		/* 0 = 256 */
 	int slot;			/* owning poll slot; -1 = least loaded */
 	uint32_t qpn;			/* 0 = any; 1 = the GSI QP (UD, IBA 10.2.4) */
+	uint64_t ctx;			/* the creator's, in every completion of the QP */
 };
 
 /* The path to the peer and the transport parameters, set on INIT->RTR->RTS. */

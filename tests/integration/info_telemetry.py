@@ -301,14 +301,15 @@ def test_bad_queries():
     pair = Pair("bad", duration=1.0, linger=8.0)
     cases = {
         "/droce/qp,rc_peer,99": "no QP 99 on engine rc_peer",
-        "/droce/qp,rc_peer,4096": "bad QPN 4096 (0 to 4095)",
-        "/droce/qp,rc_peer,x2": "bad QPN x2 (0 to 4095)",
+        "/droce/qp,rc_peer,4098": "no QP 4098 on engine rc_peer",
+        "/droce/qp,rc_peer,16777216": "bad QPN 16777216 (0 to 16777215)",
+        "/droce/qp,rc_peer,x2": "bad QPN x2 (0 to 16777215)",
         "/droce/qp,rc_peer": "usage: /droce/qp,<engine name>,<qpn>",
         "/droce/qp": "usage: /droce/qp,<engine name>,<qpn>",
         "/droce/qp,nope,2": "no engine named nope",
         "/droce/qps": "usage: /droce/qps,<engine name>[,<first qpn>]",
         "/droce/qps,nope": "no engine named nope",
-        "/droce/qps,rc_peer,-1": "bad QPN -1 (0 to 4095)",
+        "/droce/qps,rc_peer,-1": "bad QPN -1 (0 to 16777215)",
         "/droce/engine": "usage: /droce/engine,<engine name>",
         "/droce/engine,nope": "no engine named nope",
         "/droce/port": "usage: /droce/port,<port id>",

@@ -958,9 +958,9 @@ int ndk_resize_cq(struct ndk_cq *cq, uint32_t depth, ndk_request_cb cb, void *ct
 void ndk_arm_cq(struct ndk_cq *cq, enum ndk_cq_notify_type type);
 
 /**
- * Take up to n completions, oldest first. qp_context is looked up by QP number when the
- * completion is taken: a completion of a closed QP whose number a new QP reuses carries
- * the new QP's context (issue 20).
+ * Take up to n completions, oldest first. Each carries the qp_context its QP was created
+ * with, taken when the completion was made: a completion of a QP closed since still names
+ * that QP's context.
  *
  * Context: any thread, including an lcore and inside any callback, one caller per CQ at a
  * time; never blocks; runs no callback.

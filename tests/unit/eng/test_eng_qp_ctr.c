@@ -305,6 +305,69 @@ START_TEST(test_eng_observe_close)
 }
 END_TEST
 
+/*
+ * QP numbers are not reused at once: the next QP gets another number, the closed one's
+ * number finds nothing, and when its table index comes round again the number differs
+ * (a new generation), so completions and packets still about for it never name a new
+ * QP. Each completion carries its QP's context from creation.
+ */
+START_TEST(test_eng_qpn_not_reused)
+{
+	struct eng_qp_init init = { .type = ENG_QPT_RC, .pd = EH_PD, .slot = 0, .ctx = 77 };
+	struct eng_qp *qp, *next;
+	uint32_t qpn, got = 0, n, i;
+
+	eh_setup(NULL);
+	init.send_cq = eh_a.scq;
+	init.recv_cq = eh_a.rcq;
+	ck_assert_int_eq(eng_qp_create(eh_a.eng, &init, &qp), 0);
+	qpn = eng_qp_num(qp);
+	eng_qp_close_start(qp);
+	ck_assert(eh_run_until(qp_closed, qp, EH_WAIT_MS));
+	ck_assert_ptr_null(eng_qp_get(eh_a.eng, qpn));
+	/* Round robin: the next numbers go on; none is the closed one. */
+	for (i = 0, n = 0; i < ENG_MAX_QP && n != (qpn & (ENG_MAX_QP - 1)); i++) {
+		ck_assert_int_eq(eng_qp_create(eh_a.eng, &init, &next), 0);
+		got = eng_qp_num(next);
+		n = got & (ENG_MAX_QP - 1);
+		ck_assert_uint_ne(got, qpn);
+		ck_assert_ptr_null(eng_qp_get(eh_a.eng, qpn));
+		eng_qp_close_start(next);
+		ck_assert(eh_run_until(qp_closed, next, EH_WAIT_MS));
+	}
+	/* The same index again, a new number: 24 bits, the generation above the index. */
+	ck_assert_uint_eq(n, qpn & (ENG_MAX_QP - 1));
+	ck_assert_uint_eq(got, qpn + ENG_MAX_QP);
+}
+END_TEST
+
+/* A completion names its QP's context as pushed, whatever happened to the QP since. */
+START_TEST(test_eng_cqe_qp_ctx)
+{
+	struct eng_recv_wr wr = { .wr_id = 5, .num_sge = 0 };
+	struct eng_qp_attr err = { .state = ENG_QPS_ERR };
+	struct eng_qp_init init = { .type = ENG_QPT_RC, .pd = EH_PD, .slot = 0,
+				    .ctx = 0x1234567890ull };
+	struct eng_qp_attr at = { .state = ENG_QPS_INIT };
+	struct eng_cqe c;
+	struct eng_qp *qp;
+
+	eh_setup(NULL);
+	init.send_cq = eh_a.scq;
+	init.recv_cq = eh_a.rcq;
+	ck_assert_int_eq(eng_qp_create(eh_a.eng, &init, &qp), 0);
+	ck_assert_int_eq(eng_qp_modify(qp, &at), 0);
+	ck_assert_int_eq(eng_post_recv(qp, &wr), 0);
+	ck_assert_int_eq(eng_qp_modify(qp, &err), 0);		/* flushes the receive */
+	eng_qp_close_start(qp);
+	ck_assert(eh_run_until(qp_closed, qp, EH_WAIT_MS));
+	ck_assert_int_eq(eng_cq_poll(eh_a.rcq, &c, 1), 1);
+	ck_assert_uint_eq(c.wr_id, 5);
+	ck_assert_uint_eq(c.status, ENG_WC_WR_FLUSH_ERR);
+	ck_assert_uint_eq(c.qp_ctx, 0x1234567890ull);
+}
+END_TEST
+
 int
 main(int argc, char **argv)
 {
@@ -321,6 +384,8 @@ main(int argc, char **argv)
 	tcase_add_test(tc, test_eng_qp_ctr_psn_half_window);
 	tcase_add_test(tc, test_eng_qp_ctr_flush);
 	tcase_add_test(tc, test_eng_observe_close);
+	tcase_add_test(tc, test_eng_qpn_not_reused);
+	tcase_add_test(tc, test_eng_cqe_qp_ctx);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return eh_main(argv[0], s);

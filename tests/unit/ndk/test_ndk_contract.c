@@ -668,6 +668,38 @@ START_TEST(test_arm_overflow)
 }
 END_TEST
 
+/*
+ * A completion names the QP it came from even when that QP closed before it was polled
+ * and a new QP was made at once: the context travels in the completion (QP numbers are
+ * not reused at once either).
+ */
+START_TEST(test_result_qp_context_after_close)
+{
+	static int ctx_a, ctx_b;
+	struct ndk_pd *pd = nh_pd(1);
+	struct ndk_cq *cq = nh_cq(1, 64, NULL, NULL);
+	struct ndk_qp *a = mk_qp(pd, cq, cq, &ctx_a, 32);
+	struct ndk_qp *b;
+	struct ndk_result_ex r[8];
+	uintptr_t i;
+
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(ndk_receive(a, (void *)(i + 1), NULL, 0), 0);
+	ndk_flush(a);
+	nh_sleep_ms(SETTLE_MS);
+	nh_close_obj(a);
+	b = mk_qp(pd, cq, cq, &ctx_b, 32);
+	ck_assert_uint_eq(nh_results(cq, r, 4, 1000), 4);
+	for (i = 0; i < 4; i++) {
+		ck_assert_int_eq(r[i].status, -ECANCELED);
+		ck_assert_ptr_eq(r[i].qp_context, &ctx_a);
+		ck_assert_ptr_eq(r[i].request_context, (void *)(i + 1));
+	}
+	nh_close_obj(b);
+	nh_close_obj(cq);
+	nh_close_obj(pd);
+}
+END_TEST
 
 static Suite *
 suite(void)
@@ -698,6 +730,7 @@ suite(void)
 	tcase_add_test(tc, test_arm_merge_any_errors);
 	tcase_add_test(tc, test_arm_rearm_in_callback);
 	tcase_add_test(tc, test_arm_overflow);
+	tcase_add_test(tc, test_result_qp_context_after_close);
 	suite_add_tcase(s, tc);
 	return s;
 }
