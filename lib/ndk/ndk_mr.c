@@ -53,6 +53,13 @@ mr_release(struct lib_mr *mr)
 	__atomic_store_n(&mr->busy, 0, __ATOMIC_RELEASE);
 }
 
+/* A request's end (req_finish()): the MR takes its next request. */
+static void
+mr_req_release(struct req_item *r)
+{
+	mr_release(container_of(r, struct lib_mr, req));
+}
+
 static int
 register_run(struct req_item *r)
 {
@@ -66,7 +73,6 @@ register_run(struct req_item *r)
 		__atomic_store_n(&mr->lkey, eng_mr_lkey(emr), __ATOMIC_RELEASE);
 		__atomic_store_n(&mr->rkey, eng_mr_rkey(emr), __ATOMIC_RELEASE);
 	}
-	mr_release(mr);
 	return ret;
 }
 
@@ -90,7 +96,7 @@ mr_register(struct ndk_mr *pub, void *buf, size_t length, uint32_t flags, ndk_re
 	mr->req.args[0] = (uintptr_t)buf;
 	mr->req.args[1] = length;
 	mr->req.args[2] = mr_access(flags);
-	return req_pending(&mr->req, &mr->o, register_run, cb, ctx);
+	return req_pending(&mr->req, &mr->o, register_run, mr_req_release, cb, ctx);
 }
 
 /* Deregistration: unpublish the key now, complete after the grace period. */
@@ -109,7 +115,6 @@ deregister_run(struct req_item *r)
 	if (!eng_mr_close_poll(mr->old))
 		return NDK_PENDING;
 	mr->old = NULL;
-	mr_release(mr);
 	return 0;
 }
 
@@ -126,7 +131,7 @@ mr_deregister(struct ndk_mr *pub, ndk_request_cb cb, void *ctx)
 		mr_release(mr);
 		return -EINVAL;		/* not registered */
 	}
-	return req_pending(&mr->req, &mr->o, deregister_run, cb, ctx);
+	return req_pending(&mr->req, &mr->o, deregister_run, mr_req_release, cb, ctx);
 }
 
 static int
@@ -143,7 +148,6 @@ init_fr_run(struct req_item *r)
 		__atomic_store_n(&mr->lkey, eng_mr_lkey(emr), __ATOMIC_RELEASE);
 		__atomic_store_n(&mr->rkey, eng_mr_rkey(emr), __ATOMIC_RELEASE);
 	}
-	mr_release(mr);
 	return ret;
 }
 
@@ -168,7 +172,7 @@ mr_init_fast_register(struct ndk_mr *pub, uint32_t page_count, bool remote,
 	}
 	mr->req.args[0] = page_count;
 	mr->req.args[1] = remote;
-	return req_pending(&mr->req, &mr->o, init_fr_run, cb, ctx);
+	return req_pending(&mr->req, &mr->o, init_fr_run, mr_req_release, cb, ctx);
 }
 
 static uint32_t

@@ -246,8 +246,16 @@ static void
 req_finish(struct req_item *r, int st)
 {
 	struct obj *o = r->o;
+	ndk_request_cb cb = r->cb;
+	void *ctx = r->ctx;
 
-	r->cb(r->ctx, st);
+	/*
+	 * The callback is taken before the object's one-request guard is released: from then
+	 * on a new request (from another thread, or from inside this callback) may refill r.
+	 */
+	if (r->release != NULL)
+		r->release(r);
+	cb(ctx, st);
 	/* After the callback returned: a close waiting on this request may finish. */
 	obj_unref(o);
 }
@@ -284,10 +292,11 @@ req_poll(struct adapter *ad)
 
 int
 req_pending(struct req_item *r, struct obj *o, int (*fn)(struct req_item *r),
-	    ndk_request_cb cb, void *ctx)
+	    void (*release)(struct req_item *r), ndk_request_cb cb, void *ctx)
 {
 	r->o = o;
 	r->fn = fn;
+	r->release = release;
 	r->cb = cb;
 	r->ctx = ctx;
 	r->item.run = req_run;

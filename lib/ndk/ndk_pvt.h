@@ -142,6 +142,8 @@ struct req_item {
 	void *ctx;
 	/* The work: returns the status, or NDK_PENDING to be called again later. */
 	int (*fn)(struct req_item *r);
+	/* Ends the object's one-request guard: after the callback was taken, before it runs. */
+	void (*release)(struct req_item *r);
 	uint64_t args[4];
 };
 
@@ -246,7 +248,7 @@ void obj_discard(struct obj *o);
 /* Control context: finish the closes that are ready; returns how many. */
 int obj_closes_poll(struct adapter *ad);
 int req_pending(struct req_item *r, struct obj *o, int (*fn)(struct req_item *r),
-		ndk_request_cb cb, void *ctx);
+		void (*release)(struct req_item *r), ndk_request_cb cb, void *ctx);
 /* Control context: poll the requests still in progress; returns how many finished. */
 int req_poll(struct adapter *ad);
 /* The query_extension of objects without extensions, and the close every type uses. */

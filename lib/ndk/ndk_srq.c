@@ -53,8 +53,16 @@ modify_run(struct req_item *r)
 		__atomic_store_n(&srq->depth, (uint32_t)r->args[0], __ATOMIC_RELEASE);
 	if (r->args[1] != 0)
 		srq->threshold = (uint32_t)r->args[1];
-	__atomic_store_n(&srq->modifying, 0, __ATOMIC_RELEASE);
 	return 0;
+}
+
+/* The modify's end (req_finish()): the SRQ takes the next one. */
+static void
+modify_release(struct req_item *r)
+{
+	struct lib_srq *srq = container_of(r, struct lib_srq, req);
+
+	__atomic_store_n(&srq->modifying, 0, __ATOMIC_RELEASE);
 }
 
 static int
@@ -74,7 +82,7 @@ srq_modify(struct ndk_srq *pub, uint32_t depth, uint32_t threshold, ndk_request_
 		return -EBUSY;		/* one modify at a time */
 	srq->req.args[0] = depth;
 	srq->req.args[1] = threshold;
-	return req_pending(&srq->req, &srq->o, modify_run, cb, ctx);
+	return req_pending(&srq->req, &srq->o, modify_run, modify_release, cb, ctx);
 }
 
 int

@@ -485,7 +485,7 @@ START_TEST(test_req_pending_holds_reference)
 	struct req_item r;
 
 	ut.req_status = NDK_PENDING;
-	ck_assert_int_eq(req_pending(&r, &mr->o, req_work, req_cb, mr), NDK_PENDING);
+	ck_assert_int_eq(req_pending(&r, &mr->o, req_work, NULL, req_cb, mr), NDK_PENDING);
 	ck_assert_uint_eq(mr->o.refs, 1);
 	close_pending(mr);
 	ctl_step();
@@ -509,7 +509,7 @@ START_TEST(test_req_run_done_at_once)
 	struct req_item r;
 
 	ut.req_status = 0;
-	ck_assert_int_eq(req_pending(&r, &mr->o, req_work, req_cb, mr), NDK_PENDING);
+	ck_assert_int_eq(req_pending(&r, &mr->o, req_work, NULL, req_cb, mr), NDK_PENDING);
 	/* Never called back from inside the call that started it. */
 	ck_assert_uint_eq(ut.nevents, 0);
 	ctl_step();
@@ -518,6 +518,44 @@ START_TEST(test_req_run_done_at_once)
 	ck_assert(TAILQ_EMPTY(&ut.ad->polling));
 	/* A live object's last reference wakes nobody. */
 	ck_assert_uint_eq(ut.wakes, 0);
+	close_last(mr);
+}
+END_TEST
+
+static void
+req_cb_second(void *ctx, int status)
+{
+	event("second", &((struct t_obj *)ctx)->o, status);
+}
+
+/* The object's one-request guard opens: a second request starts at once on the record. */
+static void
+req_release_restart(struct req_item *r)
+{
+	ut.req_status = -EIO;
+	ck_assert_int_eq(req_pending(r, r->o, req_work, NULL, req_cb_second, r->ctx),
+			 NDK_PENDING);
+}
+
+/*
+ * A request's callback is taken before its object takes the next request (the release
+ * hook, where a guard like an MR's busy flag opens): a request started the moment the
+ * guard opens (another thread, or the callback itself) neither steals the first callback
+ * nor gets its own twice.
+ */
+START_TEST(test_req_release_then_callback)
+{
+	struct t_obj *mr = t_live("mr", NDK_OBJECT_MR);
+	struct req_item r;
+
+	ut.req_status = 0;
+	ck_assert_int_eq(req_pending(&r, &mr->o, req_work, req_release_restart, req_cb, mr),
+			 NDK_PENDING);
+	ctl_step();
+	EXPECT("request mr 0");
+	ctl_step();
+	EXPECT("second mr -5");
+	ck_assert_uint_eq(mr->o.refs, 0);
 	close_last(mr);
 }
 END_TEST
@@ -557,6 +595,7 @@ main(void)
 	tcase_add_test(tc, test_obj_close_inline);
 	tcase_add_test(tc, test_req_pending_holds_reference);
 	tcase_add_test(tc, test_req_run_done_at_once);
+	tcase_add_test(tc, test_req_release_then_callback);
 	/* A panic ends the process: only where each test runs in a child of its own. */
 	if (getenv("CK_FORK") == NULL || strcmp(getenv("CK_FORK"), "no") != 0)
 		tcase_add_test_raise_signal(tc, test_obj_hold_ante_limit, SIGABRT);
