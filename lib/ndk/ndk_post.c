@@ -301,8 +301,9 @@ qp_post_fr(struct ndk_qp *pub, void *req_ctx, struct ndk_mr *mrp, uint32_t page_
 	mr = (struct lib_mr *)obj_get(mrp, NDK_OBJECT_MR, &ret);
 	if (mr == NULL)
 		return refuse(qp, ret);
-	if (!mr->fast || mr->emr == NULL || mr->pd != qp->pd || pages == NULL ||
-	    page_count == 0 || page_count > mr->max_pages || fbo >= PAGE_4K || length == 0 ||
+	if (!mr->fast || mr->emr == NULL || !obj_live(&mr->o) || mr->pd != qp->pd ||
+	    pages == NULL || page_count == 0 || page_count > mr->max_pages || fbo >= PAGE_4K ||
+	    length == 0 ||
 	    fbo + length > (uint64_t)page_count * PAGE_4K || base_va == NULL ||
 	    ((uintptr_t)base_va & (PAGE_4K - 1)) != fbo)
 		return refuse(qp, -EINVAL);

@@ -178,7 +178,9 @@ eng_mr_close_start(struct eng_mr *mr)
 bool
 eng_mr_close_poll(struct eng_mr *mr)
 {
-	if (rte_rcu_qsbr_check(mr->k.eng->rcu, mr->k.token, false) != 1)
+	/* Acquire: pairs with the release of the last WQE's drop (eng_wr_keys_drop()). */
+	if (__atomic_load_n(&mr->k.wqe_refs, __ATOMIC_ACQUIRE) != 0 ||
+	    rte_rcu_qsbr_check(mr->k.eng->rcu, mr->k.token, false) != 1)
 		return false;
 	rte_free(mr);
 	return true;

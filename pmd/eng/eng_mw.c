@@ -61,7 +61,9 @@ eng_mw_close_start(struct eng_mw *mw)
 bool
 eng_mw_close_poll(struct eng_mw *mw)
 {
-	if (rte_rcu_qsbr_check(mw->k.eng->rcu, mw->k.token, false) != 1)
+	/* Acquire: pairs with the release of the last WQE's drop (eng_wr_keys_drop()). */
+	if (__atomic_load_n(&mw->k.wqe_refs, __ATOMIC_ACQUIRE) != 0 ||
+	    rte_rcu_qsbr_check(mw->k.eng->rcu, mw->k.token, false) != 1)
 		return false;
 	rte_free(mw);
 	return true;
@@ -174,4 +176,35 @@ eng_mr_fast_reg(struct eng_qp *qp, const struct eng_send_wr *wr)
 	key_set_range(&mr->k, wr->reg.va, wr->reg.length, wr->reg.mem - wr->reg.va, access);
 	key_publish_valid(&mr->k);
 	return ENG_WC_SUCCESS;
+}
+
+static void
+key_ref(struct eng_key *k, int d)
+{
+	if (k != NULL)
+		__atomic_fetch_add(&k->wqe_refs, d, __ATOMIC_ACQ_REL);
+}
+
+static void
+wr_keys(const struct eng_send_wr *wr, int d)
+{
+	if (wr->opcode == ENG_WR_BIND_MW) {
+		key_ref(wr->bind.mw != NULL ? &wr->bind.mw->k : NULL, d);
+		key_ref(wr->bind.mr != NULL ? &wr->bind.mr->k : NULL, d);
+	} else if (wr->opcode == ENG_WR_REG_MR) {
+		key_ref(wr->reg.mr != NULL ? &wr->reg.mr->k : NULL, d);
+	}
+}
+
+void
+eng_wr_keys_hold(const struct eng_send_wr *wr)
+{
+	wr_keys(wr, 1);
+}
+
+/* The last touch of the objects: after it their close may free them. */
+void
+eng_wr_keys_drop(const struct eng_send_wr *wr)
+{
+	wr_keys(wr, -1);
 }

@@ -173,6 +173,12 @@ struct eng_key {
 	uint32_t access;		/* ENG_ACCESS_* */
 	uint32_t mr_key;		/* MW: the MR it is bound to, */
 	uint32_t mr_state;		/* and that MR's state word when bound */
+	/*
+	 * Queued bind and fast-register WQEs that name this key's object (atomic): taken
+	 * when the WR is posted, dropped when its WQE retires. The close waits for 0 as well
+	 * as for its grace period, so a WQE held behind a fence never reads freed memory.
+	 */
+	uint32_t wqe_refs;
 };
 
 struct eng_mr {
@@ -490,6 +496,9 @@ enum eng_mr_check eng_mr_check(struct eng *eng, uint32_t key, bool remote, uint3
 /* eng_mw.c: the actions of ENG_WR_BIND_MW and ENG_WR_REG_MR for a QP (slot context). */
 enum eng_wc_status eng_mw_bind(struct eng_qp *qp, const struct eng_send_wr *wr);
 enum eng_wc_status eng_mr_fast_reg(struct eng_qp *qp, const struct eng_send_wr *wr);
+/* The objects a bind or fast-register WR names: held by its poster, dropped at retire. */
+void eng_wr_keys_hold(const struct eng_send_wr *wr);
+void eng_wr_keys_drop(const struct eng_send_wr *wr);
 /*
  * eng_sge.c: eng_post_send() inline data: the process address of an SGE's bytes. The lkey is not
  * checked (verbs rule); a valid fast-register MR's translation is applied when it covers

@@ -116,6 +116,11 @@ make_rings(struct eng_qp *qp)
 static void
 free_qp(struct eng_qp *qp)
 {
+	uint32_t i;
+
+	/* WQEs that never retired (a QP closed unflushed) let go of what they name. */
+	for (i = qp->req.head; qp->wqe != NULL && i != qp->sq.next; i++)
+		eng_wr_keys_drop(&eng_swqe(qp, i)->wr);
 	rte_ring_free(qp->rq);
 	rte_free(qp->wqe);
 	rte_free(qp);
@@ -452,6 +457,8 @@ eng_post_send_begin(struct eng_qp *qp, struct eng_send_wr **wr)
 static void
 enqueue(struct eng_qp *qp, bool defer)
 {
+	/* A bind or fast-register WQE keeps what it names until it retires. */
+	eng_wr_keys_hold(&eng_swqe(qp, qp->sq.next)->wr);
 	qp->sq.next++;
 	if (!defer || qp->sq.next - qp->sq.prod >= ENG_DEFER_MAX)
 		eng_post_doorbell(qp);

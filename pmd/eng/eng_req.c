@@ -436,6 +436,8 @@ complete(struct eng_qp *qp, uint32_t i, enum eng_wc_status st)
 		cqe = (struct eng_cqe){ .wr_id = w->wr.wr_id, .qpn = qp->qpn, .status = st,
 					.opcode = wc_opcode(w), .byte_len = w->length };
 
+	/* Retired: what a bind or fast-register names may be freed after this. */
+	eng_wr_keys_drop(&w->wr);
 	/*
 	 * The entry is free once read, and free before its completion shows: a consumer
 	 * that reaped it may post again at once, from another thread (release: the poster

@@ -574,6 +574,46 @@ START_TEST(test_eng_mw_alloc_close)
 }
 END_TEST
 
+/*
+ * A window closed while a bind naming it waits behind a fence: the close (unpublished,
+ * grace period passed) still waits until that bind retired, which fails (the window is
+ * gone), so the slot never reads freed memory nor binds a key another window took since.
+ */
+START_TEST(test_eng_mw_close_with_bind_queued)
+{
+	struct eh_buf *lb, *xa, *x;
+	struct eng_cqe c[2];
+	struct eng_mw *mw;
+	unsigned int got = 0, i;
+	bool closed = false;
+
+	eh_setup(NULL);
+	lb = eh_buf_new(&eh_b, 4096, EH_PD, EH_ACC_ALL);
+	xa = eh_buf_new(&eh_a, 4096, EH_PD, EH_ACC_ALL);
+	x = eh_buf_new(&eh_b, 4096, EH_PD, EH_ACC_ALL);
+	eh_fill(xa, 0, xa->len, 5);
+	mw = mw_new(&eh_b, EH_PD);
+	mws[0] = NULL;		/* the close owns it now */
+	/* A READ from A, then the bind behind it (IBA 10.8.3.3: the fence waits for it). */
+	rdma(eh_b.qp, 1, ENG_WR_READ, lb, 0, 4096, eh_va(xa, 0), eh_rkey(xa));
+	bind_mr(eh_b.qp, 2, mw, x->mr, eh_va(x, 0), 4096, RW, ENG_WR_SIGNALED | ENG_WR_FENCE);
+	eng_mw_close_start(mw);
+	for (i = 0; i < 1000 && !closed; i++) {
+		eh_poll();
+		got += (unsigned int)eng_cq_poll(eh_b.scq, c + got, 2 - got);
+		closed = eng_mw_close_poll(mw);
+		ck_assert_msg(!closed || got == 2, "the window closed with its bind still queued");
+	}
+	ck_assert(closed);
+	ck_assert_uint_eq(c[0].wr_id, 1);
+	ck_assert_uint_eq(c[0].status, ENG_WC_SUCCESS);
+	ck_assert_uint_eq(c[1].wr_id, 2);
+	ck_assert_uint_eq(c[1].status, ENG_WC_MW_BIND_ERR);
+	ck_assert_int_eq(eh_check_pattern(lb, 0, 4096, 5), -1);
+	eh_assert_quiet();
+}
+END_TEST
+
 /* Fast-register MRs. */
 
 START_TEST(test_eng_fr_reg_translates)
@@ -844,6 +884,7 @@ main(int argc, char **argv)
 	tcase_add_test(tc, test_eng_mw_follows_its_mr);
 	tcase_add_test(tc, test_eng_mw_key_is_not_local);
 	tcase_add_test(tc, test_eng_mw_alloc_close);
+	tcase_add_test(tc, test_eng_mw_close_with_bind_queued);
 	tcase_add_test(tc, test_eng_fr_reg_translates);
 	tcase_add_test(tc, test_eng_fr_invalidate_reregister);
 	tcase_add_test(tc, test_eng_fr_send_inv);
