@@ -185,6 +185,8 @@ conn_create(struct ndk_adapter *pub, ndk_create_cb cb, void *ctx,
 	RTE_SET_USED(ctx);
 	if (out == NULL)
 		return -EINVAL;
+	if (obj_parent_ok(&ad->o) != 0)
+		return -EBADF;
 	if (ad->cm == NULL)
 		return -ENOTSUP;	/* another adapter on this engine owns QP1 */
 	c = conn_alloc(ad);
@@ -646,6 +648,8 @@ lis_create(struct ndk_adapter *pub, ndk_connect_event_cb event, void *event_ctx,
 	RTE_SET_USED(ctx);
 	if (event == NULL || out == NULL)
 		return -EINVAL;
+	if (obj_parent_ok(&ad->o) != 0)
+		return -EBADF;
 	if (ad->cm == NULL)
 		return -ENOTSUP;
 	l = calloc(1, sizeof(*l));
@@ -770,6 +774,8 @@ sep_create(struct ndk_adapter *pub, const struct sockaddr *sa, socklen_t len,
 	RTE_SET_USED(ctx);
 	if (out == NULL || from_sockaddr(sa, len, addr, &port) != 0)
 		return -EINVAL;
+	if (obj_parent_ok(&ad->o) != 0)
+		return -EBADF;
 	if (ad->cm == NULL)
 		return -ENOTSUP;
 	if (v4_any(addr))

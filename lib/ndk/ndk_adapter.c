@@ -199,6 +199,8 @@ ndk_open_adapter(struct droce_engine *de, struct ndk_version version,
 	ad->eng = env_engine_pmd(de);
 	ad->rcu = eng_rcu(ad->eng);
 	ad->manual = conf != NULL && conf->manual_control;
+	ad->close_warn_tsc = rte_get_timer_hz() / 1000 *
+			     (conf != NULL && conf->close_warn_ms != 0 ? conf->close_warn_ms : 1000);
 	rte_spinlock_init(&ad->lock);
 	TAILQ_INIT(&ad->objs);
 	TAILQ_INIT(&ad->closing);
@@ -217,6 +219,7 @@ ndk_open_adapter(struct droce_engine *de, struct ndk_version version,
 		free(ad);
 		return ret;
 	}
+	ndk_tel_add(ad);
 	*out = (struct ndk_adapter *)ad;
 	return 0;
 }
@@ -265,16 +268,27 @@ wait_tick(struct adapter *ad)
 		nanosleep(&ts, NULL);
 }
 
-void
+int
 ndk_close_adapter(struct ndk_adapter *pub)
 {
 	struct adapter *ad = (struct adapter *)pub;
-	int err;
+	int err, slot;
 
 	if (obj_get(pub, NDK_OBJECT_ADAPTER, &err) == NULL) {
 		LIB_LOG(ERR, "ndk_close_adapter: not an adapter (%d)", err);
-		return;
+		return err;
 	}
+	/* From a callback it would wait for itself: for its control work, or its slot. */
+	if (ctl_in_callback(ad) || eng_thread_in_poll()) {
+		LIB_LOG(ERR, "ndk_close_adapter: called from a callback (%s), which it would "
+			"wait for; close the adapter from a thread of the application",
+			eng_thread_in_poll() ? "an engine slot's" : "the adapter's control");
+		return -EDEADLK;
+	}
+	/* A thread that polls a slot blocks here: the slot goes offline, nothing waits. */
+	slot = eng_thread_slot(ad->eng);
+	if (slot >= 0)
+		eng_slot_offline(ad->eng, (unsigned int)slot);
 	ad->o.state = OBJ_CLOSING;
 	while (live_total(ad) > 0) {
 		close_leftovers(ad);
@@ -286,8 +300,16 @@ ndk_close_adapter(struct ndk_adapter *pub)
 	/* The barrier: a CQ notification that started before its CQ closed has ended
 	 * once every slot has passed a quiescent point (offline slots count as passed). */
 	rte_rcu_qsbr_synchronize(ad->rcu, RTE_QSBR_THRID_INVALID);
+	/*
+	 * Only now the eventfd: QP1's notification hook (cleared by the CM's fini) and CQ
+	 * notifications wake the control context through it, and its number, once closed,
+	 * may name another file.
+	 */
+	ctl_fini(ad);
+	ndk_tel_del(ad);
 	ad->o.magic = 0;
 	free(ad);
+	return 0;
 }
 
 int
@@ -335,14 +357,14 @@ ndk_adapter_dump(struct ndk_adapter *pub, void *file)
 	rte_spinlock_lock(&ad->lock);
 	TAILQ_FOREACH(o, &ad->objs, all) {
 		uint32_t st = __atomic_load_n(&o->state, __ATOMIC_ACQUIRE);
-		uint32_t refs = __atomic_load_n(&o->refs, __ATOMIC_ACQUIRE);
+		char why[160];
 
 		fprintf(f, "%s %p: %s", o->ops->name, (void *)o,
 			st < OBJ_STATE_MAX ? obj_state_names[st] : "?");
-		if (st == OBJ_CLOSING && refs != 0)
-			fprintf(f, ", waits on %u successors or requests", refs);
-		else if (st == OBJ_CLOSING)
-			fprintf(f, ", waits on the engine's grace period");
+		if (st == OBJ_CLOSING) {
+			obj_close_wait(o, why, sizeof(why));
+			fprintf(f, ", waits for %s", why);
+		}
 		fputc('\n', f);
 	}
 	rte_spinlock_unlock(&ad->lock);

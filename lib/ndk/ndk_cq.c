@@ -336,6 +336,8 @@ cq_create(struct ndk_adapter *pub, uint32_t depth, ndk_cq_notify_cb notify,
 	adapter_info(ad, &info);
 	if (depth == 0 || depth > info.max_cq_depth || notify == NULL || cb == NULL)
 		return -EINVAL;
+	if (obj_parent_ok(&ad->o) != 0)
+		return -EBADF;
 	cq = calloc(1, sizeof(*cq));
 	if (cq == NULL)
 		return -ENOMEM;

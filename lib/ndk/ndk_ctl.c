@@ -89,11 +89,17 @@ srqs_armed(const struct adapter *ad)
 	return false;
 }
 
+/* The adapter whose control work the calling thread runs now (its callbacks run there). */
+static __thread const struct adapter *ctl_running;
+
 int
 ctl_poll(struct adapter *ad)
 {
+	const struct adapter *outer = ctl_running;
 	struct ctl_item *it = take_all(ad);
 	int n = 0;
+
+	ctl_running = ad;
 
 	while (it != NULL) {
 		struct ctl_item *next = it->next;
@@ -108,7 +114,14 @@ ctl_poll(struct adapter *ad)
 	n += req_poll(ad);
 	n += srqs_poll(ad);
 	n += obj_closes_poll(ad);
+	ctl_running = outer;
 	return n;
+}
+
+bool
+ctl_in_callback(const struct adapter *ad)
+{
+	return ctl_running == ad;
 }
 
 static void *
@@ -168,6 +181,11 @@ ctl_stop(struct adapter *ad)
 		pthread_join(ad->thr, NULL);
 		ad->thr_running = false;
 	}
+}
+
+void
+ctl_fini(struct adapter *ad)
+{
 	if (ad->efd >= 0) {
 		close(ad->efd);
 		ad->efd = -1;

@@ -243,6 +243,8 @@ mr_create(struct ndk_pd *pub, bool fast, ndk_create_cb cb, void *ctx,
 	RTE_SET_USED(ctx);
 	if (out == NULL)
 		return -EINVAL;
+	if (obj_parent_ok(&pd->o) != 0)
+		return -EBADF;
 	mr = calloc(1, sizeof(*mr));
 	if (mr == NULL)
 		return -ENOMEM;
@@ -321,6 +323,8 @@ mw_create(struct ndk_pd *pub, ndk_create_cb cb, void *ctx, struct ndk_mw **out)
 	RTE_SET_USED(out);
 	if (cb == NULL)
 		return -EINVAL;
+	if (obj_parent_ok(&pd->o) != 0)
+		return -EBADF;
 	mw = calloc(1, sizeof(*mw));
 	if (mw == NULL)
 		return -ENOMEM;

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The object core: identity checks, references, pending creates and requests, close. */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <rte_cycles.h>
 
 #include "ndk_pvt.h"
 
@@ -178,6 +182,8 @@ obj_close(struct obj *o, ndk_close_cb cb, void *ctx, bool (*inline_ok)(struct ob
 	}
 	o->close_cb = cb;
 	o->close_ctx = ctx;
+	o->close_tsc = rte_get_timer_cycles();
+	o->warn_tsc = o->close_tsc;
 	if (inline_ok != NULL && __atomic_load_n(&o->refs, __ATOMIC_ACQUIRE) == 0 &&
 	    inline_ok(o)) {
 		unlink_obj(o);
@@ -193,6 +199,35 @@ obj_close(struct obj *o, ndk_close_cb cb, void *ctx, bool (*inline_ok)(struct ob
 
 /* Control context: finish every closing object that is ready. Returns how many. */
 int
+obj_close_wait(const struct obj *o, char *buf, size_t len)
+{
+	uint32_t refs = __atomic_load_n(&o->refs, __ATOMIC_ACQUIRE);
+
+	if (refs != 0)
+		return snprintf(buf, len, "%u successors or pending requests", refs);
+	if (o->ops->close_wait != NULL)
+		return o->ops->close_wait(o, buf, len);
+	return snprintf(buf, len, "its quiescence");
+}
+
+/* A close pending for longer than the adapter's close_warn_ms: say what it waits for. */
+static void
+warn_if_long(struct adapter *ad, struct obj *o)
+{
+	uint64_t now = rte_get_timer_cycles(), hz = rte_get_timer_hz();
+	char why[160];
+
+	if (hz == 0 || now - o->warn_tsc < ad->close_warn_tsc)
+		return;		/* (no timer before the EAL: no warning either) */
+	o->warn_tsc = now;
+	rte_spinlock_lock(&ad->lock);
+	obj_close_wait(o, why, sizeof(why));
+	rte_spinlock_unlock(&ad->lock);
+	LIB_LOG(WARNING, "%s %p: closing for %" PRIu64 " ms, waiting for %s", o->ops->name,
+		(void *)o, (now - o->close_tsc) * 1000 / hz, why);
+}
+
+int
 obj_closes_poll(struct adapter *ad)
 {
 	struct obj *o, *tmp;
@@ -202,10 +237,11 @@ obj_closes_poll(struct adapter *ad)
 		ndk_close_cb cb;
 		void *ctx;
 
-		if (__atomic_load_n(&o->refs, __ATOMIC_ACQUIRE) != 0)
+		if (__atomic_load_n(&o->refs, __ATOMIC_ACQUIRE) != 0 ||
+		    (o->ops->close_poll != NULL && !o->ops->close_poll(o))) {
+			warn_if_long(ad, o);
 			continue;
-		if (o->ops->close_poll != NULL && !o->ops->close_poll(o))
-			continue;
+		}
 		TAILQ_REMOVE(&ad->closing, o, closing);
 		cb = o->close_cb;
 		ctx = o->close_ctx;

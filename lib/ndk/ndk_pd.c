@@ -47,6 +47,8 @@ pd_create(struct ndk_adapter *pub, ndk_create_cb cb, void *ctx, struct ndk_pd **
 	RTE_SET_USED(out);	/* a pending create hands the PD to cb only */
 	if (cb == NULL)
 		return -EINVAL;
+	if (obj_parent_ok(&ad->o) != 0)
+		return -EBADF;
 	pd = calloc(1, sizeof(*pd));
 	if (pd == NULL)
 		return -ENOMEM;

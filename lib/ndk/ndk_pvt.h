@@ -60,6 +60,9 @@ struct obj_ops {
 	bool (*close_poll)(struct obj *o);
 	/* Free the memory (called after close_poll said true). */
 	void (*free)(struct obj *o);
+	/* What a close with no references left waits for, in words (snprintf's return).
+	 * Any thread, under the adapter's lock. NULL = "its quiescence". */
+	int (*close_wait)(const struct obj *o, char *buf, size_t len);
 };
 
 struct obj {
@@ -78,6 +81,8 @@ struct obj {
 	ndk_create_cb create_cb;
 	void *create_ctx;
 	struct ctl_item item;			/* create, then close */
+	uint64_t close_tsc;			/* when the close started (timer cycles) */
+	uint64_t warn_tsc;			/* its last warning (control context) */
 	TAILQ_ENTRY(obj) all;			/* adapter's objects (under ad->lock) */
 	TAILQ_ENTRY(obj) closing;		/* control context only */
 };
@@ -130,6 +135,8 @@ struct adapter {
 	struct req_list polling;		/* control context only: requests in progress */
 	uint32_t next_pd;			/* atomic */
 	struct cm *cm;				/* NULL: another adapter owns QP1 */
+	uint64_t close_warn_tsc;		/* ndk_adapter_conf.close_warn_ms in cycles */
+	unsigned int tel_idx;			/* its place in the telemetry registry */
 	const struct adapter_cm_ops *cm_ops;	/* NULL: no connection manager */
 };
 
@@ -234,6 +241,12 @@ void obj_unref(struct obj *o);
 /* Hold a reference on antecedent a until this object is freed. */
 void obj_hold_ante(struct obj *o, struct obj *a);
 bool obj_live(const struct obj *o);
+/* Creates on a parent whose close has started are refused: 0, or -EBADF. */
+static inline int
+obj_parent_ok(const struct obj *parent)
+{
+	return obj_live(parent) ? 0 : -EBADF;
+}
 /* Pending create: run on the control context, which calls back with the result. */
 int obj_create_pending(struct obj *o, void (*run)(struct ctl_item *it), ndk_create_cb cb,
 		       void *ctx);
@@ -247,6 +260,8 @@ int obj_close(struct obj *o, ndk_close_cb cb, void *ctx, bool (*inline_ok)(struc
 void obj_discard(struct obj *o);
 /* Control context: finish the closes that are ready; returns how many. */
 int obj_closes_poll(struct adapter *ad);
+/* What o's pending close waits for, in words (snprintf's return). Under ad->lock. */
+int obj_close_wait(const struct obj *o, char *buf, size_t len);
 int req_pending(struct req_item *r, struct obj *o, int (*fn)(struct req_item *r),
 		void (*release)(struct req_item *r), ndk_request_cb cb, void *ctx);
 /* Control context: poll the requests still in progress; returns how many finished. */
@@ -260,7 +275,12 @@ int obj_close_fn(struct ndk_object_header *obj, ndk_close_cb cb, void *ctx);
 void ctl_push(struct adapter *ad, struct ctl_item *it);
 int ctl_poll(struct adapter *ad);
 int ctl_start(struct adapter *ad);
+/* Stop the control thread (its eventfd stays: a slot may still wake it). */
 void ctl_stop(struct adapter *ad);
+/* Close the eventfd, once nothing can wake the control context any more. */
+void ctl_fini(struct adapter *ad);
+/* Is the calling thread running ad's control work (one of its callbacks)? */
+bool ctl_in_callback(const struct adapter *ad);
 void ctl_wake(struct adapter *ad);
 
 /* ndk_adapter.c */
@@ -326,6 +346,11 @@ int qp_post_invalidate(struct ndk_qp *pub, void *req_ctx, struct ndk_object_head
 		       uint32_t flags);
 int srq_post_receive(struct ndk_srq *pub, void *req_ctx, const struct ndk_sge *sge,
 		     uint32_t nsge);
+
+/* ndk_tel.c: the telemetry registry of open adapters (/droce/closes). add at open;
+ * del before the adapter is freed, returning once no request reads it. */
+void ndk_tel_add(struct adapter *ad);
+void ndk_tel_del(struct adapter *ad);
 
 /* ndk_status.c: the status of an engine completion (0 or a negative errno). */
 int status_of_wc(enum eng_wc_status st);

@@ -40,16 +40,40 @@ qp_create_run(struct ctl_item *it)
 	obj_create_done(&qp->o, ret);
 }
 
+/*
+ * The close starts at once, even while a connector still holds the QP: its outstanding
+ * requests are flushed and packets stop reaching it now; only the free waits for the
+ * connector (and the grace period).
+ */
+static void
+qp_close_begin(struct obj *o)
+{
+	struct lib_qp *qp = container_of(o, struct lib_qp, o);
+	struct eng_qp_attr err = { .state = ENG_QPS_ERR };
+
+	if (qp->eqp != NULL && !qp->started_close) {
+		(void)eng_qp_modify(qp->eqp, &err);
+		eng_qp_close_start(qp->eqp);
+		qp->started_close = true;
+	}
+}
+
 static bool
 qp_close_poll(struct obj *o)
 {
 	struct lib_qp *qp = container_of(o, struct lib_qp, o);
 
-	if (!qp->started_close) {
-		eng_qp_close_start(qp->eqp);
-		qp->started_close = true;
-	}
+	qp_close_begin(o);
 	return eng_qp_close_poll(qp->eqp);
+}
+
+static int
+qp_close_wait(const struct obj *o, char *buf, size_t len)
+{
+	const struct lib_qp *qp = container_of(o, const struct lib_qp, o);
+
+	return qp->started_close ? eng_qp_close_wait(qp->eqp, buf, len) :
+				   snprintf(buf, len, "its control context");
 }
 
 static void
@@ -60,7 +84,9 @@ qp_free(struct obj *o)
 
 static const struct obj_ops qp_ops = {
 	.name = "qp",
+	.close_begin = qp_close_begin,
 	.close_poll = qp_close_poll,
+	.close_wait = qp_close_wait,
 	.free = qp_free,
 };
 
@@ -92,6 +118,8 @@ create(struct lib_pd *pd, struct ndk_cq *rcq, struct ndk_cq *icq, struct ndk_srq
 	adapter_info(pd->o.ad, &info);
 	if (cb == NULL)
 		return -EINVAL;
+	if (obj_parent_ok(&pd->o) != 0)
+		return -EBADF;
 	ret = check_cq(pd->o.ad, rcq, &r);
 	if (ret == 0)
 		ret = check_cq(pd->o.ad, icq, &i);

@@ -101,6 +101,8 @@ srq_create(struct ndk_pd *pub, uint32_t depth, uint32_t max_sge, uint32_t thresh
 	    max_sge > info.max_receive_request_sge || threshold > depth ||
 	    (threshold != 0 && notify == NULL))
 		return -EINVAL;
+	if (obj_parent_ok(&pd->o) != 0)
+		return -EBADF;
 	srq = calloc(1, sizeof(*srq));
 	if (srq == NULL)
 		return -ENOMEM;

@@ -274,6 +274,27 @@ eng_slot_queue(struct eng_slot *s, struct rte_mbuf *m, uint8_t icrc_l3)
 		flush_tx(s->eng, s);
 }
 
+/* Is the calling thread inside eng_poll()? */
+static __thread bool thread_in_poll;
+
+/*
+ * Going online: take the slot from whoever else may hold it. That is only a close doing
+ * an offline slot's share, which takes a few microseconds and never waits for us.
+ */
+static void
+slot_take(struct eng_slot *s)
+{
+	uint32_t free;
+
+	do {
+		free = ENG_SLOT_FREE;
+		if (__atomic_compare_exchange_n(&s->owner, &free, ENG_SLOT_RUNNER, false,
+						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return;
+		rte_pause();
+	} while (true);
+}
+
 int
 eng_poll(struct eng *eng, unsigned int slot)
 {
@@ -283,9 +304,12 @@ eng_poll(struct eng *eng, unsigned int slot)
 	int work = 0;
 
 	if (!s->online) {
+		slot_take(s);
 		rte_rcu_qsbr_thread_online(eng->rcu, slot);
 		s->online = true;
+		s->runner = pthread_self();
 	}
+	thread_in_poll = true;
 	s->mcache = rte_mempool_default_cache(eng->pool, rte_lcore_id());
 	if (slot == 0)
 		work += port_poll(eng->port);
@@ -308,18 +332,44 @@ eng_poll(struct eng *eng, unsigned int slot)
 	s->ctr[ENG_POLLS]++;
 	s->ctr[ENG_BUSY_POLLS] += work != 0;
 	s->mcache = NULL;
+	thread_in_poll = false;
 	/* Nothing of this slot's is referenced past here: a grace period may end. */
 	rte_rcu_qsbr_quiescent(eng->rcu, slot);
+	if ((s->clock_polls & 7) == 1)
+		__atomic_store_n(&s->quiescent_tsc, s->now, __ATOMIC_RELAXED);
 	return work;
 }
 
 void
 eng_slot_offline(struct eng *eng, unsigned int slot)
 {
-	if (eng->slots[slot].online) {
+	struct eng_slot *s = &eng->slots[slot];
+
+	if (s->online) {
 		rte_rcu_qsbr_thread_offline(eng->rcu, slot);
-		eng->slots[slot].online = false;
+		s->online = false;
+		/* Release: a close that takes the slot now sees all it did. */
+		__atomic_store_n(&s->owner, ENG_SLOT_FREE, __ATOMIC_RELEASE);
 	}
+}
+
+int
+eng_thread_slot(const struct eng *eng)
+{
+	unsigned int i;
+
+	/* Only its runner wrote runner: a thread finds itself, never a torn other. */
+	for (i = 0; i < eng->nb_slots; i++)
+		if (__atomic_load_n(&eng->slots[i].owner, __ATOMIC_RELAXED) == ENG_SLOT_RUNNER &&
+		    pthread_equal(eng->slots[i].runner, pthread_self()))
+			return (int)i;
+	return -1;
+}
+
+bool
+eng_thread_in_poll(void)
+{
+	return thread_in_poll;
 }
 
 static int

@@ -34,6 +34,10 @@ extern int eng_logtype;
 #define ENG_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_ ## level, eng_logtype, "droce.eng: " fmt "\n", ##__VA_ARGS__)
 
+#define ENG_SLOT_FREE		0u
+#define ENG_SLOT_RUNNER		1u
+#define ENG_SLOT_CLOSER		2u
+
 #define ENG_TX_BURST		64
 /* Packets a slot holds when the device's transmit ring is full (backpressure). */
 #define ENG_TX_BUF		512
@@ -366,6 +370,14 @@ struct eng_slot {
 	 */
 	struct rte_mempool_cache *mcache;
 	bool online;			/* registered RCU reader is online */
+	/*
+	 * Who runs the slot's share of the work (atomic): SLOT_FREE while it is offline,
+	 * SLOT_RUNNER from its thread going online to its going offline, SLOT_CLOSER while
+	 * a close does an offline slot's share itself (eng_qp_close_poll()).
+	 */
+	uint32_t owner;
+	pthread_t runner;		/* the thread that took it online */
+	uint64_t quiescent_tsc;		/* its last quiescent state (for the close's log) */
 	bool stop;			/* tells the lcore running the slot to return */
 	uint32_t clock_polls;		/* polls: the clock is read every 8th */
 	uint64_t now;			/* the timers' clock: the TSC of a recent poll */

@@ -8,6 +8,7 @@
  * RCU-quiesced close of the NDK-style API takes over that rule.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -225,11 +226,64 @@ eng_qp_close_start(struct eng_qp *qp)
 	__atomic_store_n(&qp->closing, true, __ATOMIC_RELEASE);
 }
 
+int
+eng_qp_close_wait(const struct eng_qp *qp, char *buf, size_t len)
+{
+	const struct eng_slot *s = qp->slot;
+	uint64_t now = rte_get_tsc_cycles(), hz = rte_get_tsc_hz();
+	unsigned int i;
+	int n;
+
+	if (!__atomic_load_n(&qp->unlinked, __ATOMIC_ACQUIRE))
+		return snprintf(buf, len, "slot %u (%s) to unlink QP %#x", s->idx,
+				__atomic_load_n(&s->owner, __ATOMIC_RELAXED) == ENG_SLOT_FREE ?
+				"offline" : "online", qp->qpn);
+	n = snprintf(buf, len, "a grace period of QP %#x:", qp->qpn);
+	for (i = 0; i < qp->eng->nb_slots && n >= 0 && (size_t)n < len; i++) {
+		const struct eng_slot *o = &qp->eng->slots[i];
+		uint64_t qs = __atomic_load_n(&o->quiescent_tsc, __ATOMIC_RELAXED);
+
+		if (__atomic_load_n(&o->owner, __ATOMIC_RELAXED) == ENG_SLOT_RUNNER)
+			n += snprintf(buf + n, len - n, " slot %u last quiescent %" PRIu64
+				      " ms ago", i, qs != 0 && now > qs ? (now - qs) * 1000 / hz :
+									0);
+	}
+	return n;
+}
+
+/*
+ * The share of a close an offline slot would do on its next poll, done by the closer:
+ * link the QPs made for it, unlink the closing ones (flushing what they hold). Only while
+ * the slot is offline, holding it so it cannot come back meanwhile: a slot whose thread
+ * stopped polling (an application's thread that blocks, a paused service) never holds up
+ * a close. Control thread.
+ */
+static void
+offline_share(struct eng_slot *s)
+{
+	uint32_t free = ENG_SLOT_FREE;
+	struct eng_qp *qp, *tmp;
+
+	/* Acquire: see everything the slot did before it went offline. */
+	if (!__atomic_compare_exchange_n(&s->owner, &free, ENG_SLOT_CLOSER, false,
+					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return;		/* polled: its own thread does it */
+	eng_slot_qps_update(s);
+	for (qp = TAILQ_FIRST(&s->qps); qp != NULL; qp = tmp) {
+		tmp = TAILQ_NEXT(qp, next);
+		unlink_if_closing(qp, true);
+	}
+	/* Release: the slot, back online, sees the list as left here. */
+	__atomic_store_n(&s->owner, ENG_SLOT_FREE, __ATOMIC_RELEASE);
+}
+
 bool
 eng_qp_close_poll(struct eng_qp *qp)
 {
 	struct rte_rcu_qsbr *v = qp->eng->rcu;
 
+	if (!__atomic_load_n(&qp->unlinked, __ATOMIC_ACQUIRE))
+		offline_share(qp->slot);
 	if (!__atomic_load_n(&qp->unlinked, __ATOMIC_ACQUIRE))
 		return false;
 	/* A slot that looked the QP up before it was unpublished may still hold it. */

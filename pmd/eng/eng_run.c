@@ -79,12 +79,18 @@ eng_stop(struct eng *eng)
 	return 0;
 }
 
+/*
+ * One run of a slot as a service. Offline between runs: a service the application pauses
+ * or unmaps is simply not called, and must not hold up every grace period meanwhile.
+ */
 static int32_t
 slot_service(void *arg)
 {
 	struct eng_slot *s = arg;
+	int work = eng_poll(s->eng, s->idx);
 
-	return eng_poll(s->eng, s->idx) > 0 ? 0 : -EAGAIN;
+	eng_slot_offline(s->eng, s->idx);
+	return work > 0 ? 0 : -EAGAIN;
 }
 
 int

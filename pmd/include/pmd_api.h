@@ -390,8 +390,16 @@ void eng_destroy(struct eng *eng);
  * The first call puts the slot's RCU reader online.
  */
 int eng_poll(struct eng *eng, unsigned int slot);
-/* The thread running a slot stops (or is about to block): take its RCU reader offline. */
+/*
+ * The thread running a slot stops (or is about to block): take its RCU reader offline.
+ * A close then does the slot's share of it itself (nothing waits for an offline slot),
+ * and the slot's next eng_poll() takes it back.
+ */
 void eng_slot_offline(struct eng *eng, unsigned int slot);
+/* The slot of eng the calling thread runs (online), or -1. */
+int eng_thread_slot(const struct eng *eng);
+/* Is the calling thread inside eng_poll() (a CQ notification runs there)? */
+bool eng_thread_in_poll(void);
 
 /*
  * Run slot i on EAL worker lcore lcores[i] (n = the number of slots) until eng_stop().
@@ -592,6 +600,8 @@ void eng_qp_destroy(struct eng_qp *qp);
  */
 void eng_qp_close_start(struct eng_qp *qp);
 bool eng_qp_close_poll(struct eng_qp *qp);
+/* What a started close waits for, in words, into buf (snprintf's return). Any thread. */
+int eng_qp_close_wait(const struct eng_qp *qp, char *buf, size_t len);
 /*
  * Post work requests (the poster is the only producer of each queue). A QP attached to
  * an SRQ takes no receives of its own (-EINVAL). Inline data is

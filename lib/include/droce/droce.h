@@ -526,9 +526,10 @@ int droce_engine_poll(struct droce_engine *eng, unsigned int slot);
 
 /**
  * The thread polling a slot stops polling for a while (it would block): tell the engine,
- * so RCU grace periods (CQ, MR, MW and PD closes, deregistrations, the barrier of
- * ndk_close_adapter()) do not wait for it. A QP's close still waits for the next poll of
- * the slot that owns the QP (issue 20). The next droce_engine_poll() resumes.
+ * so no close waits for it: RCU grace periods (closes, deregistrations, the barrier of
+ * ndk_close_adapter()) pass it, and a QP's close unlinks the QP from the offline slot
+ * itself. The next droce_engine_poll() resumes. ndk_close_adapter() called by that
+ * thread does this for it.
  *
  * Context: the thread that polls the slot, between two droce_engine_poll() calls. Never
  * blocks; runs no callback.

@@ -420,6 +420,13 @@ struct ndk_adapter_conf {
 	 * ndk_adapter_control_poll() itself, from one thread (e.g. an rte_service).
 	 */
 	bool manual_control;
+	/**
+	 * A close pending longer than this many milliseconds is logged (WARNING, with the
+	 * object and what it waits for: successors, a slot, a grace period), and again each
+	 * time as long again has passed; telemetry's /droce/closes lists every pending
+	 * close. 0 = 1000.
+	 */
+	uint32_t close_warn_ms;
 };
 
 /**
@@ -456,22 +463,28 @@ int ndk_open_adapter(struct droce_engine *eng, struct ndk_version version,
 /**
  * Close an adapter: the one blocking call, and a barrier. It waits for every pending close
  * to complete; objects the consumer never closed are closed now (without callbacks, and
- * logged by name as a consumer bug). When it returns no consumer callback is running
- * anywhere and none will run again. The engine's slots must keep running until it returns:
- * a QP's close waits for its slot even when the slot is offline (issue 20).
+ * logged by name as a consumer bug). When it returns 0 no consumer callback is running
+ * anywhere and none will run again. Slots that are offline (droce_engine_slot_offline())
+ * hold nothing up: their share of the closes is done for them.
  *
- * Context: a control thread of the consumer; never from a callback, never on a thread that
- * polls a slot of the engine (it would wait for itself). Blocks until every close has
+ * Context: a thread of the consumer that is not running one of this adapter's callbacks
+ * (a callback on the control context, or on an engine slot, is refused: it would wait
+ * for itself). A thread that polls a slot of the engine may call it: its slot is taken
+ * offline first, and the next droce_engine_poll() resumes it. Blocks until every close has
  * completed and an RCU grace period has passed. The close callbacks of closes still
  * pending, and the callbacks of creates and requests still in flight, run before it
  * returns: on the control thread, or with manual_control inside this call, on the calling
  * thread.
  *
  * @param ad
- *   The adapter; NULL or an object that is not an adapter is logged and ignored. Freed
- *   when this returns.
+ *   The adapter. Freed when this returns 0.
+ * @return
+ *   - 0: closed.
+ *   - -EDEADLK: called from inside one of the adapter's callbacks; nothing was done
+ *     (logged).
+ *   - -EINVAL: ad is NULL; -EBADF: ad is not an adapter (logged; nothing done).
  */
-void ndk_close_adapter(struct ndk_adapter *ad);
+int ndk_close_adapter(struct ndk_adapter *ad);
 
 /**
  * With ndk_adapter_conf.manual_control: one round of control work: pending creates and

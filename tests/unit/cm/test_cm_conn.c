@@ -82,7 +82,8 @@ end_close(struct end *e)
 {
 	if (e->conn != NULL)
 		nh_close_obj(e->conn);
-	nh_close_obj(e->qp);
+	if (e->qp != NULL)
+		nh_close_obj(e->qp);
 	nh_close_obj(e->mr);
 	nh_close_obj(e->cq);
 	nh_close_obj(e->pd);
@@ -488,6 +489,40 @@ START_TEST(test_receive_connector_closed)
 }
 END_TEST
 
+/*
+ * A QP closed while its connector still holds it: its close starts at once (what is
+ * outstanding on it completes as flushed now), and completes once the connector closed.
+ */
+START_TEST(test_qp_closed_before_connector)
+{
+	struct nh_call closed = { 0 };
+	struct ndk_result_ex r;
+	struct end a, b;
+	struct ndk_sge s;
+	struct lis l;
+
+	end_open(&a, 0);
+	end_open(&b, 1);
+	lis_open(&l, PORT);
+	connect_pair(&a, &b, &l, 1);
+	s = (struct ndk_sge){ .va = a.buf, .length = 64, .token = ndk_get_local_token_mr(a.mr) };
+	ck_assert_int_eq(ndk_receive(a.qp, (void *)5, &s, 1), 0);
+	ck_assert_int_eq(ndk_close(&a.qp->header, nh_close_cb, &closed), NDK_PENDING);
+	a.qp = NULL;
+	ck_assert_uint_eq(nh_results(a.cq, &r, 1, NH_WAIT_MS), 1);
+	ck_assert_int_eq(r.status, -ECANCELED);
+	ck_assert_ptr_eq(r.request_context, (void *)5);
+	nh_sleep_ms(20);
+	ck_assert_int_eq(__atomic_load_n(&closed.done, __ATOMIC_SEQ_CST), 0);
+	nh_close_obj(a.conn);
+	a.conn = NULL;
+	nh_wait(&closed, "the QP's close");
+	end_close(&a);
+	end_close(&b);
+	nh_close_obj(l.l);
+}
+END_TEST
+
 /* ndconnrejectclose: reject, then close: one close callback, nothing else. */
 START_TEST(test_reject_then_close)
 {
@@ -810,6 +845,7 @@ suite(void)
 	tcase_add_test(tc, test_sequential_connections);
 	tcase_add_test(tc, test_listener_closing_during_connect);
 	tcase_add_test(tc, test_receive_connector_closed);
+	tcase_add_test(tc, test_qp_closed_before_connector);
 	tcase_add_test(tc, test_reject_then_close);
 	tcase_add_test(tc, test_silent_peer_times_out);
 	tcase_add_test(tc, test_conn_params);

@@ -701,6 +701,36 @@ START_TEST(test_result_qp_context_after_close)
 }
 END_TEST
 
+/* Nothing is created on a parent whose close has started: -EBADF, at once. */
+START_TEST(test_create_on_closing_parent)
+{
+	struct nh_call closed = { 0 }, c = { 0 };
+	struct ndk_pd *pd = nh_pd(1);
+	struct ndk_cq *cq = nh_cq(1, 16, NULL, NULL);
+	struct ndk_mr *mr = NULL, *mr2 = NULL;
+	struct ndk_mw *mw = NULL;
+	struct ndk_qp *qp = NULL;
+	struct ndk_srq *srq = NULL;
+	static char buf[64];
+
+	/* The MR, registered, holds the PD's close pending. */
+	mr = nh_mr(pd, buf, sizeof(buf), NDK_MR_FLAG_LOCAL_WRITE);
+	ck_assert_int_eq(ndk_close(&pd->header, nh_close_cb, &closed), NDK_PENDING);
+	ck_assert_int_eq(ndk_create_mr(pd, false, nh_create_cb, &c, &mr2), -EBADF);
+	ck_assert_int_eq(ndk_create_mw(pd, nh_create_cb, &c, &mw), -EBADF);
+	ck_assert_int_eq(ndk_create_qp(pd, cq, cq, NULL, 4, 4, 1, 1, 0, nh_create_cb, &c, &qp),
+			 -EBADF);
+	ck_assert_int_eq(ndk_create_srq(pd, 4, 1, 0, NULL, NULL, -1, nh_create_cb, &c, &srq),
+			 -EBADF);
+	nh_sleep_ms(SETTLE_MS);
+	ck_assert_int_eq(done(&c), 0);
+	ck_assert_int_eq(done(&closed), 0);
+	nh_close_obj(mr);
+	nh_wait(&closed, "the PD's close");
+	nh_close_obj(cq);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -731,6 +761,7 @@ suite(void)
 	tcase_add_test(tc, test_arm_rearm_in_callback);
 	tcase_add_test(tc, test_arm_overflow);
 	tcase_add_test(tc, test_result_qp_context_after_close);
+	tcase_add_test(tc, test_create_on_closing_parent);
 	suite_add_tcase(s, tc);
 	return s;
 }
