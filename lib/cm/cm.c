@@ -222,9 +222,13 @@ expire(struct cm *cm, struct lib_conn *c, uint64_t now)
 
 		if (ret == 0 && (c->st != CONN_RESOLVING || now < c->deadline))
 			return;
+		/* Resolved, but QP1's send queue is full: the REQ goes on a later poll. */
+		if (ret == -ENOMEM && now < c->deadline)
+			return;
 		c->st = CONN_CLOSED;
 		c->deadline = 0;
-		cm_req_done(c, &c->est, ret != 0 ? ret : -EHOSTUNREACH);
+		/* -ENOMEM only a call returns; to the callback, a REQ never sent is unanswered. */
+		cm_req_done(c, &c->est, ret == -ENOMEM ? -ETIMEDOUT : ret != 0 ? ret : -EHOSTUNREACH);
 		return;
 	}
 	if (now < c->deadline)

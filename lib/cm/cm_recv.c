@@ -185,20 +185,36 @@ static void
 on_rej(struct cm *cm, struct lib_conn *c, const struct cm_mad *m)
 {
 	RTE_SET_USED(cm);
-	memcpy(c->pdata, m->rej.pdata, CM_REJ_PDATA);
-	c->rds = CM_REJ_PDATA;
-	c->deadline = 0;
-	if (c->st == CONN_REQ_SENT) {
+	switch (c->st) {
+	case CONN_REQ_SENT:
 		c->st = CONN_CLOSED;
 		cm_req_done(c, &c->est, -ECONNREFUSED);
-	} else if (c->st == CONN_REP_SENT) {
+		break;
+	case CONN_REP_SENT:
 		/* The active side gave up (rejected our accept). */
 		c->st = CONN_CLOSED;
 		cm_flush_qp(c);
 		cm_req_done(c, &c->est, -ECONNABORTED);
-	} else if (c->st == CONN_REQ_RCVD) {
+		break;
+	case CONN_REQ_RCVD:
 		c->st = CONN_CLOSED;
+		break;
+	case CONN_REP_RCVD:
+		/* The peer gave up after its REP: complete_connect finds the connection over. */
+		c->st = CONN_CLOSED;
+		cm_flush_qp(c);
+		break;
+	default:
+		/*
+		 * Nothing in flight a REJ can refuse (IBA 12.9.2: REJ is an answer to a REQ
+		 * or a REP). Above all it must not stop the DREQ's timer: the disconnect would
+		 * then wait forever.
+		 */
+		return;
 	}
+	memcpy(c->pdata, m->rej.pdata, CM_REJ_PDATA);
+	c->rds = CM_REJ_PDATA;
+	c->deadline = 0;
 }
 
 static void
@@ -212,14 +228,32 @@ on_dreq(struct cm *cm, struct lib_conn *c, const struct cm_mad *m, const uint8_t
 		cm_answer_stray(cm, m, CM_ATTR_DREP, 0, mac, dst, src);
 		return;
 	}
+	switch (c->st) {
+	case CONN_REP_SENT:
+	case CONN_ESTABLISHED:
+	case CONN_DREQ_SENT:
+	case CONN_DREQ_RCVD:
+	case CONN_CLOSED:
+		break;
+	default:
+		/*
+		 * No connection yet that the peer could end (our REQ or REP unanswered, or
+		 * the consumer still deciding): dropped, as Linux's cm_dreq_handler() does.
+		 * Answering would also have put the DREP in place of the message our timer
+		 * sends again.
+		 */
+		return;
+	}
 	rep.drep.local_comm_id = c->local_id;
 	rep.drep.remote_comm_id = c->remote_id;
 	rep.method = CM_METHOD_SEND;
 	rep.tid = m->tid;
+	/* Not the connection's retransmitted message: a duplicate DREQ gets a new DREP. */
 	if (cm_mad_build(&rep, drep) == CM_MAD_SIZE)
-		(void)cm_send_conn(cm, c, drep, false);
+		(void)cm_send_mad(cm, c->rmac, c->laddr, c->raddr, drep);
 	switch (c->st) {
 	case CONN_REP_SENT:
+		c->deadline = 0;
 		cm_req_done(c, &c->est, -ECONNABORTED);
 		/* fall through */
 	case CONN_ESTABLISHED:
@@ -229,6 +263,7 @@ on_dreq(struct cm *cm, struct lib_conn *c, const struct cm_mad *m, const uint8_t
 	case CONN_DREQ_SENT:
 		/* Both sides disconnected at once: ours is answered by theirs. */
 		c->st = CONN_CLOSED;
+		c->deadline = 0;
 		cm_flush_qp(c);
 		cm_req_done(c, &c->dis, 0);
 		break;

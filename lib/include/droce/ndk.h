@@ -1597,10 +1597,11 @@ int ndk_create_shared_endpoint(struct ndk_adapter *ad, const struct sockaddr *ad
  *   Its length, 0..max_caller_data (56).
  * @param cb
  *   The completion callback; not NULL. Gets 0 (the peer accepted), -ECONNREFUSED
- *   (rejected, nobody listens, or the listener is paused), -ETIMEDOUT (no answer),
- *   -EHOSTUNREACH (address resolution failed), -ECONNABORTED (the QP could not take the
- *   peer's answer; a REJ was sent), -ECANCELED (the connector was closed), or another
- *   negative errno of address resolution.
+ *   (rejected, nobody listens, or the listener is paused), -ETIMEDOUT (no answer, or
+ *   QP1's send queue stayed full until resolution's deadline), -EHOSTUNREACH (address
+ *   resolution failed), -ECONNABORTED (the QP could not take the peer's answer; a REJ
+ *   was sent), -ECANCELED (the connector was closed), or another negative errno of
+ *   address resolution.
  * @param ctx
  *   Passed to cb.
  * @return

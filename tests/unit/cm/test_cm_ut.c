@@ -335,6 +335,163 @@ START_TEST(test_shared_endpoint_closing)
 }
 END_TEST
 
+static bool
+drop_all(unsigned int i, const struct ut_mad *m)
+{
+	RTE_SET_USED(i);
+	RTE_SET_USED(m);
+	return true;
+}
+
+static uint32_t
+local_id(struct ndk_connector *c)
+{
+	return ((struct lib_conn *)c)->local_id;
+}
+
+START_TEST(test_dreq_in_req_sent_ignored)
+{
+	struct cm_mad dreq = { .attr_id = CM_ATTR_DREQ, .tid = 77 };
+	struct conn_ut *t = &T;
+
+	/*
+	 * A DREQ naming a connector whose REQ is unanswered (a stale or forged one): nothing
+	 * to disconnect yet, so it is dropped, as Linux's CM drops it. The REQ it must not
+	 * stop: lost on the wire, it goes again, and the connection still comes up.
+	 */
+	ut_listen();
+	t->qa = ut_qp(0);
+	t->qb = ut_qp(1);
+	t->a = ut_connector(0);
+	ck_assert_int_eq(ut_connect(t->a, t->qa, &t->connect), NDK_PENDING);
+	ut_deliver(drop_all);
+	dreq.dreq.remote_comm_id = local_id(t->a);
+	dreq.dreq.local_comm_id = 0x1234;
+	ut_inject(0, &dreq);
+	ut_run_local();
+	ck_assert_uint_eq(ut_sent(0, CM_ATTR_DREP), 0);
+	ut_advance_ms(400);
+	ut_run_local();
+	ck_assert_uint_eq(ut_sent(0, CM_ATTR_REQ), 2);
+	ut_pump();
+	ck_assert_uint_eq(ut.s[1].nevents, 1);
+	t->b = ut.s[1].events[0];
+	ck_assert_int_eq(do_accept(t), NDK_PENDING);
+	ut_pump();
+	ck_assert_int_eq(t->connect.n, 1);
+	ck_assert_int_eq(t->connect.status, 0);
+}
+END_TEST
+
+START_TEST(test_rej_in_dreq_sent_ignored)
+{
+	struct cm_mad rej = { .attr_id = CM_ATTR_REJ, .tid = 78 };
+	struct conn_ut *t = &T;
+
+	/*
+	 * A REJ while our DREQ waits for its DREP: it rejects nothing in that state. The
+	 * DREQ goes again when its DREP is late, and the disconnect completes once, with 0.
+	 */
+	establish(t);
+	ck_assert_int_eq(disconnect(t->a, &t->disc_a), NDK_PENDING);
+	ut_deliver(drop_all);
+	rej.rej.remote_comm_id = local_id(t->a);
+	rej.rej.local_comm_id = local_id(t->b);
+	rej.rej.reason = CM_REJ_CONSUMER_DEFINED;
+	ut_inject(0, &rej);
+	ut_run_local();
+	ck_assert_int_eq(t->disc_a.n, 0);
+	ut_advance_ms(400);
+	ut_run_local();
+	ck_assert_uint_eq(ut_sent(0, CM_ATTR_DREQ), 2);
+	ut_pump();
+	ck_assert_int_eq(t->disc_a.n, 1);
+	ck_assert_int_eq(t->disc_a.status, 0);
+	ck_assert_int_eq(t->event_b.n, 1);
+}
+END_TEST
+
+START_TEST(test_resolved_send_queue_full)
+{
+	struct conn_ut *t = &T;
+
+	/*
+	 * The address resolves while QP1's send queue is full: the REQ goes when the queue
+	 * has room, within the resolution's deadline; the connect is not failed with the
+	 * queue's -ENOMEM (which only a call returns).
+	 */
+	ut_listen();
+	t->qa = ut_qp(0);
+	t->qb = ut_qp(1);
+	t->a = ut_connector(0);
+	ut.neigh_eagain = 1;
+	ck_assert_int_eq(ut_connect(t->a, t->qa, &t->connect), NDK_PENDING);
+	ut.s[0].sq_full = true;
+	ut_advance_ms(1);
+	ut_run_local();
+	ck_assert_int_eq(t->connect.n, 0);
+	ut.s[0].sq_full = false;
+	ut_advance_ms(1);
+	ut_run_local();			/* the REQ goes on A's next poll */
+	ck_assert_uint_eq(ut_sent(0, CM_ATTR_REQ), 1);
+	ut_pump();
+	ck_assert_uint_eq(ut.s[1].nevents, 1);
+	t->b = ut.s[1].events[0];
+	ck_assert_int_eq(do_accept(t), NDK_PENDING);
+	ut_pump();
+	ck_assert_int_eq(t->connect.n, 1);
+	ck_assert_int_eq(t->connect.status, 0);
+}
+END_TEST
+
+START_TEST(test_resolved_send_queue_full_times_out)
+{
+	struct conn_ut *t = &T;
+
+	/* The queue stays full past the deadline: the connect fails as unanswered. */
+	ut_listen();
+	t->a = ut_connector(0);
+	ut.neigh_eagain = 1;
+	ck_assert_int_eq(ut_connect(t->a, ut_qp(0), &t->connect), NDK_PENDING);
+	ut.s[0].sq_full = true;
+	ut_advance_ms(1);
+	ut_run_local();
+	ck_assert_int_eq(t->connect.n, 0);
+	ut_advance_ms(6000);
+	ut_run_local();
+	ck_assert_int_eq(t->connect.n, 1);
+	ck_assert_int_eq(t->connect.status, -ETIMEDOUT);
+	ut.s[0].sq_full = false;
+	ut_pump();
+	ck_assert_uint_eq(ut_sent(0, CM_ATTR_REQ), 0);
+	ck_assert_int_eq(t->connect.n, 1);
+}
+END_TEST
+
+START_TEST(test_rej_after_rep_ends_connection)
+{
+	struct conn_ut *t = &T;
+
+	/*
+	 * B closes its accepted connector after A has B's REP but before A completes: B's
+	 * REJ ends A's connection, so complete_connect refuses instead of sending an RTU to
+	 * a peer that has gone, and A's QP is flushed.
+	 */
+	request(t);
+	ck_assert_int_eq(do_accept(t), NDK_PENDING);
+	ut_pump();
+	ck_assert_int_eq(t->connect.n, 1);
+	ck_assert_int_eq(t->connect.status, 0);
+	ut_close(t->b);
+	ck_assert_uint_eq(ut_sent(1, CM_ATTR_REJ), 1);
+	ut_pump();
+	ck_assert_int_eq(complete(t), -ECONNABORTED);
+	ck_assert_int_eq(ut_eqp(t->qa)->state, ENG_QPS_ERR);
+	ck_assert_uint_eq(ut_sent(0, CM_ATTR_RTU), 0);
+	ck_assert_int_eq(t->complete.n, 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -352,6 +509,11 @@ main(void)
 	tcase_add_test(tc, test_close_rep_sent_rejects);
 	tcase_add_test(tc, test_close_resolving_sends_nothing);
 	tcase_add_test(tc, test_shared_endpoint_closing);
+	tcase_add_test(tc, test_dreq_in_req_sent_ignored);
+	tcase_add_test(tc, test_rej_in_dreq_sent_ignored);
+	tcase_add_test(tc, test_resolved_send_queue_full);
+	tcase_add_test(tc, test_resolved_send_queue_full_times_out);
+	tcase_add_test(tc, test_rej_after_rep_ends_connection);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }
