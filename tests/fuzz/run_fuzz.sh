@@ -1,17 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Run fuzz_rx for a bounded time on a fresh seed corpus made from the reference captures.
+# Run a libFuzzer target for a bounded time on a fresh seed corpus: fuzz_rx (the default)
+# on the frames of the reference captures, fuzz_cm on the programs it writes itself.
 #
-# usage: run_fuzz.sh BUILD_DIR SECONDS
+# usage: run_fuzz.sh BUILD_DIR SECONDS [fuzz_rx|fuzz_cm]
 #
 # Exits 0 when the fuzzer ran the whole time without a crash, a sanitizer report, an
 # invariant abort or a timeout; non-zero otherwise, after printing each crashing input in
-# base64 (the files stay in BUILD_DIR/tests/fuzz/artifacts). The last line is the summary:
-# '1 passed, 0 failed' or '0 passed, 1 failed'.
+# base64 (the files stay in BUILD_DIR/tests/fuzz/artifacts, or artifacts-cm for fuzz_cm).
+# The last line is the summary: '1 passed, 0 failed' or '0 passed, 1 failed'.
 #
 # Environment: FUZZ_RX_CAPTURES (captures directory, default tests/data/captures
-# of the source tree), FUZZ_RX_CORPUS (a corpus directory to keep and grow instead of a
-# temporary one), FUZZ_RX_ARGS (more libFuzzer flags).
+# of the source tree), FUZZ_RX_CORPUS / FUZZ_CM_CORPUS (a corpus directory to keep and grow
+# instead of a temporary one), FUZZ_RX_ARGS / FUZZ_CM_ARGS (more libFuzzer flags).
 set -u
 
 fail() {
@@ -20,34 +21,54 @@ fail() {
 	exit 1
 }
 
-[ $# -eq 2 ] || fail "usage: run_fuzz.sh BUILD_DIR SECONDS"
+[ $# -eq 2 ] || [ $# -eq 3 ] || fail "usage: run_fuzz.sh BUILD_DIR SECONDS [fuzz_rx|fuzz_cm]"
 build=$(cd "$1" && pwd) || fail "no build directory $1"
 secs=$2
+target=${3:-fuzz_rx}
 here=$(cd "$(dirname "$0")" && pwd)
-fuzzer=$build/tests/fuzz/fuzz_rx
-captures=${FUZZ_RX_CAPTURES:-$here/../data/captures}
-artifacts=$build/tests/fuzz/artifacts
+fuzzer=$build/tests/fuzz/$target
 [ -x "$fuzzer" ] || fail "$fuzzer not built (configure with -Dfuzz=true)"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/droce-fuzz.XXXXXX") || fail "mktemp failed"
 trap 'rm -rf "$work"' EXIT
-corpus=${FUZZ_RX_CORPUS:-$work/corpus}
-mkdir -p "$corpus" "$artifacts" || fail "cannot make $corpus or $artifacts"
-/usr/bin/python3 "$here/make_seeds.py" --captures "$captures" --out "$work/seeds" \
-	--dict "$work/fuzz_rx.dict" ||
-	fail "make_seeds.py failed"
 
 # halt_on_error: a UBSan report is a crash, not a line in the log.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$here/../lsan.supp:print_suppressions=0}
-export FUZZ_RX_STATS=1
+
+case $target in
+fuzz_rx)
+	captures=${FUZZ_RX_CAPTURES:-$here/../data/captures}
+	artifacts=$build/tests/fuzz/artifacts
+	corpus=${FUZZ_RX_CORPUS:-$work/corpus}
+	extra=${FUZZ_RX_ARGS:-}
+	/usr/bin/python3 "$here/make_seeds.py" --captures "$captures" --out "$work/seeds" \
+		--dict "$work/fuzz_rx.dict" ||
+		fail "make_seeds.py failed"
+	flags="-max_len=2048 -dict=$work/fuzz_rx.dict"
+	export FUZZ_RX_STATS=1
+	;;
+fuzz_cm)
+	artifacts=$build/tests/fuzz/artifacts-cm
+	corpus=${FUZZ_CM_CORPUS:-$work/corpus}
+	extra=${FUZZ_CM_ARGS:-}
+	mkdir -p "$work/seeds" || fail "cannot make $work/seeds"
+	FUZZ_CM_SEEDS=$work/seeds "$fuzzer" > "$work/log" 2>&1 ||
+		fail "$target could not write its seeds: $(cat "$work/log")"
+	# A program of a few hundred ops, with room for some made-up 256-byte MADs.
+	flags="-max_len=4096"
+	;;
+*)
+	fail "unknown target $target (fuzz_rx or fuzz_cm)"
+	;;
+esac
+mkdir -p "$corpus" "$artifacts" || fail "cannot make $corpus or $artifacts"
 
 rm -f "$artifacts"/crash-* "$artifacts"/leak-* "$artifacts"/timeout-* "$artifacts"/oom-*
 # shellcheck disable=SC2086
-"$fuzzer" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -max_len=2048 \
-	-dict="$work/fuzz_rx.dict" -print_final_stats=1 -artifact_prefix="$artifacts/" \
-	${FUZZ_RX_ARGS:-} \
+"$fuzzer" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 $flags \
+	-print_final_stats=1 -artifact_prefix="$artifacts/" $extra \
 	"$corpus" "$work/seeds" > "$work/log" 2>&1
 rc=$?
 
@@ -56,7 +77,8 @@ grep -v -E '^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse)|^[[:space:]]+NEW_FUNC' "$work
 last=$(grep -E '^#[0-9]+' "$work/log" | tail -n 1)
 runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log")
 speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/log")
-echo "run_fuzz: ${runs:-?} inputs, ${speed:-?} exec/s (limit ${secs}s); last: ${last:-none}"
+echo "run_fuzz: $target: ${runs:-?} inputs, ${speed:-?} exec/s (limit ${secs}s);" \
+	"last: ${last:-none}"
 
 found=$(ls "$artifacts" 2>/dev/null)
 if [ $rc -ne 0 ] || [ -n "$found" ]; then
@@ -64,9 +86,14 @@ if [ $rc -ne 0 ] || [ -n "$found" ]; then
 		echo "run_fuzz: $artifacts/$f (base64):"
 		base64 -w 76 "$artifacts/$f"
 	done
-	# QP state carries over between inputs: a finding may need the inputs before it.
-	echo "run_fuzz: fuzz_rx exited $rc; try: FUZZ_RX_RESET_EACH=1 $fuzzer <file>," \
-		"then the same without FUZZ_RX_RESET_EACH" >&2
+	if [ "$target" = fuzz_rx ]; then
+		# QP state carries over between inputs: a finding may need the inputs before it.
+		echo "run_fuzz: fuzz_rx exited $rc; try: FUZZ_RX_RESET_EACH=1 $fuzzer <file>," \
+			"then the same without FUZZ_RX_RESET_EACH" >&2
+	else
+		# Each input starts from a fresh box: the file alone reproduces it.
+		echo "run_fuzz: fuzz_cm exited $rc; replay with: FUZZ_CM_TRACE=1 $fuzzer <file>" >&2
+	fi
 	echo '0 passed, 1 failed'
 	exit 1
 fi
