@@ -302,7 +302,7 @@ cq_close_poll(struct obj *o)
 	 * touch the CQ after the free. */
 	if (__atomic_load_n(&cq->kick_queued, __ATOMIC_SEQ_CST) != 0)
 		return false;
-	if (rte_rcu_qsbr_check(o->ad->rcu, cq->token, false) != 1)
+	if (!eng_rcu_passed(o->ad->rcu, cq->token))
 		return false;
 	eng_cq_destroy(cq->ecq);
 	cq->ecq = NULL;

@@ -353,6 +353,18 @@ eng_slot_offline(struct eng *eng, unsigned int slot)
 	}
 }
 
+bool
+eng_rcu_passed(struct rte_rcu_qsbr *v, uint64_t token)
+{
+#ifdef DROCE_RCU_SKIP_CHECK
+	RTE_SET_USED(v);
+	RTE_SET_USED(token);
+	return true;
+#else
+	return rte_rcu_qsbr_check(v, token, false) == 1;
+#endif
+}
+
 int
 eng_thread_slot(const struct eng *eng)
 {
@@ -410,7 +422,7 @@ eng_create(const struct eng_conf *conf, struct eng **out)
 	    conf->nb_slots > ENG_MAX_SLOTS || conf->nb_slots > port_nb_txq(conf->port) ||
 	    conf->name == NULL || strlen(conf->name) >= 16)
 		return -EINVAL;
-	eng = rte_zmalloc("droce_eng", sizeof(*eng), RTE_CACHE_LINE_SIZE);
+	eng = eng_zalloc("droce_eng", sizeof(*eng), RTE_CACHE_LINE_SIZE);
 	if (eng == NULL)
 		return -ENOMEM;
 	snprintf(eng->name, sizeof(eng->name), "%s", conf->name);
@@ -428,7 +440,7 @@ eng_create(const struct eng_conf *conf, struct eng **out)
 			      (conf->line_mbps ? conf->line_mbps : 100000) * 1e6, eng->tsc_hz);
 	/* One reader per slot, and one more for an observer (eng_observe_begin()). */
 	sz = rte_rcu_qsbr_get_memsize(conf->nb_slots + 1);
-	eng->rcu = rte_zmalloc("droce_rcu", sz, RTE_CACHE_LINE_SIZE);
+	eng->rcu = eng_zalloc("droce_rcu", sz, RTE_CACHE_LINE_SIZE);
 	ret = eng->rcu == NULL ? -ENOMEM : rte_rcu_qsbr_init(eng->rcu, conf->nb_slots + 1);
 	ret = ret ?: init_slots(eng);
 	if (ret == 0 && rte_rcu_qsbr_thread_register(eng->rcu, conf->nb_slots) != 0)
@@ -475,9 +487,9 @@ eng_destroy(struct eng *eng)
 	}
 	if (eng->rcu != NULL)
 		rte_rcu_qsbr_thread_unregister(eng->rcu, eng->nb_slots);
-	rte_free(eng->rcu);
+	eng_free(eng->rcu);
 	pthread_mutex_destroy(&eng->tables_lock);
-	rte_free(eng);
+	eng_free(eng);
 }
 
 struct rte_rcu_qsbr *

@@ -20,7 +20,7 @@ eng_cq_create(struct eng *eng, uint32_t depth, struct eng_cq **out)
 
 	if (depth == 0 || depth > (1u << 20))
 		return -EINVAL;
-	cq = rte_zmalloc("droce_cq", sizeof(*cq), RTE_CACHE_LINE_SIZE);
+	cq = eng_zalloc("droce_cq", sizeof(*cq), RTE_CACHE_LINE_SIZE);
 	if (cq == NULL)
 		return -ENOMEM;
 	snprintf(name, sizeof(name), "%s_cq%u", eng->name,
@@ -29,7 +29,7 @@ eng_cq_create(struct eng *eng, uint32_t depth, struct eng_cq **out)
 	cq->ring = rte_ring_create_elem(name, sizeof(struct eng_cqe), rte_align32pow2(depth + 1),
 					SOCKET_ID_ANY, RING_F_SC_DEQ);
 	if (cq->ring == NULL) {
-		rte_free(cq);
+		eng_free(cq);
 		return -ENOMEM;
 	}
 	cq->eng = eng;
@@ -43,7 +43,7 @@ eng_cq_destroy(struct eng_cq *cq)
 	if (cq == NULL)
 		return;
 	rte_ring_free(cq->ring);
-	rte_free(cq);
+	eng_free(cq);
 }
 
 int

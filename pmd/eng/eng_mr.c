@@ -89,7 +89,7 @@ mr_new(struct eng *eng, uint32_t pd, enum eng_key_kind kind, bool valid, uint64_
 	struct eng_mr *mr;
 	int ret;
 
-	mr = rte_zmalloc("droce_mr", sizeof(*mr), 0);
+	mr = eng_zalloc("droce_mr", sizeof(*mr), 0);
 	if (mr == NULL)
 		return -ENOMEM;
 	mr->k = (struct eng_key){ .kind = kind, .pd = pd, .va = va, .length = length,
@@ -97,7 +97,7 @@ mr_new(struct eng *eng, uint32_t pd, enum eng_key_kind kind, bool valid, uint64_
 				  .state = valid ? ENG_KEY_VALID : ENG_KEY_INVALID };
 	ret = eng_key_publish(eng, &mr->k);
 	if (ret != 0) {
-		rte_free(mr);
+		eng_free(mr);
 		return ret;
 	}
 	*out = mr;
@@ -164,7 +164,7 @@ eng_mr_dereg(struct eng_mr *mr)
 	if (mr == NULL)
 		return;
 	eng_key_unpublish(&mr->k);
-	rte_free(mr);
+	eng_free(mr);
 }
 
 void
@@ -180,9 +180,9 @@ eng_mr_close_poll(struct eng_mr *mr)
 {
 	/* Acquire: pairs with the release of the last WQE's drop (eng_wr_keys_drop()). */
 	if (__atomic_load_n(&mr->k.wqe_refs, __ATOMIC_ACQUIRE) != 0 ||
-	    rte_rcu_qsbr_check(mr->k.eng->rcu, mr->k.token, false) != 1)
+	    !eng_rcu_passed(mr->k.eng->rcu, mr->k.token))
 		return false;
-	rte_free(mr);
+	eng_free(mr);
 	return true;
 }
 

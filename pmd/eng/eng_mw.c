@@ -21,14 +21,14 @@ eng_mw_alloc(struct eng *eng, uint32_t pd, struct eng_mw **out)
 	struct eng_mw *mw;
 	int ret;
 
-	mw = rte_zmalloc("droce_mw", sizeof(*mw), 0);
+	mw = eng_zalloc("droce_mw", sizeof(*mw), 0);
 	if (mw == NULL)
 		return -ENOMEM;
 	/* Unbound: invalid, so every access by its key fails until a bind. */
 	mw->k = (struct eng_key){ .kind = ENG_KEY_MW, .pd = pd, .state = ENG_KEY_INVALID };
 	ret = eng_key_publish(eng, &mw->k);
 	if (ret != 0) {
-		rte_free(mw);
+		eng_free(mw);
 		return ret;
 	}
 	*out = mw;
@@ -47,7 +47,7 @@ eng_mw_free(struct eng_mw *mw)
 	if (mw == NULL)
 		return;
 	eng_key_unpublish(&mw->k);
-	rte_free(mw);
+	eng_free(mw);
 }
 
 void
@@ -63,9 +63,9 @@ eng_mw_close_poll(struct eng_mw *mw)
 {
 	/* Acquire: pairs with the release of the last WQE's drop (eng_wr_keys_drop()). */
 	if (__atomic_load_n(&mw->k.wqe_refs, __ATOMIC_ACQUIRE) != 0 ||
-	    rte_rcu_qsbr_check(mw->k.eng->rcu, mw->k.token, false) != 1)
+	    !eng_rcu_passed(mw->k.eng->rcu, mw->k.token))
 		return false;
-	rte_free(mw);
+	eng_free(mw);
 	return true;
 }
 

@@ -14,10 +14,12 @@
  */
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
 
 #include <rte_log.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 #include <rte_ring_peek_zc.h>
@@ -29,6 +31,46 @@
 #include "roce_icrc.h"
 #include "roce_pkt.h"
 #include "roce_psn.h"
+
+/*
+ * The engine's objects (QPs and their WQE arrays, CQs, MRs, MWs, SRQs) come from DPDK's
+ * heap, which AddressSanitizer does not watch (Debian's DPDK is not built with it). In a
+ * sanitizer build they come from libc instead, so that a use of one after its
+ * RCU-deferred free fails the sanitizer suite.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define ENG_LIBC_HEAP 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ENG_LIBC_HEAP 1
+#endif
+#endif
+
+static inline void *
+eng_zalloc(const char *what, size_t size, unsigned int align)
+{
+#ifdef ENG_LIBC_HEAP
+	void *p;
+
+	RTE_SET_USED(what);
+	if (posix_memalign(&p, RTE_MAX(align, (unsigned int)RTE_CACHE_LINE_SIZE), size) != 0)
+		return NULL;
+	memset(p, 0, size);
+	return p;
+#else
+	return rte_zmalloc(what, size, align);
+#endif
+}
+
+static inline void
+eng_free(void *p)
+{
+#ifdef ENG_LIBC_HEAP
+	free(p);
+#else
+	rte_free(p);
+#endif
+}
 
 extern int eng_logtype;
 #define ENG_LOG(level, fmt, ...) \

@@ -110,7 +110,7 @@ make_rings(struct eng_qp *qp)
 				      rte_align32pow2(qp->rq_depth + 1), SOCKET_ID_ANY,
 				      RING_F_SP_ENQ | RING_F_SC_DEQ);
 	qp->wqe_mask = rte_align32pow2(qp->sq_depth) - 1;
-	qp->wqe = rte_zmalloc("droce_swqe", sizeof(struct eng_swqe) * (qp->wqe_mask + 1), 0);
+	qp->wqe = eng_zalloc("droce_swqe", sizeof(struct eng_swqe) * (qp->wqe_mask + 1), 0);
 	return qp->rq && qp->wqe ? 0 : -ENOMEM;
 }
 
@@ -123,8 +123,8 @@ free_qp(struct eng_qp *qp)
 	for (i = qp->req.head; qp->wqe != NULL && i != qp->sq.next; i++)
 		eng_wr_keys_drop(&eng_swqe(qp, i)->wr);
 	rte_ring_free(qp->rq);
-	rte_free(qp->wqe);
-	rte_free(qp);
+	eng_free(qp->wqe);
+	eng_free(qp);
 }
 
 /* Make qp the QP of number qpn and publish it (under tables_lock). */
@@ -163,7 +163,7 @@ eng_qp_create(struct eng *eng, const struct eng_qp_init *init, struct eng_qp **o
 		return -EINVAL;
 	if (init->qpn != 0 && !(init->qpn == 1 && init->type == ENG_QPT_UD))
 		return -EINVAL;
-	qp = rte_zmalloc("droce_qp", sizeof(*qp), RTE_CACHE_LINE_SIZE);
+	qp = eng_zalloc("droce_qp", sizeof(*qp), RTE_CACHE_LINE_SIZE);
 	if (qp == NULL)
 		return -ENOMEM;
 	pthread_mutex_lock(&eng->tables_lock);
@@ -291,7 +291,7 @@ eng_qp_close_poll(struct eng_qp *qp)
 		qp->token = rte_rcu_qsbr_start(v);
 		qp->token_valid = true;
 	}
-	if (rte_rcu_qsbr_check(v, qp->token, false) != 1)
+	if (!eng_rcu_passed(v, qp->token))
 		return false;
 	free_qp(qp);
 	return true;

@@ -20,7 +20,7 @@ eng_srq_create(struct eng *eng, uint32_t pd, uint32_t depth, struct eng_srq **ou
 
 	if (depth == 0 || depth > (1u << 16))
 		return -EINVAL;
-	srq = rte_zmalloc("droce_srq", sizeof(*srq), RTE_CACHE_LINE_SIZE);
+	srq = eng_zalloc("droce_srq", sizeof(*srq), RTE_CACHE_LINE_SIZE);
 	if (srq == NULL)
 		return -ENOMEM;
 	snprintf(name, sizeof(name), "%s_srq%u", eng->name,
@@ -29,7 +29,7 @@ eng_srq_create(struct eng *eng, uint32_t pd, uint32_t depth, struct eng_srq **ou
 	srq->ring = rte_ring_create_elem(name, sizeof(struct eng_recv_wr),
 					 rte_align32pow2(depth + 1), SOCKET_ID_ANY, RING_F_SP_ENQ);
 	if (srq->ring == NULL) {
-		rte_free(srq);
+		eng_free(srq);
 		return -ENOMEM;
 	}
 	srq->eng = eng;
@@ -44,7 +44,7 @@ eng_srq_destroy(struct eng_srq *srq)
 	if (srq == NULL)
 		return;
 	rte_ring_free(srq->ring);
-	rte_free(srq);
+	eng_free(srq);
 }
 
 int

@@ -418,6 +418,12 @@ int eng_service_register(struct eng *eng, uint32_t *ids);
 /* Stop the services, wait until none is running, unregister them. Control thread. */
 int eng_service_unregister(struct eng *eng);
 struct rte_rcu_qsbr *eng_rcu(struct eng *eng);
+/*
+ * Has the grace period that began with token (rte_rcu_qsbr_start() on v) passed? Every
+ * close waits on this before it frees. In a build with -Drcu_skip_check=true it answers
+ * yes at once: for tests only, to show the close storm fails without the RCU step.
+ */
+bool eng_rcu_passed(struct rte_rcu_qsbr *v, uint64_t token);
 void eng_set_fault_hook(struct eng *eng, eng_fault_cb cb, void *arg);
 /*
  * Per-engine counters, summed over slots: rx_pkts, tx_pkts, rx_no_qp, rx_bad_state,

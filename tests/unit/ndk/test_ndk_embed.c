@@ -7,7 +7,8 @@
  * those two calls. Then what a thread that polls does when it stops: its slot goes
  * offline and closes finish without it (a QP's too), it comes back with the next poll,
  * and ndk_close_adapter() from it takes its slot offline itself; from inside a callback
- * ndk_close_adapter() is refused, not a deadlock.
+ * ndk_close_adapter() is refused, not a deadlock. And, deterministically here, that no
+ * close completes while a slot is inside a callback.
  */
 #include <check.h>
 #include <errno.h>
@@ -145,14 +146,14 @@ struct side {
 };
 
 static void
-side_open(struct side *s, int i)
+side_open_notify(struct side *s, int i, ndk_cq_notify_cb notify)
 {
 	struct call c = { 0 }, r = { 0 }, n = { 0 };
 
 	memset(s, 0, sizeof(*s));
 	s->pd = (struct ndk_pd *)created(ndk_create_pd(ad[i], create_cb, &c, NULL), &c, "pd");
 	memset(&c, 0, sizeof(c));
-	s->cq = (struct ndk_cq *)created(ndk_create_cq(ad[i], 64, notify_cb, &n, -1, create_cb,
+	s->cq = (struct ndk_cq *)created(ndk_create_cq(ad[i], 64, notify, &n, -1, create_cb,
 						       &c, NULL), &c, "cq");
 	ck_assert_int_eq(ndk_create_mr(s->pd, false, create_cb, &c, &s->mr), 0);
 	ck_assert_int_eq(ndk_register_mr(s->mr, s->buf, sizeof(s->buf), NDK_MR_FLAG_LOCAL_WRITE,
@@ -161,6 +162,12 @@ side_open(struct side *s, int i)
 	memset(&c, 0, sizeof(c));
 	s->qp = (struct ndk_qp *)created(ndk_create_qp(s->pd, s->cq, s->cq, s, 16, 16, 1, 1, 0,
 						       create_cb, &c, NULL), &c, "qp");
+}
+
+static void
+side_open(struct side *s, int i)
+{
+	side_open_notify(s, i, notify_cb);
 }
 
 static void
@@ -473,6 +480,78 @@ START_TEST(test_close_wait_reported)
 }
 END_TEST
 
+/*
+ * A close started while a slot is inside a callback completes only after the slot has
+ * returned from it: the grace period over the slots (rte_rcu_qsbr) is what makes a free
+ * safe. B's CQ notification, run by this thread's droce_engine_poll(), closes an MR and a
+ * CQ nothing uses and runs B's control work a thousand times over: neither close may
+ * complete in there. (A build with -Drcu_skip_check=true fails here.)
+ */
+static struct {
+	struct ndk_mr *mr;
+	struct ndk_cq *cq;
+	int fired;
+	int ret[2];
+	struct call closed[2];
+	int closed_inside;
+} held;
+
+static void
+notify_hold(void *ctx, int status)
+{
+	unsigned int i;
+
+	(void)ctx;
+	(void)status;
+	on_thread();
+	if (held.fired++ != 0)
+		return;
+	held.ret[0] = ndk_close(&held.mr->header, close_cb, &held.closed[0]);
+	held.ret[1] = ndk_close(&held.cq->header, close_cb, &held.closed[1]);
+	for (i = 0; i < 1000; i++)
+		(void)ndk_adapter_control_poll(ad[1]);
+	held.closed_inside = held.closed[0].n + held.closed[1].n;
+}
+
+START_TEST(test_close_waits_for_callback)
+{
+	struct call c = { 0 }, r = { 0 }, n = { 0 };
+	static uint8_t spare[4096];
+	struct side a, b;
+	struct ndk_sge rs, ss;
+	unsigned int i;
+
+	memset(&held, 0, sizeof(held));
+	side_open(&a, 0);
+	side_open_notify(&b, 1, notify_hold);
+	ck_assert_int_eq(ndk_create_mr(b.pd, false, NULL, NULL, &held.mr), 0);
+	ck_assert_int_eq(ndk_register_mr(held.mr, spare, sizeof(spare), NDK_MR_FLAG_LOCAL_WRITE,
+					 request_cb, &r), NDK_PENDING);
+	wait_call(&r, "register");
+	held.cq = (struct ndk_cq *)created(ndk_create_cq(ad[1], 8, notify_cb, &n, -1, create_cb,
+							 &c, NULL), &c, "cq");
+	qp_connect(&a, &b);
+	ndk_arm_cq(b.cq, NDK_CQ_NOTIFY_ANY);
+	rs = (struct ndk_sge){ .va = b.buf, .length = 64, .token = ndk_get_local_token_mr(b.mr) };
+	ss = (struct ndk_sge){ .va = a.buf, .length = 64, .token = ndk_get_local_token_mr(a.mr) };
+	ck_assert_int_eq(ndk_receive(b.qp, NULL, &rs, 1), 0);
+	ck_assert_int_eq(ndk_send(a.qp, NULL, &ss, 1, 0), 0);
+	for (i = 0; i < PUMP_MAX && held.fired == 0; i++)
+		pump();
+	ck_assert_int_eq(held.fired, 1);
+	ck_assert_int_eq(held.ret[0], NDK_PENDING);
+	ck_assert_int_eq(held.ret[1], NDK_PENDING);
+	ck_assert_msg(held.closed_inside == 0,
+		      "%d closes completed while a slot was inside a callback",
+		      held.closed_inside);
+	/* Out of the callback, the slot's next poll ends the grace period. */
+	wait_call(&held.closed[0], "the MR's close");
+	wait_call(&held.closed[1], "the CQ's close");
+	side_close(&a);
+	side_close(&b);
+}
+END_TEST
+
 static void
 teardown_all(void)
 {
@@ -525,9 +604,14 @@ int
 main(void)
 {
 	Suite *s = suite_create("ndk_embed");
-	TCase *tc = tcase_create("embed");
+	TCase *tc = tcase_create("embed"), *grace = tcase_create("grace");
 
 	init_all();
+	/* Alone as well (CK_RUN_CASE=grace): the test a build without the grace period
+	 * must fail (meson test ndk-grace). */
+	tcase_add_checked_fixture(grace, adapters_open, adapters_close);
+	tcase_add_test(grace, test_close_waits_for_callback);
+	suite_add_tcase(s, grace);
 	tcase_add_checked_fixture(tc, adapters_open, adapters_close);
 	tcase_add_test(tc, test_manual_control_traffic);
 	tcase_add_test(tc, test_offline_slot_close);
