@@ -11,6 +11,7 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_eth_ring.h>
+#include <rte_lcore.h>
 #include <rte_ring.h>
 
 #include "ndk_harness.h"
@@ -23,10 +24,15 @@ uint8_t nh_ack_timeout = 17;
 static const char *const addrs[2] = { "10.77.0.1/24", "10.77.0.2/24" };
 static const char *const addrs6[2] = { "fd77::1/64", "fd77::2/64" };
 static uint64_t seq;
+/* Callbacks of the helpers after the adapters' close returned: must stay 0. */
+static int after_close;
+static bool closed;
 
 uint64_t
 nh_next_seq(void)
 {
+	if (__atomic_load_n(&closed, __ATOMIC_SEQ_CST))
+		__atomic_fetch_add(&after_close, 1, __ATOMIC_SEQ_CST);
 	return __atomic_add_fetch(&seq, 1, __ATOMIC_SEQ_CST);
 }
 
@@ -82,10 +88,15 @@ void
 nh_wait(struct nh_call *c, const char *what)
 {
 	unsigned int ms;
+	int done;
 
 	for (ms = 0; ms < NH_WAIT_MS && __atomic_load_n(&c->done, __ATOMIC_SEQ_CST) == 0; ms++)
 		nh_sleep_ms(1);
 	ck_assert_msg(__atomic_load_n(&c->done, __ATOMIC_SEQ_CST) >= 1, "%s: no callback", what);
+	/* Exactly once: a second callback for the same call would come soon after. */
+	nh_sleep_ms(NH_SETTLE_MS);
+	done = __atomic_load_n(&c->done, __ATOMIC_SEQ_CST);
+	ck_assert_msg(done == 1, "%s: %d callbacks", what, done);
 }
 
 static void
@@ -99,51 +110,85 @@ teardown_all(void)
 	rte_eal_cleanup();
 }
 
+static unsigned int nh_slots = 1;
+
+bool
+nh_on_slot(int side)
+{
+	unsigned int lc = rte_lcore_id(), first = 1 + (unsigned int)side * nh_slots;
+
+	return lc != LCORE_ID_ANY && lc >= first && lc < first + nh_slots;
+}
+
 void
 nh_init(void)
 {
-	/* Three lcores on whatever CPUs there are: main, and one per engine. */
+	nh_init_slots(1);
+}
+
+void
+nh_init_slots(unsigned int nb_slots)
+{
+	/* The main lcore and nb_slots per engine, floating over whatever CPUs there are. */
 	char *argv[] = { "test_ndk", "--no-huge", "-m", "512", "--no-pci", "--no-shconf",
 			 "--log-level=lib.eal:error", "--file-prefix", "--lcores", NULL };
-	struct rte_ring *a2b, *b2a;
-	char prefix[64], lcores[128];
+	/* Several slots transmit into the same ring: then it takes several producers. */
+	unsigned int ring_flags = RING_F_SC_DEQ | (nb_slots == 1 ? RING_F_SP_ENQ : 0);
+	struct rte_ring *a2b, *b2a, *tx[2][NH_MAX_SLOTS];
+	char prefix[64], lcores[256];
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	int i, pid[2];
+	unsigned int i, k, len = 0;
+	int pid[2];
 
+	if (nb_slots == 0 || nb_slots > NH_MAX_SLOTS) {
+		fprintf(stderr, "nh_init_slots: 1..%u slots\n", NH_MAX_SLOTS);
+		exit(1);
+	}
+	nh_slots = nb_slots;
 	/* droce-<pid> as droce_eal_init() names it: a later one removes the directory DPDK
 	 * leaves once this process is gone. */
 	snprintf(prefix, sizeof(prefix), "--file-prefix=droce-%d", (int)getpid());
 	argv[7] = prefix;
-	/* Not pinned: three lcores float over every CPU (two here). */
-	snprintf(lcores, sizeof(lcores), "--lcores=0@(0-%ld),1@(0-%ld),2@(0-%ld)", ncpu - 1,
-		 ncpu - 1, ncpu - 1);
+	/* Not pinned: the lcores float over every CPU (two here). */
+	len = (unsigned int)snprintf(lcores, sizeof(lcores), "--lcores=");
+	for (i = 0; i <= 2 * nb_slots; i++)
+		len += (unsigned int)snprintf(lcores + len, sizeof(lcores) - len, "%s%u@(0-%ld)",
+					      i == 0 ? "" : ",", i, ncpu - 1);
 	argv[8] = lcores;
 	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0) {
 		fprintf(stderr, "rte_eal_init: %s\n", rte_strerror(rte_errno));
 		exit(1);
 	}
-	a2b = rte_ring_create("nh_a2b", 8192, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	b2a = rte_ring_create("nh_b2a", 8192, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	pid[0] = rte_eth_from_rings("nh_a", &b2a, 1, &a2b, 1, SOCKET_ID_ANY);
-	pid[1] = rte_eth_from_rings("nh_b", &a2b, 1, &b2a, 1, SOCKET_ID_ANY);
+	a2b = rte_ring_create("nh_a2b", 8192, SOCKET_ID_ANY, ring_flags);
+	b2a = rte_ring_create("nh_b2a", 8192, SOCKET_ID_ANY, ring_flags);
+	for (k = 0; k < nb_slots; k++) {
+		tx[0][k] = a2b;
+		tx[1][k] = b2a;
+	}
+	pid[0] = rte_eth_from_rings("nh_a", &b2a, 1, tx[0], nb_slots, SOCKET_ID_ANY);
+	pid[1] = rte_eth_from_rings("nh_b", &a2b, 1, tx[1], nb_slots, SOCKET_ID_ANY);
 	for (i = 0; i < 2; i++) {
 		uint8_t mac[6] = { 0x02, 0, 0, 0, 0x77, (uint8_t)(i + 1) };
-		struct droce_port_conf pc = { .mac = mac };
-		unsigned int lcore = (unsigned int)i + 1;
+		struct droce_port_conf pc = { .mac = mac, .nb_txq = (uint16_t)nb_slots };
+		unsigned int slot_lcores[NH_MAX_SLOTS];
 		/*
 		 * CM: 4.096 us * 2^16 = 268 ms response timeout (plus 67 ms of packet
 		 * lifetimes) and 5 retransmissions, so a silent peer is given up on after
-		 * about 2 s instead of rdma_cm's minute.
+		 * about 2 s instead of rdma_cm's minute. More lcores than CPUs: idle slots
+		 * yield.
 		 */
-		struct droce_engine_conf ec = { .nb_slots = 1, .lcores = &lcore,
+		struct droce_engine_conf ec = { .nb_slots = nb_slots, .lcores = slot_lcores,
 						.cm_timeout = NH_CM_TIMEOUT,
-						.cm_retries = NH_CM_RETRIES };
+						.cm_retries = NH_CM_RETRIES,
+						.idle_yield = nb_slots > 1 };
 
+		for (k = 0; k < nb_slots; k++)
+			slot_lcores[k] = 1 + i * nb_slots + k;
 		if (pid[i] < 0 || droce_port_attach_id((uint16_t)pid[i], &pc, &nh_port[i]) != 0 ||
 		    droce_port_addr_add(nh_port[i], addrs[i]) < 0 ||
 		    droce_port_addr_add(nh_port[i], addrs6[i]) < 0 ||
 		    droce_engine_create(nh_port[i], &ec, &nh_eng[i]) != 0) {
-			fprintf(stderr, "setting up side %d failed\n", i);
+			fprintf(stderr, "setting up side %u failed\n", i);
 			exit(1);
 		}
 	}
@@ -160,6 +205,8 @@ nh_open(void)
 	struct ndk_version v = { 2, 0 };
 	int i;
 
+	ck_assert_int_eq(__atomic_load_n(&after_close, __ATOMIC_SEQ_CST), 0);
+	__atomic_store_n(&closed, false, __ATOMIC_SEQ_CST);
 	for (i = 0; i < 2; i++)
 		ck_assert_int_eq(ndk_open_adapter(nh_eng[i], v, NULL, &nh_ad[i]), 0);
 }
@@ -175,10 +222,14 @@ nh_close(void)
 
 		if (live != 0)
 			ndk_adapter_dump(nh_ad[i], stderr);
-		ndk_close_adapter(nh_ad[i]);
+		ck_assert_int_eq(ndk_close_adapter(nh_ad[i]), 0);
 		nh_ad[i] = NULL;
 		ck_assert_msg(live == 0, "side %d: %d objects left open", i, live);
 	}
+	/* No callback of either adapter runs any more: one now is a broken barrier. */
+	__atomic_store_n(&closed, true, __ATOMIC_SEQ_CST);
+	nh_sleep_ms(NH_SETTLE_MS);
+	ck_assert_int_eq(__atomic_load_n(&after_close, __ATOMIC_SEQ_CST), 0);
 }
 
 static struct ndk_object_header *

@@ -10,9 +10,10 @@
  * callbacks really run on other threads, as they would in an application.
  *
  * Tests run in this process (CK_NOFORK). nh_open() in a checked fixture opens the two
- * adapters; nh_close() closes them and asserts that no object is left and that no callback
- * came for an object after its close completion (every context the helpers hand out is
- * tracked).
+ * adapters; nh_close() closes them and asserts that no object is left. Every callback of
+ * the nh_*_cb helpers is counted: nh_wait() checks that its call was called back exactly
+ * once (it waits a moment more for a second), and nh_close() that no helper callback came
+ * after the adapters' close returned (the barrier ndk_close_adapter() promises).
  */
 
 #include <check.h>
@@ -59,12 +60,18 @@ struct nh_call {
 void nh_create_cb(void *ctx, int status, struct ndk_object_header *obj);
 void nh_request_cb(void *ctx, int status);
 void nh_close_cb(void *ctx);
-/* Wait until call->done is at least 1 (then settle briefly and check it stayed 1). */
+/* Wait until call->done is at least 1, then settle NH_SETTLE_MS and check it stayed 1. */
+#define NH_SETTLE_MS	2u
 void nh_wait(struct nh_call *call, const char *what);
 /* A global sequence number for ordering callbacks. */
 uint64_t nh_next_seq(void);
 
-void nh_init(void);		/* unchecked fixture: EAL, ports, engines, poller */
+void nh_init(void);		/* unchecked fixture: EAL, ports, engines, pollers */
+/* nh_init() with nb_slots slots per engine, each on its own lcore (idle slots yield). */
+#define NH_MAX_SLOTS	4u
+void nh_init_slots(unsigned int nb_slots);
+/* Is the calling thread the lcore of one of side's engine slots? */
+bool nh_on_slot(int side);
 void nh_open(void);		/* checked fixture setup: the adapters */
 void nh_close(void);		/* checked fixture teardown */
 
