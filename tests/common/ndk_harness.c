@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Two engines and adapters over net_ring, driven through the public API only. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -360,4 +361,13 @@ nh_results(struct ndk_cq *cq, struct ndk_result_ex *r, uint32_t n, unsigned int 
 		}
 	}
 	return got;
+}
+
+struct sockaddr_in
+nh_sa4(const char *ip, uint16_t port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+
+	ck_assert_int_eq(inet_pton(AF_INET, ip, &a.sin_addr), 1);
+	return a;
 }

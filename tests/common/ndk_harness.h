@@ -17,6 +17,7 @@
  */
 
 #include <check.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -72,6 +73,9 @@ void nh_init(void);		/* unchecked fixture: EAL, ports, engines, pollers */
 void nh_init_slots(unsigned int nb_slots);
 /* Is the calling thread the lcore of one of side's engine slots? */
 bool nh_on_slot(int side);
+
+/* An IPv4 socket address from dotted text and a port in host order. */
+struct sockaddr_in nh_sa4(const char *ip, uint16_t port);
 void nh_open(void);		/* checked fixture setup: the adapters */
 void nh_close(void);		/* checked fixture teardown */
 

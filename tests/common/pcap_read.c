@@ -307,3 +307,37 @@ pcap_rdma_reassemble(const struct pcap_file *pf, const struct pcap_xfer *x, uint
 	free(seen);
 	return (int)found;
 }
+
+int
+pcap_rdma_write_payload(const char *path, unsigned int first, uint32_t npkts, uint8_t *buf,
+			size_t len)
+{
+	struct pcap_file pf;
+	struct pcap_roce r;
+	struct pcap_xfer x;
+	int rc = pcap_open(&pf, path);
+
+	if (rc != 0)
+		return rc;
+	rc = pcap_roce(&pf, first, &r);
+	if (rc == 0 && r.reth == NULL)
+		rc = -EPROTO;
+	if (rc == 0) {
+		x = (struct pcap_xfer){ .first_frame = first, .last_frame = first + 2 * npkts,
+					.dqpn = r.dqpn, .psn = r.psn, .npkts = npkts,
+					.mtu = 1024 };
+		rc = pcap_rdma_reassemble(&pf, &x, buf, len);
+	}
+	pcap_close(&pf);
+	return rc;
+}
+
+uint64_t
+pcap_le(const uint8_t *p, unsigned int len)
+{
+	uint64_t v = 0;
+
+	while (len-- > 0)
+		v = v << 8 | p[len];
+	return v;
+}

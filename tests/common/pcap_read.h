@@ -81,4 +81,17 @@ int pcap_roce(const struct pcap_file *pf, unsigned int n, struct pcap_roce *r);
 int pcap_rdma_reassemble(const struct pcap_file *pf, const struct pcap_xfer *x,
 			 uint8_t *buf, size_t len);
 
+/**
+ * The message of an RDMA WRITE that starts in frame @first (a FIRST or ONLY packet with a
+ * RETH) and has @npkts packets of path MTU 1024, looked for among the 2 * @npkts frames
+ * from @first (ACKs come between), in the capture at @path.
+ * @return the number of distinct packets found (as pcap_rdma_reassemble()), or a negative
+ *         errno: the file, the frame or its RETH missing, or @buf too small.
+ */
+int pcap_rdma_write_payload(const char *path, unsigned int first, uint32_t npkts,
+			    uint8_t *buf, size_t len);
+
+/** The @len (at most 8) bytes at @p as a little-endian number. */
+uint64_t pcap_le(const uint8_t *p, unsigned int len);
+
 #endif /* TEST_PCAP_READ_H */

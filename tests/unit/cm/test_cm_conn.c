@@ -58,15 +58,6 @@ on_disc_event(void *ctx)
 	nh_close_cb(ctx);
 }
 
-static struct sockaddr_in
-sa4(const char *ip, uint16_t port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
-
-	inet_pton(AF_INET, ip, &a.sin_addr);
-	return a;
-}
-
 static void
 end_open(struct end *e, int side)
 {
@@ -92,7 +83,7 @@ end_close(struct end *e)
 static void
 lis_open(struct lis *l, uint16_t port)
 {
-	struct sockaddr_in a = sa4("10.77.0.2", port);
+	struct sockaddr_in a = nh_sa4("10.77.0.2", port);
 
 	memset(l, 0, sizeof(*l));
 	ck_assert_int_eq(ndk_create_listener(nh_ad[1], on_connect_event, l, nh_create_cb, NULL,
@@ -115,7 +106,7 @@ wait_event(struct lis *l, int n)
 static int
 start_connect(struct end *a, uint16_t port, const char *pdata)
 {
-	struct sockaddr_in dst = sa4("10.77.0.2", port);
+	struct sockaddr_in dst = nh_sa4("10.77.0.2", port);
 
 	ck_assert_int_eq(ndk_create_connector(nh_ad[0], nh_create_cb, NULL, &a->conn), 0);
 	return ndk_connect(a->conn, a->qp, NULL, 0, (struct sockaddr *)&dst, sizeof(dst), 4, 4,
@@ -288,9 +279,9 @@ END_TEST
 
 START_TEST(test_unreachable_and_bad_args)
 {
-	struct sockaddr_in dst = sa4("10.77.0.99", PORT), bad = sa4("10.9.9.9", 0);
+	struct sockaddr_in dst = nh_sa4("10.77.0.99", PORT), bad = nh_sa4("10.9.9.9", 0);
 	struct sockaddr_in6 v6 = { .sin6_family = AF_INET6, .sin6_port = htons(PORT) };
-	struct sockaddr_in src4 = sa4("10.77.0.1", 0);
+	struct sockaddr_in src4 = nh_sa4("10.77.0.1", 0);
 	struct end a;
 	struct lis l;
 
@@ -339,7 +330,7 @@ START_TEST(test_unreachable_and_bad_args)
 	lis_open(&l, PORT);
 	{
 		struct ndk_listener *l2;
-		struct sockaddr_in same = sa4("0.0.0.0", PORT);
+		struct sockaddr_in same = nh_sa4("0.0.0.0", PORT);
 
 		ck_assert_int_eq(ndk_create_listener(nh_ad[1], on_connect_event, &l, nh_create_cb,
 						     NULL, &l2), 0);
@@ -600,7 +591,7 @@ conn_ext(struct ndk_connector *c)
  */
 START_TEST(test_conn_params)
 {
-	struct sockaddr_in dst = sa4("10.77.0.2", PORT);
+	struct sockaddr_in dst = nh_sa4("10.77.0.2", PORT);
 	struct droce_conn_params want = { .ack_timeout = 18, .retry_cnt = 3, .rnr_retry = 5,
 					  .path_mtu = 512 }, got, bad;
 	const struct droce_conn_ext *x;
@@ -762,7 +753,7 @@ START_TEST(test_concurrent_connections)
 	static struct ndk_connector *got[BURST], *ac[BURST];
 	static struct nh_call creq[BURST], areq[BURST], dreq[BURST];
 	static struct ndk_qp *aq[BURST], *bq[BURST];
-	struct sockaddr_in any = sa4("0.0.0.0", PORT), dst = sa4("10.77.0.2", PORT);
+	struct sockaddr_in any = nh_sa4("0.0.0.0", PORT), dst = nh_sa4("10.77.0.2", PORT);
 	struct ndk_pd *pa = nh_pd(0), *pb = nh_pd(1);
 	struct ndk_cq *ca = nh_cq(0, 4096, NULL, NULL), *cb = nh_cq(1, 4096, NULL, NULL);
 	struct ndk_listener *l;

@@ -540,19 +540,10 @@ on_connect_event(void *ctx, struct ndk_connector *c)
 		close_obj(conn);
 }
 
-static struct sockaddr_in
-sa4(const char *ip, uint16_t port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
-
-	inet_pton(AF_INET, ip, &a.sin_addr);
-	return a;
-}
-
 static void
 start_connection(void)
 {
-	struct sockaddr_in b = sa4("10.77.0.2", PORT), any = sa4("0.0.0.0", 0);
+	struct sockaddr_in b = nh_sa4("10.77.0.2", PORT), any = nh_sa4("0.0.0.0", 0);
 	struct ndk_listener *l;
 	struct ndk_shared_endpoint *ep;
 	struct ndk_connector *c;

@@ -35,33 +35,11 @@ static const struct tgt_disc_entry capture_entries[2] = {
 	  .trsvcid = "4420", .subnqn = TEST_NQN, .traddr = "192.168.77.11" },
 };
 
-static uint64_t
-le(const uint8_t *p, unsigned int len)
-{
-	uint64_t v = 0;
-
-	while (len-- > 0)
-		v = v << 8 | p[len];
-	return v;
-}
-
 /* The payload nvmet wrote for a WRITE that starts in frame @first and has @npkts packets. */
 static int
 capture_write(unsigned int first, uint32_t npkts, uint8_t *buf, size_t len)
 {
-	struct pcap_file pf;
-	struct pcap_roce r;
-	struct pcap_xfer x;
-	int rc;
-
-	ck_assert_int_eq(pcap_open(&pf, CAPTURE), 0);
-	ck_assert_int_eq(pcap_roce(&pf, first, &r), 0);
-	ck_assert_ptr_nonnull(r.reth);
-	x = (struct pcap_xfer){ .first_frame = first, .last_frame = first + 2 * npkts,
-				.dqpn = r.dqpn, .psn = r.psn, .npkts = npkts, .mtu = 1024 };
-	rc = pcap_rdma_reassemble(&pf, &x, buf, len);
-	pcap_close(&pf);
-	return rc;
+	return pcap_rdma_write_payload(CAPTURE, first, npkts, buf, len);
 }
 
 static void
@@ -75,15 +53,15 @@ START_TEST(test_tgt_disc_log_build_vs_nvmet)
 	ck_assert_int_eq(capture_write(F_DISC_FULL, 3, theirs, sizeof(theirs)), 3);
 	build_capture_page();
 	/* Spelled-out fields first, so a misread capture cannot make the test pass. */
-	ck_assert_uint_eq(le(theirs + TGT_DISC_GENCTR, 8), 2);
-	ck_assert_uint_eq(le(theirs + TGT_DISC_NUMREC, 8), 2);
+	ck_assert_uint_eq(pcap_le(theirs + TGT_DISC_GENCTR, 8), 2);
+	ck_assert_uint_eq(pcap_le(theirs + TGT_DISC_NUMREC, 8), 2);
 	ck_assert_uint_eq(theirs[1024 + TGT_DISCE_SUBTYPE], TGT_SUBTYPE_DISC);
 	ck_assert_uint_eq(theirs[2048 + TGT_DISCE_SUBTYPE], TGT_SUBTYPE_NVME);
 	ck_assert_mem_eq(theirs + 1024 + TGT_DISCE_TRSVCID, "4420\0\0\0\0", 8);
 	ck_assert_str_eq((const char *)theirs + 2048 + TGT_DISCE_SUBNQN, TEST_NQN);
-	ck_assert_uint_eq(le(page + 1024 + TGT_DISCE_CNTLID, 2), 0xffff);
-	ck_assert_uint_eq(le(page + 1024 + TGT_DISCE_ASQSZ, 2), 32);
-	ck_assert_uint_eq(le(page + 2048 + TGT_DISCE_TSAS, 4), 0x010101);
+	ck_assert_uint_eq(pcap_le(page + 1024 + TGT_DISCE_CNTLID, 2), 0xffff);
+	ck_assert_uint_eq(pcap_le(page + 1024 + TGT_DISCE_ASQSZ, 2), 32);
+	ck_assert_uint_eq(pcap_le(page + 2048 + TGT_DISCE_TSAS, 4), 0x010101);
 	ck_assert_mem_eq(page, theirs, LOG2);
 }
 END_TEST
@@ -106,9 +84,9 @@ START_TEST(test_tgt_log_window_offsets)
 	/* A short window: GENCTR, NUMREC and RECFMT only. */
 	memset(win, 0x77, sizeof(win));
 	ck_assert_int_eq(tgt_log_window(page, LOG2, 0, win, 20), 20);
-	ck_assert_uint_eq(le(win, 8), 2);
-	ck_assert_uint_eq(le(win + 8, 8), 2);
-	ck_assert_uint_eq(le(win + 16, 4), 0);
+	ck_assert_uint_eq(pcap_le(win, 8), 2);
+	ck_assert_uint_eq(pcap_le(win + 8, 8), 2);
+	ck_assert_uint_eq(pcap_le(win + 16, 4), 0);
 	ck_assert_uint_eq(win[20], 0x77);
 	/* LPO at the second entry. */
 	ck_assert_int_eq(tgt_log_window(page, LOG2, 2048, win, 1024), 1024);
@@ -126,7 +104,7 @@ START_TEST(test_tgt_log_window_offsets)
 	/* LPO exactly at the end: all zero. */
 	memset(win, 0x77, sizeof(win));
 	ck_assert_int_eq(tgt_log_window(page, LOG2, LOG2, win, 8), 8);
-	ck_assert_uint_eq(le(win, 8), 0);
+	ck_assert_uint_eq(pcap_le(win, 8), 0);
 }
 END_TEST
 
@@ -150,8 +128,8 @@ START_TEST(test_tgt_disc_log_build_empty_ipv6)
 	ck_assert_uint_eq(tgt_disc_log_size(3), 4096);
 	memset(page, 0x77, sizeof(page));
 	ck_assert_int_eq(tgt_disc_log_build(9, NULL, 0, page, 1024), 1024);
-	ck_assert_uint_eq(le(page, 8), 9);
-	ck_assert_uint_eq(le(page + 8, 8), 0);
+	ck_assert_uint_eq(pcap_le(page, 8), 9);
+	ck_assert_uint_eq(pcap_le(page + 8, 8), 0);
 	ck_assert_uint_eq(page[1023], 0);
 	ck_assert_uint_eq(page[1024], 0x77);
 	e.adrfam = TGT_ADRFAM_IPV6;
@@ -163,14 +141,14 @@ START_TEST(test_tgt_disc_log_build_empty_ipv6)
 	e.asqsz = 0x0100;
 	e.eflags = 0x0003;
 	ck_assert_int_eq(tgt_disc_log_build(0x1122334455667788ull, &e, 1, page, 2048), 2048);
-	ck_assert_uint_eq(le(page, 8), 0x1122334455667788ull);
+	ck_assert_uint_eq(pcap_le(page, 8), 0x1122334455667788ull);
 	ck_assert_uint_eq(page[1024 + TGT_DISCE_TRTYPE], TGT_TRTYPE_RDMA);
 	ck_assert_uint_eq(page[1024 + TGT_DISCE_ADRFAM], 2);
 	ck_assert_uint_eq(page[1024 + TGT_DISCE_TREQ], 0);
-	ck_assert_uint_eq(le(page + 1024 + TGT_DISCE_PORTID, 2), 0x1234);
-	ck_assert_uint_eq(le(page + 1024 + TGT_DISCE_CNTLID, 2), 0x0042);
-	ck_assert_uint_eq(le(page + 1024 + TGT_DISCE_ASQSZ, 2), 0x0100);
-	ck_assert_uint_eq(le(page + 1024 + TGT_DISCE_EFLAGS, 2), 0x0003);
+	ck_assert_uint_eq(pcap_le(page + 1024 + TGT_DISCE_PORTID, 2), 0x1234);
+	ck_assert_uint_eq(pcap_le(page + 1024 + TGT_DISCE_CNTLID, 2), 0x0042);
+	ck_assert_uint_eq(pcap_le(page + 1024 + TGT_DISCE_ASQSZ, 2), 0x0100);
+	ck_assert_uint_eq(pcap_le(page + 1024 + TGT_DISCE_EFLAGS, 2), 0x0003);
 	ck_assert_str_eq((const char *)page + 1024 + TGT_DISCE_TRADDR, "fd00:77::11");
 	ck_assert_str_eq((const char *)page + 1024 + TGT_DISCE_TRSVCID, "4421");
 }
@@ -188,7 +166,7 @@ START_TEST(test_tgt_disc_log_build_bad)
 	e[1].adrfam = 3;	/* InfiniBand: not an RDMA-over-IP address */
 	ck_assert_int_eq(tgt_disc_log_build(2, e, 2, page, LOG2), -EINVAL);
 	/* A refused page is not left half built. */
-	ck_assert_uint_eq(le(page, 8), 0);
+	ck_assert_uint_eq(pcap_le(page, 8), 0);
 	e[1] = capture_entries[1];
 	e[1].subtype = 0;
 	ck_assert_int_eq(tgt_disc_log_build(2, e, 2, page, LOG2), -EINVAL);
@@ -239,14 +217,14 @@ START_TEST(test_tgt_log_smart_counters)
 	smart[TGT_SMART_LOG_SIZE] = 0x77;
 	ck_assert_int_eq(tgt_log_smart(&s, smart, sizeof(smart)), TGT_SMART_LOG_SIZE);
 	ck_assert_uint_eq(smart[0], 0x8);
-	ck_assert_uint_eq(le(smart + 1, 2), 310);
-	ck_assert_uint_eq(le(smart + 32, 8), 0x0102030405060708ull);
-	ck_assert_uint_eq(le(smart + 40, 8), 0);	/* high half of the 128-bit counter */
-	ck_assert_uint_eq(le(smart + 48, 8), 5);
-	ck_assert_uint_eq(le(smart + 64, 8), 6);
-	ck_assert_uint_eq(le(smart + 80, 8), 7);
-	ck_assert_uint_eq(le(smart + 128, 8), 8);
-	ck_assert_uint_eq(le(smart + 144, 8), 0);	/* unsafe shutdowns: not known */
+	ck_assert_uint_eq(pcap_le(smart + 1, 2), 310);
+	ck_assert_uint_eq(pcap_le(smart + 32, 8), 0x0102030405060708ull);
+	ck_assert_uint_eq(pcap_le(smart + 40, 8), 0);	/* high half of the 128-bit counter */
+	ck_assert_uint_eq(pcap_le(smart + 48, 8), 5);
+	ck_assert_uint_eq(pcap_le(smart + 64, 8), 6);
+	ck_assert_uint_eq(pcap_le(smart + 80, 8), 7);
+	ck_assert_uint_eq(pcap_le(smart + 128, 8), 8);
+	ck_assert_uint_eq(pcap_le(smart + 144, 8), 0);	/* unsafe shutdowns: not known */
 	ck_assert_uint_eq(smart[TGT_SMART_LOG_SIZE], 0x77);
 	ck_assert_int_eq(tgt_log_smart(&s, smart, 511), -ENOSPC);
 	ck_assert_int_eq(tgt_log_smart(&s, NULL, 512), -EINVAL);
@@ -259,7 +237,7 @@ START_TEST(test_tgt_log_error)
 
 	memset(log, 0x77, sizeof(log));
 	ck_assert_int_eq(tgt_log_error(log, sizeof(log)), (int)sizeof(log));
-	ck_assert_uint_eq(le(log, 8), 0);	/* error count 0: no error */
+	ck_assert_uint_eq(pcap_le(log, 8), 0);	/* error count 0: no error */
 	ck_assert_uint_eq(log[sizeof(log) - 1], 0);
 	ck_assert_int_eq(tgt_log_error(log, 0), -EINVAL);
 	ck_assert_int_eq(tgt_log_error(NULL, 64), -EINVAL);
@@ -274,7 +252,7 @@ START_TEST(test_tgt_log_fw_slot)
 	ck_assert_int_eq(tgt_log_fw_slot("0.1.0", log, sizeof(log)), TGT_FW_LOG_SIZE);
 	ck_assert_uint_eq(log[0], 1);			/* AFI: slot 1 active */
 	ck_assert_mem_eq(log + 8, "0.1.0   ", 8);	/* FRS1 */
-	ck_assert_uint_eq(le(log + 16, 8), 0);		/* FRS2 empty */
+	ck_assert_uint_eq(pcap_le(log + 16, 8), 0);		/* FRS2 empty */
 	ck_assert_uint_eq(log[TGT_FW_LOG_SIZE - 1], 0);
 	ck_assert_int_eq(tgt_log_fw_slot("123456789", log, sizeof(log)), -EINVAL);
 	ck_assert_int_eq(tgt_log_fw_slot(NULL, log, sizeof(log)), -EINVAL);

@@ -58,16 +58,6 @@ capture_page(unsigned int first, uint8_t *buf)
 	pcap_close(&pf);
 }
 
-static uint64_t
-le(const uint8_t *p, unsigned int len)
-{
-	uint64_t v = 0;
-
-	while (len-- > 0)
-		v = v << 8 | p[len];
-	return v;
-}
-
 /*
  * Check each listed difference on both pages, make the two pages agree there, then require
  * every other byte to be identical.
@@ -78,11 +68,11 @@ assert_page(const struct diff *d, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		ck_assert_msg(le(theirs + d[i].off, d[i].len) == d[i].nvmet,
+		ck_assert_msg(pcap_le(theirs + d[i].off, d[i].len) == d[i].nvmet,
 			      "%s: nvmet 0x%llx", d[i].name,
-			      (unsigned long long)le(theirs + d[i].off, d[i].len));
-		ck_assert_msg(le(ours + d[i].off, d[i].len) == d[i].ours, "%s: ours 0x%llx",
-			      d[i].name, (unsigned long long)le(ours + d[i].off, d[i].len));
+			      (unsigned long long)pcap_le(theirs + d[i].off, d[i].len));
+		ck_assert_msg(pcap_le(ours + d[i].off, d[i].len) == d[i].ours, "%s: ours 0x%llx",
+			      d[i].name, (unsigned long long)pcap_le(ours + d[i].off, d[i].len));
 		memcpy(ours + d[i].off, theirs + d[i].off, d[i].len);
 	}
 	for (i = 0; i < PAGE; i++)
@@ -217,7 +207,7 @@ START_TEST(test_tgt_identify_ctrl_full_strings)
 	ck_assert_mem_eq(ours + TGT_IDC_MN, info.model, 40);
 	ck_assert_mem_eq(ours + TGT_IDC_FR, "12345678", 8);
 	ck_assert_uint_eq(ours[TGT_IDC_RAB], 6);	/* FR did not run over */
-	ck_assert_uint_eq(le(ours + TGT_IDC_IOCCSZ, 4), 4);	/* SQE only */
+	ck_assert_uint_eq(pcap_le(ours + TGT_IDC_IOCCSZ, 4), 4);	/* SQE only */
 }
 END_TEST
 
@@ -252,7 +242,7 @@ START_TEST(test_tgt_identify_ctrl_bad)
 	info.icd_size = 4100;	/* not a multiple of 16 */
 	ck_assert_int_eq(tgt_identify_ctrl(&info, ours, PAGE), -EINVAL);
 	/* A refused page is not left half written. */
-	ck_assert_uint_eq(le(ours + TGT_IDC_VER, 4), 0);
+	ck_assert_uint_eq(pcap_le(ours + TGT_IDC_VER, 4), 0);
 }
 END_TEST
 
@@ -299,14 +289,14 @@ START_TEST(test_tgt_identify_ns_4k_ids)
 	memset(ns.nguid, 0x11, sizeof(ns.nguid));
 	memset(ns.eui64, 0x22, sizeof(ns.eui64));
 	ck_assert_int_eq(tgt_identify_ns(&list, 5, ours, sizeof(ours)), PAGE);
-	ck_assert_uint_eq(le(ours + TGT_IDN_NSZE, 8), 0x123456789ull);
-	ck_assert_uint_eq(le(ours + TGT_IDN_NUSE, 8), 0x123456789ull);
-	ck_assert_uint_eq(le(ours + TGT_IDN_LBAF0, 4), 12 << 16);
+	ck_assert_uint_eq(pcap_le(ours + TGT_IDN_NSZE, 8), 0x123456789ull);
+	ck_assert_uint_eq(pcap_le(ours + TGT_IDN_NUSE, 8), 0x123456789ull);
+	ck_assert_uint_eq(pcap_le(ours + TGT_IDN_LBAF0, 4), 12 << 16);
 	ck_assert_uint_eq(ours[TGT_IDN_NSFEAT], 0);
 	ck_assert_uint_eq(ours[TGT_IDN_NMIC], 1);
 	ck_assert_mem_eq(ours + TGT_IDN_NGUID, ns.nguid, 16);
 	ck_assert_mem_eq(ours + TGT_IDN_EUI64, ns.eui64, 8);
-	ck_assert_uint_eq(le(ours + TGT_IDN_LBAF0 + 4, 4), 0);	/* only LBAF0 */
+	ck_assert_uint_eq(pcap_le(ours + TGT_IDN_LBAF0 + 4, 4), 0);	/* only LBAF0 */
 }
 END_TEST
 
@@ -320,7 +310,7 @@ START_TEST(test_tgt_identify_ns_bad)
 	/* NVMe 1.4 5.15.2.1: 1..nn but inactive is a zero page, not an error. */
 	memset(ours, 0xff, sizeof(ours));
 	ck_assert_int_eq(tgt_identify_ns(&list, 2, ours, sizeof(ours)), PAGE);
-	ck_assert_uint_eq(le(ours, 8), 0);
+	ck_assert_uint_eq(pcap_le(ours, 8), 0);
 	ck_assert_uint_eq(ours[PAGE - 1], 0);
 	ck_assert_int_eq(tgt_identify_ns(&list, 0, ours, PAGE), -ENXIO);
 	ck_assert_int_eq(tgt_identify_ns(&list, 17, ours, PAGE), -ENXIO);
@@ -338,7 +328,7 @@ START_TEST(test_tgt_identify_ns_list_vs_nvmet)
 	struct tgt_ns_list list = { .ns = &capture_ns, .count = 1, .nn = 1024 };
 
 	capture_page(F_ID_NSLIST, theirs);
-	ck_assert_uint_eq(le(theirs, 4), 1);
+	ck_assert_uint_eq(pcap_le(theirs, 4), 1);
 	ck_assert_int_eq(tgt_identify_ns_list(&list, 0, ours, sizeof(ours)), PAGE);
 	ck_assert_mem_eq(ours, theirs, PAGE);
 }
@@ -354,12 +344,12 @@ START_TEST(test_tgt_identify_ns_list_start)
 	for (i = 0; i < 5; i++)
 		ns[i] = (struct tgt_ns_info){ .nsid = ids[i], .block_size = 512 };
 	ck_assert_int_eq(tgt_identify_ns_list(&list, 2, ours, sizeof(ours)), PAGE);
-	ck_assert_uint_eq(le(ours, 4), 7);
-	ck_assert_uint_eq(le(ours + 4, 4), 100);
-	ck_assert_uint_eq(le(ours + 8, 4), 0xffffffef);
-	ck_assert_uint_eq(le(ours + 12, 4), 0);
+	ck_assert_uint_eq(pcap_le(ours, 4), 7);
+	ck_assert_uint_eq(pcap_le(ours + 4, 4), 100);
+	ck_assert_uint_eq(pcap_le(ours + 8, 4), 0xffffffef);
+	ck_assert_uint_eq(pcap_le(ours + 12, 4), 0);
 	ck_assert_int_eq(tgt_identify_ns_list(&list, 0xffffffef, ours, PAGE), PAGE);
-	ck_assert_uint_eq(le(ours, 4), 0);
+	ck_assert_uint_eq(pcap_le(ours, 4), 0);
 	ck_assert_int_eq(tgt_identify_ns_list(&list, 0xfffffffe, ours, PAGE), -ENXIO);
 	ck_assert_int_eq(tgt_identify_ns_list(&list, 0xffffffff, ours, PAGE), -ENXIO);
 	ck_assert_int_eq(tgt_identify_ns_list(&list, 0, ours, PAGE - 4), -ENOSPC);
@@ -368,8 +358,8 @@ START_TEST(test_tgt_identify_ns_list_start)
 		ns[i] = (struct tgt_ns_info){ .nsid = i + 1, .block_size = 512 };
 	list.count = 1100;
 	ck_assert_int_eq(tgt_identify_ns_list(&list, 10, ours, PAGE), PAGE);
-	ck_assert_uint_eq(le(ours, 4), 11);
-	ck_assert_uint_eq(le(ours + PAGE - 4, 4), 1034);
+	ck_assert_uint_eq(pcap_le(ours, 4), 11);
+	ck_assert_uint_eq(pcap_le(ours + PAGE - 4, 4), 1034);
 }
 END_TEST
 
@@ -407,7 +397,7 @@ START_TEST(test_tgt_identify_ns_desc_all)
 	ck_assert_uint_eq(ours[53], 1);
 	ck_assert_uint_eq(ours[56], 0);
 	ck_assert_uint_eq(ours[57], 0);
-	ck_assert_uint_eq(le(ours + 57, 8), 0);
+	ck_assert_uint_eq(pcap_le(ours + 57, 8), 0);
 }
 END_TEST
 
