@@ -131,33 +131,60 @@ keep(struct app_port_opts *o, const char *v)
 }
 
 static int
+load_section(struct app_port_opts *o, struct rte_cfgfile *cfg, const char *sect)
+{
+	struct rte_cfgfile_entry e[16];
+	int n, i;
+
+	n = rte_cfgfile_section_entries(cfg, sect, e, RTE_DIM(e));
+	if (n < 0 || n > (int)RTE_DIM(e)) {
+		fprintf(stderr, "config: [%s] has more than %zu keys\n", sect, RTE_DIM(e));
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		const char *v = keep(o, e[i].value);
+
+		if (v == NULL || config_entry(o, sect, e[i].name, v) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Is sect one of ours? */
+static bool
+port_section(const char *sect)
+{
+	return strcmp(sect, "port") == 0 || strcmp(sect, "engine") == 0 ||
+	       strcmp(sect, "eal") == 0;
+}
+
+static int
 load_sections(struct app_port_opts *o, struct rte_cfgfile *cfg)
 {
-	static const char *const sects[] = { "port", "engine", "eal" };
-	char names[8][CFG_NAME_LEN], *ptrs[8];
-	struct rte_cfgfile_entry e[16];
-	int nsect, s, n, i, j;
+	int nsect = rte_cfgfile_num_sections(cfg, "", 0), s, ret = 1;
+	char (*names)[CFG_NAME_LEN] = calloc(RTE_MAX(nsect, 1), CFG_NAME_LEN);
+	char **ptrs = calloc(RTE_MAX(nsect, 1), sizeof(*ptrs));
 
-	for (s = 0; s < (int)RTE_DIM(ptrs); s++)
+	if (names == NULL || ptrs == NULL) {
+		fprintf(stderr, "config: out of memory\n");
+		ret = -1;
+		nsect = 0;
+	}
+	for (s = 0; s < nsect; s++)
 		ptrs[s] = names[s];
-	nsect = rte_cfgfile_sections(cfg, ptrs, RTE_DIM(ptrs));
-	for (s = 0; s < nsect; s++) {
-		for (j = 0; j < (int)RTE_DIM(sects); j++)
-			if (strcmp(names[s], sects[j]) == 0)
-				break;
-		if (j == (int)RTE_DIM(sects)) {
+	if (nsect > 0)
+		nsect = rte_cfgfile_sections(cfg, ptrs, nsect);
+	for (s = 0; s < nsect && ret > 0; s++) {
+		if (port_section(names[s])) {
+			ret = load_section(o, cfg, names[s]) < 0 ? -1 : 1;
+		} else if (!o->other_sections) {
 			fprintf(stderr, "config: unknown section [%s]\n", names[s]);
-			return -1;
-		}
-		n = rte_cfgfile_section_entries(cfg, names[s], e, RTE_DIM(e));
-		for (i = 0; i < n; i++) {
-			const char *v = keep(o, e[i].value);
-
-			if (v == NULL || config_entry(o, names[s], e[i].name, v) < 0)
-				return -1;
+			ret = -1;
 		}
 	}
-	return 1;
+	free(names);
+	free(ptrs);
+	return ret;
 }
 
 static int

@@ -32,6 +32,9 @@ struct app_port_opts {
 	char *owned[32];		/* --config values, freed by app_port_close() */
 	unsigned int nb_owned;
 	bool config_loaded;
+	/* Set before parsing by an application that reads other sections of the --config
+	 * file itself (droce-tgt): they are left to it instead of refused. */
+	bool other_sections;
 };
 
 /* getopt_long() entries for the options above; values from APP_OPT_BASE up. */
