@@ -138,6 +138,7 @@ struct round {
 	int qp_checks;			/* QP close callbacks that checked (atomic) */
 	int srq_notifies[2];		/* atomic */
 	struct ndk_result trigger;	/* K_IN_CALLBACK: the completion that starts closing */
+	bool cb_closer;			/* K_IN_CALLBACK: a notification took the closing on */
 	int cb_close_done;		/* K_IN_CALLBACK: close_all() returned (atomic) */
 	int order[NB_OBJ];		/* the order of the closes */
 	int chain_pos;			/* K_CHAINED: the next in order to close (atomic) */
@@ -342,7 +343,9 @@ on_notify(void *ctx, int st)
 	if (!t->closing) {
 		drain(t->side, o == O_RCQ);
 		ndk_arm_cq((struct ndk_cq *)t->obj, NDK_CQ_NOTIFY_ANY);
-		close_now = rd.trigger.request_context != NULL && !rd.closing;
+		/* Claimed here: two notifications may find the trigger at once. */
+		close_now = rd.trigger.request_context != NULL && !rd.cb_closer;
+		rd.cb_closer = rd.cb_closer || close_now;
 	}
 	rte_spinlock_unlock(&rd.lock);
 	if (close_now) {
@@ -779,16 +782,21 @@ chain_next(void)
 
 /*
  * Close every object of the round in a random order (K_CHAINED: successors first, each
- * close started by the previous one's callback); from any thread.
+ * close started by the previous one's callback); from any thread. Once a round: the
+ * order is the round's, and two callers shuffling it at once lost objects from it.
  */
 static void
 close_all(void)
 {
 	int i, j, tmp;
+	bool first;
 
 	rte_spinlock_lock(&rd.lock);
+	first = !rd.closing;
 	rd.closing = true;
 	rte_spinlock_unlock(&rd.lock);
+	if (!first)
+		return;
 	for (i = 0; i < NB_OBJ; i++)
 		rd.order[i] = i;
 	for (i = NB_OBJ - 1; i > 0; i--) {
@@ -835,6 +843,22 @@ close_all(void)
 	} \
 	NH_REQUIRE(ok_, __VA_ARGS__); \
 } while (0)
+
+/* What all_closed() still waits for, for the failure message. */
+static const char *
+not_closed(void)
+{
+	static char buf[512];
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < NB_OBJ && n < sizeof(buf) - 64; i++)
+		if (rd.t[i].obj != NULL && !__atomic_load_n(&rd.t[i].closed, __ATOMIC_SEQ_CST))
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, " %d%s", i,
+					      rd.t[i].closing ? "(closing)" : "(never closed)");
+	return buf;
+}
 
 static bool
 all_closed(void)
@@ -947,8 +971,8 @@ run_round(unsigned int nr, unsigned int seed, const uint64_t *pages, uint32_t co
 			break;
 		}
 	}
-	WAIT_FOR(all_closed(), "round %u (kind %d): closes pending: %s", nr, rd.kind,
-		 first_violation);
+	WAIT_FOR(all_closed(), "round %u (kind %d): closes pending:%s%s", nr, rd.kind,
+		 not_closed(), first_violation);
 	NH_REQUIRE(__atomic_load_n(&violations, __ATOMIC_SEQ_CST) == 0, "%s", first_violation);
 	for (i = 0; i < NB_OBJ; i++)
 		NH_REQUIRE(rd.t[i].obj == NULL || rd.t[i].close_cbs == 1,
