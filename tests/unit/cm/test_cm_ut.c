@@ -411,6 +411,20 @@ START_TEST(test_rej_in_dreq_sent_ignored)
 }
 END_TEST
 
+/* A connects on qp; the address resolves on A's next poll, while QP1's queue is full. */
+static void
+resolve_into_full_queue(struct conn_ut *t, struct ndk_qp *qp)
+{
+	ut_listen();
+	t->a = ut_connector(0);
+	ut.neigh_eagain = 1;
+	ck_assert_int_eq(ut_connect(t->a, qp, &t->connect), NDK_PENDING);
+	ut.s[0].sq_full = true;
+	ut_advance_ms(1);
+	ut_run_local();
+	ck_assert_int_eq(t->connect.n, 0);
+}
+
 START_TEST(test_resolved_send_queue_full)
 {
 	struct conn_ut *t = &T;
@@ -420,16 +434,9 @@ START_TEST(test_resolved_send_queue_full)
 	 * has room, within the resolution's deadline; the connect is not failed with the
 	 * queue's -ENOMEM (which only a call returns).
 	 */
-	ut_listen();
 	t->qa = ut_qp(0);
 	t->qb = ut_qp(1);
-	t->a = ut_connector(0);
-	ut.neigh_eagain = 1;
-	ck_assert_int_eq(ut_connect(t->a, t->qa, &t->connect), NDK_PENDING);
-	ut.s[0].sq_full = true;
-	ut_advance_ms(1);
-	ut_run_local();
-	ck_assert_int_eq(t->connect.n, 0);
+	resolve_into_full_queue(t, t->qa);
 	ut.s[0].sq_full = false;
 	ut_advance_ms(1);
 	ut_run_local();			/* the REQ goes on A's next poll */
@@ -449,14 +456,7 @@ START_TEST(test_resolved_send_queue_full_times_out)
 	struct conn_ut *t = &T;
 
 	/* The queue stays full past the deadline: the connect fails as unanswered. */
-	ut_listen();
-	t->a = ut_connector(0);
-	ut.neigh_eagain = 1;
-	ck_assert_int_eq(ut_connect(t->a, ut_qp(0), &t->connect), NDK_PENDING);
-	ut.s[0].sq_full = true;
-	ut_advance_ms(1);
-	ut_run_local();
-	ck_assert_int_eq(t->connect.n, 0);
+	resolve_into_full_queue(t, ut_qp(0));
 	ut_advance_ms(6000);
 	ut_run_local();
 	ck_assert_int_eq(t->connect.n, 1);
